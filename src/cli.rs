@@ -1,0 +1,441 @@
+//! Commands and their output. Everything printed exists in bokmål (default) and English.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use klynge::export::{GroupBy, Rota, to_ics};
+use klynge::i18n::{Lang, Localized};
+use klynge::ingest;
+use klynge::plan::{self, ClusterMode, Figures, Outcome, Params, SolverKind, StageStatus};
+use klynge::store::{NewRun, Store};
+use klynge::travel::TravelParams;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "klynge",
+    version,
+    about = "Plans instructor rotas for clusters of seniors' digital-skills associations / Planlegger instruktørturnuser for klynger av seniornett-foreninger"
+)]
+pub struct Cli {
+    /// Database: a SQLite file path, or a URL (sqlite://… or postgres://…).
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = "klynge.db")]
+    db: String,
+    /// Language of the output: nb (bokmål) or en (English).
+    #[arg(long, global = true, env = "KLYNGE_LANG", default_value = "nb")]
+    lang: Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read a dataset, optimise, check the rota and store it as a new run.
+    Plan(PlanArgs),
+    /// List the stored runs, newest first.
+    Runs,
+    /// Show a stored rota as a table, or write it as CSV, JSON or iCalendar.
+    Rota(RotaArgs),
+    /// Re-verify a stored rota with the independent checker.
+    Check {
+        /// The run's id (see `klynge runs`).
+        run: i64,
+    },
+    /// Write a synthetic dataset with real Norwegian geography.
+    Generate {
+        /// Number of instructors (requests: 1.6 per instructor).
+        #[arg(long, default_value_t = 100)]
+        instructors: usize,
+        /// Random seed: the same seed gives the same dataset.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output: a folder (CSV files) or a file ending in .json.
+        out: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct PlanArgs {
+    /// A dataset folder of CSV files, or a .json file.
+    dataset: PathBuf,
+    /// Name under which the run is stored.
+    #[arg(long, default_value = "default")]
+    scenario: String,
+    /// milp (the optimiser) or greedy (the by-hand baseline).
+    #[arg(long, value_enum, default_value_t = SolverKind::Milp)]
+    solver: SolverKind,
+    /// Bound on the solve, in seconds; the best rota found by then is kept.
+    #[arg(long, default_value_t = 60.0)]
+    time_limit: f64,
+    /// Relative MIP gap at which a stage counts as solved.
+    #[arg(long, default_value_t = 1e-4)]
+    gap: f64,
+    /// Scenario-wide one-way travel limit in km (on top of each instructor's own).
+    #[arg(long)]
+    max_km: Option<f64>,
+    /// Road km per straight-line km.
+    #[arg(long, default_value_t = 1.3)]
+    detour_factor: f64,
+    /// Average travel speed, km/h.
+    #[arg(long, default_value_t = 60.0)]
+    speed_kmh: f64,
+    /// fixed: only the association's own cluster hub; open: any hub within reach.
+    /// Default: fixed when the dataset names clusters, else open.
+    #[arg(long, value_enum)]
+    cluster_mode: Option<ClusterMode>,
+    /// Components solved at once (default: the number of cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(clap::Args, Debug)]
+struct RotaArgs {
+    /// The run's id (see `klynge runs`).
+    run: i64,
+    /// Group the table by association or by instructor.
+    #[arg(long, value_enum, default_value_t = GroupBy::Association)]
+    by: GroupBy,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Only this instructor's assignments (e.g. for a personal calendar).
+    #[arg(long)]
+    instructor: Option<String>,
+    /// Only this association's requests.
+    #[arg(long)]
+    association: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Table,
+    Csv,
+    Json,
+    Ics,
+}
+
+/// A failure with its exit code: 2 for bad input, 1 for everything else.
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    fn new(code: u8, message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code }
+    }
+}
+
+impl From<klynge::store::StoreError> for Failure {
+    fn from(e: klynge::store::StoreError) -> Self {
+        Failure::new(1, e.to_string())
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let lang = cli.lang;
+    match cli.command {
+        Command::Plan(args) => plan_cmd(&cli.db, lang, args).await,
+        Command::Runs => runs_cmd(&cli.db, lang).await,
+        Command::Rota(args) => rota_cmd(&cli.db, lang, args).await,
+        Command::Check { run } => check_cmd(&cli.db, lang, run).await,
+        Command::Generate { instructors, seed, out } => {
+            let ds = klynge::generate::generate(instructors, seed);
+            let written = if out.extension().is_some_and(|e| e == "json") {
+                ingest::write_json(&ds, &out)
+            } else {
+                ingest::write_folder(&ds, &out)
+            };
+            written.map_err(|e| Failure::new(1, format!("{}: {e}", out.display())))?;
+            println!(
+                "{} {} ({} {}, {} {}, {} {})",
+                lang.pick("Skrev", "Wrote"),
+                out.display(),
+                ds.associations.len(),
+                lang.pick("foreninger", "associations"),
+                ds.instructors.len(),
+                lang.pick("instruktører", "instructors"),
+                ds.requests.len(),
+                lang.pick("forespørsler", "requests"),
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
+    if !(a.time_limit > 0.0 && a.detour_factor >= 1.0 && a.speed_kmh > 0.0 && a.gap >= 0.0) {
+        return Err(Failure::new(
+            2,
+            lang.pick(
+                "Ugyldige parametre: --time-limit og --speed-kmh må være over 0, --detour-factor minst 1, --gap ikke negativ",
+                "Invalid parameters: --time-limit and --speed-kmh must be above 0, --detour-factor at least 1, --gap not negative",
+            ),
+        ));
+    }
+    let ds = ingest::load(&a.dataset).map_err(|p| Failure::new(2, p.render(lang)))?;
+    let params = Params {
+        max_km: a.max_km,
+        travel: TravelParams { detour_factor: a.detour_factor, speed_kmh: a.speed_kmh },
+        cluster_mode: a.cluster_mode,
+        time_limit_s: a.time_limit,
+        mip_rel_gap: a.gap,
+        threads: a.threads.unwrap_or_else(|| Params::default().threads),
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(lang.pick("Optimerer komponenter", "Optimising components").to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let on_component = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let outcome = plan::plan(&ds, &params, a.solver, &on_component);
+    bar.finish_and_clear();
+    let baseline = (a.solver == SolverKind::Milp).then(|| plan::plan(&ds, &params, SolverKind::Greedy, &|_, _| {}).figures);
+
+    let violations = plan::check(&ds, &outcome.check_scenario(&params), &outcome.pairs());
+    if !violations.is_empty() {
+        let mut msg = lang
+            .pick(
+                "Den uavhengige kontrollen fant feil i rotaen; ingenting er lagret:",
+                "The independent checker found errors in the rota; nothing was stored:",
+            )
+            .to_string();
+        for v in &violations {
+            msg.push_str("\n  ");
+            msg.push_str(&v.render(lang));
+        }
+        return Err(Failure::new(1, msg));
+    }
+
+    let store = Store::open(db).await?;
+    let name = a.dataset.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let id = store
+        .save_run(&NewRun {
+            scenario: &a.scenario,
+            dataset_name: &name,
+            dataset: &ds,
+            params: &params,
+            outcome: &outcome,
+            baseline: baseline.as_ref(),
+        })
+        .await?;
+    store.close().await;
+    print!("{}", summary(id, db, &a.scenario, &name, &outcome, baseline.as_ref(), ds.instructors.len(), lang));
+    Ok(())
+}
+
+fn pct(part: f64, whole: f64) -> String {
+    if whole > 0.0 { format!("{:.1} %", 100.0 * part / whole) } else { "–".into() }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summary(
+    id: i64,
+    db: &str,
+    scenario: &str,
+    dataset: &str,
+    o: &Outcome,
+    baseline: Option<&Figures>,
+    instructors: usize,
+    lang: Lang,
+) -> String {
+    let f = &o.figures;
+    let mut s = String::new();
+    let of = lang.pick("av", "of");
+    s.push_str(&match lang {
+        Lang::Nb => format!("Kjøring {id} lagret i {db} (scenario «{scenario}», datasett {dataset})\n"),
+        Lang::En => format!("Run {id} stored in {db} (scenario '{scenario}', dataset {dataset})\n"),
+    });
+    let rows = [
+        (
+            lang.pick("Forespørsler dekket", "Requests covered"),
+            format!("{} {of} {} ({})", f.requests_covered, f.requests_total, pct(f.requests_covered as f64, f.requests_total as f64)),
+        ),
+        (
+            lang.pick("Økter dekket", "Sessions covered"),
+            format!("{} {of} {} ({})", f.sessions_covered, f.sessions_total, pct(f.sessions_covered as f64, f.sessions_total as f64)),
+        ),
+        (
+            lang.pick("Vektet dekning", "Weighted coverage"),
+            format!("{} {of} {} ({})", f.weighted_covered, f.weighted_total, pct(f.weighted_covered, f.weighted_total)),
+        ),
+        (lang.pick("Instruktører brukt", "Instructors used"), format!("{} {of} {instructors}", f.instructors_used)),
+        (lang.pick("Reise i alt", "Total travel"), format!("{:.0} km {}", f.total_km, lang.pick("tur-retur", "round trip"))),
+        (lang.pick("Største belastning", "Largest load"), format!("{} {}", f.max_load, lang.pick("økter", "sessions"))),
+    ];
+    for (label, value) in rows {
+        s.push_str(&format!("  {label:<22} {value}\n"));
+    }
+    let solver = match o.solver {
+        SolverKind::Milp => "MILP (HiGHS)",
+        SolverKind::Greedy => lang.pick("grådig", "greedy"),
+    };
+    s.push_str(&match lang {
+        Lang::Nb => format!(
+            "Løser: {solver}, klyngemodus {:?}, {} komponenter, {} aktuelle par, {:.2} s\n",
+            o.cluster_mode, o.components.len(), o.eligible_pairs, o.seconds
+        )
+        .to_lowercase()
+        .replacen("løser: milp (highs)", "Løser: MILP (HiGHS)", 1)
+        .replacen("løser:", "Løser:", 1),
+        Lang::En => format!(
+            "Solver: {solver}, cluster mode {}, {} components, {} eligible pairs, {:.2} s\n",
+            format!("{:?}", o.cluster_mode).to_lowercase(),
+            o.components.len(),
+            o.eligible_pairs,
+            o.seconds
+        ),
+    });
+    for st in &o.stages {
+        let status = match st.status {
+            StageStatus::Optimal => lang.pick("optimal", "optimal"),
+            StageStatus::TimeLimit => lang.pick("tidsgrensen nådd, beste funne løsning beholdt", "time limit reached, best solution found kept"),
+            StageStatus::Failed => lang.pick("feilet, forrige trinns løsning beholdt", "failed, previous stage's solution kept"),
+        };
+        s.push_str(&format!(
+            "  {} {} ({}): {status}; {} {:.1}, {} {:.1}, gap {:.2} %, {:.2} s\n",
+            lang.pick("Trinn", "Stage"),
+            st.stage.number(),
+            st.stage.name(lang),
+            lang.pick("verdi", "value"),
+            st.objective,
+            lang.pick("grense", "bound"),
+            st.bound,
+            100.0 * st.gap,
+            st.seconds
+        ));
+    }
+    if let Some(b) = baseline {
+        s.push_str(&match lang {
+            Lang::Nb => format!(
+                "Grådig grunnlinje (for hånd): {} {of} {} forespørsler, vektet dekning {} ({:+}), {:.0} km ({:+.0})\n",
+                b.requests_covered,
+                b.requests_total,
+                b.weighted_covered,
+                b.weighted_covered - f.weighted_covered,
+                b.total_km,
+                b.total_km - f.total_km
+            ),
+            Lang::En => format!(
+                "Greedy baseline (by hand): {} {of} {} requests, weighted coverage {} ({:+}), {:.0} km ({:+.0})\n",
+                b.requests_covered,
+                b.requests_total,
+                b.weighted_covered,
+                b.weighted_covered - f.weighted_covered,
+                b.total_km,
+                b.total_km - f.total_km
+            ),
+        });
+    }
+    if !o.uncovered.is_empty() {
+        s.push_str(&format!("{} ({}):\n", lang.pick("Ikke dekket", "Not covered"), o.uncovered.len()));
+        for u in &o.uncovered {
+            let reasons: Vec<String> = u.reasons.iter().map(|r| r.localized(lang)).collect();
+            s.push_str(&format!("  {}: {}\n", u.request, reasons.join("; ")));
+        }
+    }
+    s
+}
+
+async fn runs_cmd(db: &str, lang: Lang) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let runs = store.runs().await?;
+    store.close().await;
+    if runs.is_empty() {
+        println!("{}", lang.pick("Ingen kjøringer ennå. Lag en med `klynge plan DATASETT`.", "No runs yet. Make one with `klynge plan DATASET`."));
+        return Ok(());
+    }
+    println!(
+        "{:>4}  {:<20} {:<16} {:<10} {:<7} {:>10} {:>10} {:>9}  {}",
+        "id",
+        "scenario",
+        lang.pick("datasett", "dataset"),
+        "status",
+        lang.pick("løser", "solver"),
+        lang.pick("forespørsler", "requests"),
+        lang.pick("vektet", "weighted"),
+        "km",
+        lang.pick("laget", "created"),
+    );
+    for r in runs {
+        let f = &r.figures;
+        println!(
+            "{:>4}  {:<20} {:<16} {:<10} {:<7} {:>10} {:>10} {:>9.0}  {}",
+            r.id,
+            r.scenario,
+            r.dataset,
+            r.status,
+            r.solver,
+            format!("{}/{}", f.requests_covered, f.requests_total),
+            pct(f.weighted_covered, f.weighted_total),
+            f.total_km,
+            r.created_at
+        );
+    }
+    Ok(())
+}
+
+async fn rota_cmd(db: &str, lang: Lang, a: RotaArgs) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let run = store.run(a.run).await?;
+    store.close().await;
+    let rota = Rota::new(a.run, &run.dataset, &run.assignments, &run.uncovered, lang)
+        .filter(a.instructor.as_deref(), a.association.as_deref());
+    let text = match a.format {
+        Format::Table => rota.to_table(a.by, lang),
+        Format::Csv => rota.to_csv(),
+        Format::Json => rota.to_json(),
+        Format::Ics => {
+            let stamp = chrono::DateTime::parse_from_rfc3339(&run.summary.created_at)
+                .map(|t| t.with_timezone(&chrono::Utc).format("%Y%m%dT%H%M%SZ").to_string())
+                .unwrap_or_else(|_| "20270101T000000Z".into());
+            to_ics(&rota, &stamp)
+        }
+    };
+    match a.out {
+        Some(path) => std::fs::write(&path, text).map_err(|e| Failure::new(1, format!("{}: {e}", path.display())))?,
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+async fn check_cmd(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let run = store.run(id).await?;
+    store.close().await;
+    let scenario = plan::CheckScenario {
+        max_km: run.params.max_km,
+        travel: run.params.travel,
+        cluster_mode: run.cluster_mode,
+    };
+    let pairs: Vec<(String, String)> =
+        run.assignments.iter().map(|a| (a.request.clone(), a.instructor.clone())).collect();
+    let violations = plan::check(&run.dataset, &scenario, &pairs);
+    if violations.is_empty() {
+        println!(
+            "{}",
+            match lang {
+                Lang::Nb => format!("Kjøring {id}: rotaen er gyldig ({} tildelinger kontrollert).", pairs.len()),
+                Lang::En => format!("Run {id}: the rota is valid ({} assignments checked).", pairs.len()),
+            }
+        );
+        Ok(())
+    } else {
+        let mut msg = match lang {
+            Lang::Nb => format!("Kjøring {id}: {} feil funnet:", violations.len()),
+            Lang::En => format!("Run {id}: {} problem(s) found:", violations.len()),
+        };
+        for v in &violations {
+            msg.push_str("\n  ");
+            msg.push_str(&v.render(lang));
+        }
+        Err(Failure::new(1, msg))
+    }
+}

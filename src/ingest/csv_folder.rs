@@ -1,0 +1,418 @@
+//! The dataset as a folder of CSV files, the form a coordinator keeps in a spreadsheet.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::model::{
+    Association, AssociationKind, Blackout, Dataset, Hm, Instructor, Origin, Problem, ProblemKind,
+    Request, Series, Session, Slot, TravelRow, parse_weekday,
+};
+
+/// A CSV file read into memory, with its header and the line of each record.
+struct Table {
+    file: String,
+    columns: HashMap<String, usize>,
+    rows: Vec<(u64, csv::StringRecord)>,
+}
+
+/// One record of a table, with typed accessors that report problems instead of failing.
+struct Row<'a> {
+    table: &'a Table,
+    line: u64,
+    record: &'a csv::StringRecord,
+}
+
+impl Table {
+    /// Reads `dir/name`. A missing optional file is an empty table; a missing required file,
+    /// an unreadable one or a missing required column is a problem.
+    fn read(
+        dir: &Path,
+        name: &str,
+        required: bool,
+        required_columns: &[&str],
+        problems: &mut Vec<Problem>,
+    ) -> Option<Table> {
+        let path = dir.join(name);
+        let origin = Origin::new(path.display().to_string(), None);
+        if !path.exists() {
+            if required {
+                problems.push(Problem::at(
+                    &origin,
+                    None,
+                    ProblemKind::Unreadable("file not found / filen finnes ikke".into()),
+                ));
+            }
+            return None;
+        }
+        let mut reader = match csv::ReaderBuilder::new().flexible(true).from_path(&path) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(Problem::at(&origin, None, ProblemKind::Unreadable(e.to_string())));
+                return None;
+            }
+        };
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                problems.push(Problem::at(&origin, None, ProblemKind::Unreadable(e.to_string())));
+                return None;
+            }
+        };
+        let columns: HashMap<String, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_lowercase(), i))
+            .collect();
+        let header_origin = Origin::new(origin.file.clone(), Some(1));
+        let mut ok = true;
+        for col in required_columns {
+            if !columns.contains_key(*col) {
+                problems.push(Problem::at(&header_origin, Some(col), ProblemKind::MissingColumn));
+                ok = false;
+            }
+        }
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            match record {
+                Ok(r) => {
+                    let line = r.position().map_or(0, |p| p.line());
+                    if r.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    rows.push((line, r));
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line());
+                    problems.push(Problem::at(
+                        &Origin::new(origin.file.clone(), line),
+                        None,
+                        ProblemKind::Unreadable(e.to_string()),
+                    ));
+                }
+            }
+        }
+        ok.then_some(Table { file: origin.file, columns, rows })
+    }
+
+    fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(|(line, record)| Row { table: self, line: *line, record })
+    }
+}
+
+impl Row<'_> {
+    fn origin(&self) -> Origin {
+        Origin::new(self.table.file.clone(), Some(self.line))
+    }
+
+    fn problem(&self, col: &str, kind: ProblemKind) -> Problem {
+        Problem::at(&self.origin(), Some(col), kind)
+    }
+
+    /// The trimmed cell, `None` when empty or when the column does not exist.
+    fn get(&self, col: &str) -> Option<&str> {
+        let idx = *self.table.columns.get(col)?;
+        let v = self.record.get(idx)?.trim();
+        (!v.is_empty()).then_some(v)
+    }
+
+    fn text(&self, col: &str, p: &mut Vec<Problem>) -> Option<String> {
+        let v = self.get(col).map(str::to_owned);
+        if v.is_none() {
+            p.push(self.problem(col, ProblemKind::MissingValue));
+        }
+        v
+    }
+
+    fn parse<T>(
+        &self,
+        col: &str,
+        required: bool,
+        p: &mut Vec<Problem>,
+        parse: impl Fn(&str) -> Option<T>,
+        err: impl Fn(String) -> ProblemKind,
+    ) -> Option<T> {
+        match self.get(col) {
+            None => {
+                if required {
+                    p.push(self.problem(col, ProblemKind::MissingValue));
+                }
+                None
+            }
+            Some(v) => {
+                let parsed = parse(v);
+                if parsed.is_none() {
+                    p.push(self.problem(col, err(v.to_owned())));
+                }
+                parsed
+            }
+        }
+    }
+
+    fn float(&self, col: &str, required: bool, p: &mut Vec<Problem>) -> Option<f64> {
+        self.parse(
+            col,
+            required,
+            p,
+            |v| v.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite()),
+            ProblemKind::NotANumber,
+        )
+    }
+
+    fn uint(&self, col: &str, required: bool, p: &mut Vec<Problem>) -> Option<u32> {
+        self.parse(col, required, p, |v| v.parse::<u32>().ok(), ProblemKind::NotAWholeNumber)
+    }
+
+    fn date(&self, col: &str, required: bool, p: &mut Vec<Problem>) -> Option<NaiveDate> {
+        self.parse(
+            col,
+            required,
+            p,
+            |v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok(),
+            ProblemKind::NotADate,
+        )
+    }
+
+    fn time(&self, col: &str, required: bool, p: &mut Vec<Problem>) -> Option<Hm> {
+        self.parse(col, required, p, |v| v.parse::<Hm>().ok(), ProblemKind::NotATime)
+    }
+
+    fn boolean(&self, col: &str, p: &mut Vec<Problem>) -> Option<bool> {
+        self.parse(
+            col,
+            false,
+            p,
+            |v| match v.to_lowercase().as_str() {
+                "true" | "yes" | "ja" | "1" => Some(true),
+                "false" | "no" | "nei" | "0" => Some(false),
+                _ => None,
+            },
+            ProblemKind::NotABool,
+        )
+    }
+
+    /// A `;`-separated list, lower-cased, without empty items.
+    fn list(&self, col: &str) -> Vec<String> {
+        self.get(col)
+            .map(|v| {
+                v.split(';')
+                    .map(|s| s.trim().to_lowercase())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Reads a dataset folder, with every problem found while reading it. Records that could
+/// not be read are left out of the dataset.
+pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
+    let mut p = Vec::new();
+    let assoc = Table::read(
+        dir,
+        "associations.csv",
+        true,
+        &["id", "name", "kind", "lat", "lon"],
+        &mut p,
+    );
+    let instr = Table::read(
+        dir,
+        "instructors.csv",
+        true,
+        &["id", "name", "association", "topics", "languages", "max_km", "max_sessions_per_week"],
+        &mut p,
+    );
+    let avail =
+        Table::read(dir, "availability.csv", false, &["instructor", "weekday", "start", "end"], &mut p);
+    let black = Table::read(dir, "blackouts.csv", false, &["instructor", "from", "to"], &mut p);
+    let req = Table::read(
+        dir,
+        "requests.csv",
+        true,
+        &["id", "association", "topic", "language", "instructors_needed", "priority"],
+        &mut p,
+    );
+    let sess = Table::read(dir, "sessions.csv", false, &["request", "date", "start", "end"], &mut p);
+    let trav = Table::read(dir, "travel.csv", false, &["from", "to", "km"], &mut p);
+
+    let mut ds = Dataset::default();
+    for row in assoc.iter().flat_map(Table::rows) {
+        let id = row.text("id", &mut p);
+        let name = row.text("name", &mut p);
+        let kind = row.parse(
+            "kind",
+            true,
+            &mut p,
+            |v| match v.to_lowercase().as_str() {
+                "hub" => Some(AssociationKind::Hub),
+                "small" | "liten" => Some(AssociationKind::Small),
+                _ => None,
+            },
+            ProblemKind::UnknownKind,
+        );
+        let lat = row.float("lat", true, &mut p);
+        let lon = row.float("lon", true, &mut p);
+        let opt_in = row.boolean("opt_in", &mut p).unwrap_or(true);
+        if let (Some(id), Some(name), Some(kind), Some(lat), Some(lon)) = (id, name, kind, lat, lon) {
+            ds.associations.push(Association {
+                id,
+                name,
+                kind,
+                lat,
+                lon,
+                municipality: row.get("municipality").unwrap_or_default().to_owned(),
+                opt_in,
+                cluster: row.get("cluster").map(str::to_owned),
+                origin: row.origin(),
+            });
+        }
+    }
+
+    for row in instr.iter().flat_map(Table::rows) {
+        let id = row.text("id", &mut p);
+        let name = row.text("name", &mut p);
+        let association = row.text("association", &mut p);
+        let lat = row.float("lat", false, &mut p);
+        let lon = row.float("lon", false, &mut p);
+        let max_km = row.float("max_km", true, &mut p);
+        let per_week = row.uint("max_sessions_per_week", true, &mut p);
+        let total = row.uint("max_sessions_total", false, &mut p);
+        let hours = row.float("max_hours_per_week", false, &mut p);
+        if let (Some(id), Some(name), Some(association), Some(max_km), Some(per_week)) =
+            (id, name, association, max_km, per_week)
+        {
+            ds.instructors.push(Instructor {
+                id,
+                name,
+                association,
+                lat,
+                lon,
+                topics: row.list("topics"),
+                languages: row.list("languages"),
+                max_km,
+                max_sessions_per_week: per_week,
+                max_sessions_total: total,
+                max_hours_per_week: hours,
+                availability: Vec::new(),
+                blackouts: Vec::new(),
+                origin: row.origin(),
+            });
+        }
+    }
+    let instructor_index: HashMap<String, usize> =
+        ds.instructors.iter().enumerate().map(|(k, i)| (i.id.clone(), k)).collect();
+
+    for row in avail.iter().flat_map(Table::rows) {
+        let who = row.text("instructor", &mut p);
+        let weekday =
+            row.parse("weekday", true, &mut p, parse_weekday, ProblemKind::UnknownWeekday);
+        let start = row.time("start", true, &mut p);
+        let end = row.time("end", true, &mut p);
+        let Some(who) = who else { continue };
+        let Some(&k) = instructor_index.get(&who) else {
+            p.push(row.problem("instructor", ProblemKind::UnknownInstructor(who)));
+            continue;
+        };
+        if let (Some(weekday), Some(start), Some(end)) = (weekday, start, end) {
+            ds.instructors[k].availability.push(Slot { weekday, start, end, origin: row.origin() });
+        }
+    }
+
+    for row in black.iter().flat_map(Table::rows) {
+        let who = row.text("instructor", &mut p);
+        let from = row.date("from", true, &mut p);
+        let to = row.date("to", true, &mut p);
+        let Some(who) = who else { continue };
+        let Some(&k) = instructor_index.get(&who) else {
+            p.push(row.problem("instructor", ProblemKind::UnknownInstructor(who)));
+            continue;
+        };
+        if let (Some(from), Some(to)) = (from, to) {
+            ds.instructors[k].blackouts.push(Blackout { from, to, origin: row.origin() });
+        }
+    }
+
+    for row in req.iter().flat_map(Table::rows) {
+        let id = row.text("id", &mut p);
+        let association = row.text("association", &mut p);
+        let topic = row.text("topic", &mut p).map(|t| t.to_lowercase());
+        let language = row.text("language", &mut p).map(|t| t.to_lowercase());
+        let needed = row.uint("instructors_needed", true, &mut p);
+        let priority = row.uint("priority", true, &mut p);
+        let series_cols = ["first_date", "start", "end", "count", "interval_days"];
+        let given = series_cols.iter().filter(|c| row.get(c).is_some()).count();
+        let series = if given == 0 {
+            None
+        } else {
+            let first_date = row.date("first_date", true, &mut p);
+            let start = row.time("start", true, &mut p);
+            let end = row.time("end", true, &mut p);
+            let count = row.uint("count", true, &mut p);
+            let interval = row.uint("interval_days", true, &mut p);
+            match (first_date, start, end, count, interval) {
+                (Some(first_date), Some(start), Some(end), Some(count), Some(interval_days)) => {
+                    Some(Series { first_date, start, end, count, interval_days })
+                }
+                _ => {
+                    if given < series_cols.len() {
+                        p.push(row.problem("first_date", ProblemKind::IncompleteSeries));
+                    }
+                    None
+                }
+            }
+        };
+        let venue_lat = row.float("venue_lat", false, &mut p);
+        let venue_lon = row.float("venue_lon", false, &mut p);
+        if let (Some(id), Some(association), Some(topic), Some(language), Some(needed), Some(priority)) =
+            (id, association, topic, language, needed, priority)
+        {
+            ds.requests.push(Request {
+                id,
+                association,
+                topic,
+                language,
+                instructors_needed: needed,
+                priority: priority.min(255) as u8,
+                series,
+                sessions: Vec::new(),
+                venue_lat,
+                venue_lon,
+                origin: row.origin(),
+            });
+        }
+    }
+    let request_index: HashMap<String, usize> =
+        ds.requests.iter().enumerate().map(|(k, r)| (r.id.clone(), k)).collect();
+
+    for row in sess.iter().flat_map(Table::rows) {
+        let who = row.text("request", &mut p);
+        let date = row.date("date", true, &mut p);
+        let start = row.time("start", true, &mut p);
+        let end = row.time("end", true, &mut p);
+        let Some(who) = who else { continue };
+        let Some(&k) = request_index.get(&who) else {
+            p.push(row.problem("request", ProblemKind::UnknownRequest(who)));
+            continue;
+        };
+        if ds.requests[k].series.is_some() {
+            p.push(row.problem("request", ProblemKind::SessionsForSeriesRequest(who)));
+            continue;
+        }
+        if let (Some(date), Some(start), Some(end)) = (date, start, end) {
+            ds.requests[k].sessions.push(Session { date, start, end, origin: row.origin() });
+        }
+    }
+
+    for row in trav.iter().flat_map(Table::rows) {
+        let from = row.text("from", &mut p);
+        let to = row.text("to", &mut p);
+        let km = row.float("km", true, &mut p);
+        let minutes = row.uint("minutes", false, &mut p);
+        if let (Some(from), Some(to), Some(km)) = (from, to, km) {
+            ds.travel.push(TravelRow { from, to, km, minutes, origin: row.origin() });
+        }
+    }
+
+    (ds, p)
+}

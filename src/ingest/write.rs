@@ -1,0 +1,156 @@
+//! Writing a dataset back out, in either form (used by `klynge generate`).
+
+use std::path::Path;
+
+use crate::model::{AssociationKind, Dataset, weekday_code};
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Writes the dataset as a folder of CSV files (created if needed).
+pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let csv_err = std::io::Error::other;
+
+    let mut w = csv::Writer::from_path(dir.join("associations.csv")).map_err(csv_err)?;
+    w.write_record(["id", "name", "kind", "lat", "lon", "municipality", "opt_in", "cluster"])
+        .map_err(csv_err)?;
+    for a in &ds.associations {
+        let kind = match a.kind {
+            AssociationKind::Hub => "hub",
+            AssociationKind::Small => "small",
+        };
+        w.write_record([
+            a.id.as_str(),
+            &a.name,
+            kind,
+            &a.lat.to_string(),
+            &a.lon.to_string(),
+            &a.municipality,
+            &a.opt_in.to_string(),
+            a.cluster.as_deref().unwrap_or(""),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.flush()?;
+
+    let mut w = csv::Writer::from_path(dir.join("instructors.csv")).map_err(csv_err)?;
+    w.write_record([
+        "id",
+        "name",
+        "association",
+        "lat",
+        "lon",
+        "topics",
+        "languages",
+        "max_km",
+        "max_sessions_per_week",
+        "max_sessions_total",
+        "max_hours_per_week",
+    ])
+    .map_err(csv_err)?;
+    let mut av = csv::Writer::from_path(dir.join("availability.csv")).map_err(csv_err)?;
+    av.write_record(["instructor", "weekday", "start", "end"]).map_err(csv_err)?;
+    let mut bl = csv::Writer::from_path(dir.join("blackouts.csv")).map_err(csv_err)?;
+    bl.write_record(["instructor", "from", "to"]).map_err(csv_err)?;
+    for i in &ds.instructors {
+        w.write_record([
+            i.id.as_str(),
+            &i.name,
+            &i.association,
+            &opt(i.lat),
+            &opt(i.lon),
+            &i.topics.join(";"),
+            &i.languages.join(";"),
+            &i.max_km.to_string(),
+            &i.max_sessions_per_week.to_string(),
+            &opt(i.max_sessions_total),
+            &opt(i.max_hours_per_week),
+        ])
+        .map_err(csv_err)?;
+        for s in &i.availability {
+            av.write_record([
+                i.id.as_str(),
+                weekday_code(s.weekday),
+                &s.start.to_string(),
+                &s.end.to_string(),
+            ])
+            .map_err(csv_err)?;
+        }
+        for b in &i.blackouts {
+            bl.write_record([i.id.as_str(), &b.from.to_string(), &b.to.to_string()])
+                .map_err(csv_err)?;
+        }
+    }
+    w.flush()?;
+    av.flush()?;
+    bl.flush()?;
+
+    let mut w = csv::Writer::from_path(dir.join("requests.csv")).map_err(csv_err)?;
+    w.write_record([
+        "id",
+        "association",
+        "topic",
+        "language",
+        "instructors_needed",
+        "priority",
+        "first_date",
+        "start",
+        "end",
+        "count",
+        "interval_days",
+        "venue_lat",
+        "venue_lon",
+    ])
+    .map_err(csv_err)?;
+    let mut se = csv::Writer::from_path(dir.join("sessions.csv")).map_err(csv_err)?;
+    se.write_record(["request", "date", "start", "end"]).map_err(csv_err)?;
+    for r in &ds.requests {
+        let s = r.series.as_ref();
+        w.write_record([
+            r.id.as_str(),
+            &r.association,
+            &r.topic,
+            &r.language,
+            &r.instructors_needed.to_string(),
+            &r.priority.to_string(),
+            &opt(s.map(|s| s.first_date)),
+            &opt(s.map(|s| s.start)),
+            &opt(s.map(|s| s.end)),
+            &opt(s.map(|s| s.count)),
+            &opt(s.map(|s| s.interval_days)),
+            &opt(r.venue_lat),
+            &opt(r.venue_lon),
+        ])
+        .map_err(csv_err)?;
+        for x in &r.sessions {
+            se.write_record([
+                r.id.as_str(),
+                &x.date.to_string(),
+                &x.start.to_string(),
+                &x.end.to_string(),
+            ])
+            .map_err(csv_err)?;
+        }
+    }
+    w.flush()?;
+    se.flush()?;
+
+    if !ds.travel.is_empty() {
+        let mut w = csv::Writer::from_path(dir.join("travel.csv")).map_err(csv_err)?;
+        w.write_record(["from", "to", "km", "minutes"]).map_err(csv_err)?;
+        for t in &ds.travel {
+            w.write_record([t.from.as_str(), &t.to, &t.km.to_string(), &opt(t.minutes)])
+                .map_err(csv_err)?;
+        }
+        w.flush()?;
+    }
+    Ok(())
+}
+
+/// Writes the dataset as one pretty-printed JSON file.
+pub fn write_json(ds: &Dataset, path: &Path) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(ds).map_err(std::io::Error::other)?;
+    std::fs::write(path, text)
+}

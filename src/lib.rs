@@ -1,0 +1,16 @@
+//! klynge: a scheduling engine for volunteer digital-skills associations for seniors.
+//!
+//! Large associations (hubs) lend volunteer instructors to small associations nearby. klynge
+//! reads the associations, instructors and course requests (`ingest` → `model`), works out
+//! who may teach what and how far they travel (`travel`, `plan::eligibility`), proposes a
+//! rota with a lexicographic MILP (`plan`), verifies it with an independent checker, stores
+//! it (`store`) and renders it (`export`). See ARCHITECTURE.md for the map.
+
+pub mod export;
+pub mod generate;
+pub mod i18n;
+pub mod ingest;
+pub mod model;
+pub mod plan;
+pub mod store;
+pub mod travel;

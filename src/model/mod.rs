@@ -1,0 +1,227 @@
+//! The domain: associations, instructors, course requests and travel data, as a coordinator
+//! describes them, plus the validation that every dataset passes before it is planned.
+//!
+//! Nothing here does I/O. The readers in `ingest` build these types and remember where each
+//! record came from (`Origin`), so that validation can point at a file and a line.
+
+mod problem;
+mod time;
+mod validate;
+
+pub use problem::{Problem, ProblemKind, Problems};
+pub use time::{Hm, parse_weekday, weekday_code, weekday_serde};
+pub use validate::{is_language_code, validate};
+
+use chrono::{NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// Where a record came from: a file and, for CSV, its line (1 is the header).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: Option<u64>,
+}
+
+impl Origin {
+    pub fn new(file: impl Into<String>, line: Option<u64>) -> Self {
+        Origin {
+            file: file.into(),
+            line,
+        }
+    }
+}
+
+/// A point on WGS84.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LatLon {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// A hub lends instructors; a small association asks for them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AssociationKind {
+    Hub,
+    Small,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Association {
+    pub id: String,
+    pub name: String,
+    pub kind: AssociationKind,
+    pub lat: f64,
+    pub lon: f64,
+    #[serde(default)]
+    pub municipality: String,
+    /// Takes part in clusters at all; a small association that has not opted in gets no one.
+    #[serde(default = "yes")]
+    pub opt_in: bool,
+    /// The hub this association's cluster belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Association {
+    pub fn location(&self) -> LatLon {
+        LatLon {
+            lat: self.lat,
+            lon: self.lon,
+        }
+    }
+}
+
+/// A weekly window in which an instructor can be away from home (teaching plus travel).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Slot {
+    #[serde(with = "weekday_serde")]
+    pub weekday: Weekday,
+    pub start: Hm,
+    pub end: Hm,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Dates (inclusive) on which an instructor cannot teach at all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Blackout {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Instructor {
+    pub id: String,
+    pub name: String,
+    /// The home association; always a hub.
+    pub association: String,
+    /// Home location; `None` means "lives at the hub".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+    pub topics: Vec<String>,
+    pub languages: Vec<String>,
+    /// One-way travel limit in km.
+    pub max_km: f64,
+    pub max_sessions_per_week: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_sessions_total: Option<u32>,
+    /// Teaching plus travel time, in hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_hours_per_week: Option<f64>,
+    #[serde(default)]
+    pub availability: Vec<Slot>,
+    #[serde(default)]
+    pub blackouts: Vec<Blackout>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// One meeting of a course, in local time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub date: NaiveDate,
+    pub start: Hm,
+    pub end: Hm,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A weekly (or other interval) series of sessions; see `plan::calendar` for how holidays
+/// are skipped.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub first_date: NaiveDate,
+    pub start: Hm,
+    pub end: Hm,
+    pub count: u32,
+    pub interval_days: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: String,
+    /// The requesting association; always a small one.
+    pub association: String,
+    pub topic: String,
+    pub language: String,
+    pub instructors_needed: u32,
+    /// 1 = low … 5 = high.
+    pub priority: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<Series>,
+    /// Sessions listed one by one (instead of a series).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sessions: Vec<Session>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_lat: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_lon: Option<f64>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A measured travel figure that overrides the geodesic estimate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TravelRow {
+    /// An instructor id or a hub id.
+    pub from: String,
+    /// An association id.
+    pub to: String,
+    pub km: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Everything a plan is made from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    pub associations: Vec<Association>,
+    pub instructors: Vec<Instructor>,
+    pub requests: Vec<Request>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub travel: Vec<TravelRow>,
+}
+
+impl Dataset {
+    pub fn association(&self, id: &str) -> Option<&Association> {
+        self.associations.iter().find(|a| a.id == id)
+    }
+
+    /// Where an instructor starts from: their own home, or their hub's location.
+    pub fn home_of(&self, instructor: &Instructor) -> Option<LatLon> {
+        match (instructor.lat, instructor.lon) {
+            (Some(lat), Some(lon)) => Some(LatLon { lat, lon }),
+            _ => self
+                .association(&instructor.association)
+                .map(Association::location),
+        }
+    }
+
+    /// Where a request's sessions are held: its own venue, or its association's location.
+    pub fn venue_of(&self, request: &Request) -> Option<LatLon> {
+        match (request.venue_lat, request.venue_lon) {
+            (Some(lat), Some(lon)) => Some(LatLon { lat, lon }),
+            _ => self
+                .association(&request.association)
+                .map(Association::location),
+        }
+    }
+
+    /// The canonical JSON form of the dataset: what a run stores as its input snapshot.
+    pub fn to_canonical_json(&self) -> String {
+        serde_json::to_string(self).expect("a dataset always serializes")
+    }
+}

@@ -1,0 +1,165 @@
+//! What can be wrong with a dataset, said precisely: file, line, column, and what was
+//! expected, in bokmål and English.
+
+use std::fmt;
+
+use crate::i18n::{Lang, Localized};
+
+use super::Origin;
+
+/// One problem found in a dataset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub file: String,
+    /// 1-based line in the file (the header is line 1); `None` for the file as a whole.
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    pub fn at(origin: &Origin, column: Option<&str>, kind: ProblemKind) -> Self {
+        Problem {
+            file: origin.file.clone(),
+            line: origin.line,
+            column: column.map(str::to_owned),
+            kind,
+        }
+    }
+}
+
+/// The kinds of problem, each with its own wording.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProblemKind {
+    /// The file cannot be read or parsed at all.
+    Unreadable(String),
+    MissingColumn,
+    MissingValue,
+    NotANumber(String),
+    NotAWholeNumber(String),
+    NotADate(String),
+    NotATime(String),
+    NotABool(String),
+    UnknownKind(String),
+    UnknownWeekday(String),
+    UnknownLanguageCode(String),
+    UnknownClusterMode(String),
+    EmptyList,
+    DuplicateId { id: String, first: Option<u64> },
+    UnknownAssociation(String),
+    UnknownInstructor(String),
+    UnknownRequest(String),
+    HomeNotAHub(String),
+    RequesterNotSmall(String),
+    ClusterNotAHub(String),
+    EndNotAfterStart { start: String, end: String },
+    LatitudeOutOfRange(f64),
+    LongitudeOutOfRange(f64),
+    OutOfRange { value: String, expected: String },
+    OnlyOneOfLatLon,
+    NoSessions,
+    BothSeriesAndSessions,
+    IncompleteSeries,
+    SessionsForSeriesRequest(String),
+}
+
+impl Localized for ProblemKind {
+    fn localized(&self, lang: Lang) -> String {
+        use ProblemKind::*;
+        let nb = lang == Lang::Nb;
+        match self {
+            Unreadable(e) => {
+                if nb {
+                    format!("kan ikke leses: {e}")
+                } else {
+                    format!("cannot be read: {e}")
+                }
+            }
+            MissingColumn => lang.pick("kolonnen mangler i overskriftsraden", "the column is missing from the header row").into(),
+            MissingValue => lang.pick("verdi mangler", "a value is required").into(),
+            NotANumber(v) => if nb { format!("'{v}' er ikke et tall") } else { format!("'{v}' is not a number") },
+            NotAWholeNumber(v) => if nb { format!("'{v}' er ikke et helt tall (forventet f.eks. 3)") } else { format!("'{v}' is not a whole number (expected e.g. 3)") },
+            NotADate(v) => if nb { format!("'{v}' er ikke en dato (forventet ÅÅÅÅ-MM-DD)") } else { format!("'{v}' is not a date (expected YYYY-MM-DD)") },
+            NotATime(v) => if nb { format!("'{v}' er ikke et klokkeslett (forventet TT:MM)") } else { format!("'{v}' is not a time (expected HH:MM)") },
+            NotABool(v) => if nb { format!("'{v}' er verken true eller false") } else { format!("'{v}' is neither true nor false") },
+            UnknownKind(v) => if nb { format!("ukjent type '{v}' (forventet hub eller small)") } else { format!("unknown kind '{v}' (expected hub or small)") },
+            UnknownWeekday(v) => if nb { format!("ukjent ukedag '{v}' (forventet man…søn eller mon…sun)") } else { format!("unknown weekday '{v}' (expected mon…sun or man…søn)") },
+            UnknownLanguageCode(v) => if nb { format!("ukjent språkkode '{v}' (forventet en ISO 639-1-kode som nb, en, ar)") } else { format!("unknown language code '{v}' (expected an ISO 639-1 code such as nb, en, ar)") },
+            UnknownClusterMode(v) => if nb { format!("ukjent klyngemodus '{v}' (forventet fixed eller open)") } else { format!("unknown cluster mode '{v}' (expected fixed or open)") },
+            EmptyList => lang.pick("listen er tom (skill elementer med ;)", "the list is empty (separate items with ;)").into(),
+            DuplicateId { id, first } => match (nb, first) {
+                (true, Some(l)) => format!("id '{id}' finnes allerede (linje {l})"),
+                (true, None) => format!("id '{id}' finnes allerede"),
+                (false, Some(l)) => format!("duplicate id '{id}' (first on line {l})"),
+                (false, None) => format!("duplicate id '{id}'"),
+            },
+            UnknownAssociation(v) => if nb { format!("ukjent forening '{v}'") } else { format!("unknown association '{v}'") },
+            UnknownInstructor(v) => if nb { format!("ukjent instruktør '{v}'") } else { format!("unknown instructor '{v}'") },
+            UnknownRequest(v) => if nb { format!("ukjent forespørsel '{v}'") } else { format!("unknown request '{v}'") },
+            HomeNotAHub(v) => if nb { format!("'{v}' er ikke en hub: en instruktør må høre til en hub") } else { format!("'{v}' is not a hub: an instructor's home association must be a hub") },
+            RequesterNotSmall(v) => if nb { format!("'{v}' er ikke en liten forening: bare små foreninger ber om instruktører") } else { format!("'{v}' is not a small association: only small associations request instructors") },
+            ClusterNotAHub(v) => if nb { format!("klyngen '{v}' er ikke en hub") } else { format!("cluster '{v}' is not a hub") },
+            EndNotAfterStart { start, end } => if nb { format!("slutt {end} er ikke etter start {start}") } else { format!("end {end} is not after start {start}") },
+            LatitudeOutOfRange(v) => if nb { format!("breddegrad {v} er utenfor −90…90") } else { format!("latitude {v} is out of range −90…90") },
+            LongitudeOutOfRange(v) => if nb { format!("lengdegrad {v} er utenfor −180…180") } else { format!("longitude {v} is out of range −180…180") },
+            OutOfRange { value, expected } => if nb { format!("'{value}' er utenfor gyldig område (forventet {expected})") } else { format!("'{value}' is out of range (expected {expected})") },
+            OnlyOneOfLatLon => lang.pick("oppgi både lat og lon, eller ingen av dem", "give both lat and lon, or neither").into(),
+            NoSessions => lang.pick("forespørselen har ingen økter: fyll ut serien (first_date, start, end, count, interval_days) eller list øktene i sessions.csv", "the request has no sessions: fill in the series (first_date, start, end, count, interval_days) or list its sessions in sessions.csv").into(),
+            BothSeriesAndSessions => lang.pick("forespørselen har både en serie og egne økter i sessions.csv: velg én av dem", "the request has both a series and sessions in sessions.csv: choose one").into(),
+            IncompleteSeries => lang.pick("serien er ufullstendig: first_date, start, end, count og interval_days må alle fylles ut", "the series is incomplete: first_date, start, end, count and interval_days must all be given").into(),
+            SessionsForSeriesRequest(v) => if nb { format!("forespørsel '{v}' har allerede en serie") } else { format!("request '{v}' already has a series") },
+        }
+    }
+}
+
+impl Problem {
+    /// `file:line: column: message`, in the chosen language.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = self.file.clone();
+        if let Some(line) = self.line {
+            out.push_str(&format!(":{line}"));
+        }
+        if let Some(col) = &self.column {
+            out.push_str(&format!(
+                ": {} '{col}'",
+                lang.pick("kolonne", "column")
+            ));
+        }
+        out.push_str(": ");
+        out.push_str(&self.kind.localized(lang));
+        out
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
+/// Every problem found in a dataset; reading stops only after all have been collected.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = match lang {
+            Lang::Nb => format!("Datasettet har {} feil:\n", self.0.len()),
+            Lang::En => format!("The dataset has {} problem(s):\n", self.0.len()),
+        };
+        for p in &self.0 {
+            out.push_str("  ");
+            out.push_str(&p.render(lang));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
+impl std::error::Error for Problems {}

@@ -1,0 +1,245 @@
+//! Validation of a whole dataset: every rule is checked and every problem reported, so that
+//! a coordinator can fix the spreadsheet in one go.
+
+use std::collections::HashMap;
+
+use super::{AssociationKind, Dataset, Origin, Problem, ProblemKind};
+
+/// ISO 639-1 two-letter language codes, plus `nb` and `nn` (which are in the standard).
+const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+
+/// True for an ISO 639-1 code such as `nb`, `en` or `ar`.
+pub fn is_language_code(code: &str) -> bool {
+    code.len() == 2 && ISO_639_1.split(' ').any(|c| c == code)
+}
+
+/// Checks a dataset as a whole: ids, references between files, ranges and orderings.
+/// Returns every problem found (empty when the dataset is valid).
+pub fn validate(ds: &Dataset) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut push = |origin: &Origin, col: &str, kind: ProblemKind| {
+        out.push(Problem::at(origin, Some(col), kind));
+    };
+
+    let mut assoc_kind: HashMap<&str, AssociationKind> = HashMap::new();
+    let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
+    for a in &ds.associations {
+        if let Some(first) = seen.insert(&a.id, a.origin.line) {
+            push(&a.origin, "id", ProblemKind::DuplicateId { id: a.id.clone(), first });
+        }
+        assoc_kind.insert(&a.id, a.kind);
+        check_lat_lon(a.lat, a.lon, &a.origin, &mut push);
+    }
+    for a in &ds.associations {
+        if let Some(c) = &a.cluster {
+            match assoc_kind.get(c.as_str()) {
+                None => push(&a.origin, "cluster", ProblemKind::UnknownAssociation(c.clone())),
+                Some(AssociationKind::Small) => {
+                    push(&a.origin, "cluster", ProblemKind::ClusterNotAHub(c.clone()))
+                }
+                Some(AssociationKind::Hub) => {}
+            }
+        }
+    }
+
+    let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
+    for i in &ds.instructors {
+        if let Some(first) = seen.insert(&i.id, i.origin.line) {
+            push(&i.origin, "id", ProblemKind::DuplicateId { id: i.id.clone(), first });
+        }
+        match assoc_kind.get(i.association.as_str()) {
+            None => push(
+                &i.origin,
+                "association",
+                ProblemKind::UnknownAssociation(i.association.clone()),
+            ),
+            Some(AssociationKind::Small) => push(
+                &i.origin,
+                "association",
+                ProblemKind::HomeNotAHub(i.association.clone()),
+            ),
+            Some(AssociationKind::Hub) => {}
+        }
+        match (i.lat, i.lon) {
+            (Some(lat), Some(lon)) => check_lat_lon(lat, lon, &i.origin, &mut push),
+            (None, None) => {}
+            _ => push(&i.origin, "lat", ProblemKind::OnlyOneOfLatLon),
+        }
+        if i.topics.is_empty() {
+            push(&i.origin, "topics", ProblemKind::EmptyList);
+        }
+        if i.languages.is_empty() {
+            push(&i.origin, "languages", ProblemKind::EmptyList);
+        }
+        for l in &i.languages {
+            if !is_language_code(l) {
+                push(&i.origin, "languages", ProblemKind::UnknownLanguageCode(l.clone()));
+            }
+        }
+        if !(i.max_km >= 0.0 && i.max_km.is_finite()) {
+            push(
+                &i.origin,
+                "max_km",
+                ProblemKind::OutOfRange { value: i.max_km.to_string(), expected: "≥ 0".into() },
+            );
+        }
+        if let Some(h) = i.max_hours_per_week {
+            if !(h >= 0.0 && h <= 168.0) {
+                push(
+                    &i.origin,
+                    "max_hours_per_week",
+                    ProblemKind::OutOfRange { value: h.to_string(), expected: "0…168".into() },
+                );
+            }
+        }
+        for s in &i.availability {
+            if s.end <= s.start {
+                push(
+                    &s.origin,
+                    "end",
+                    ProblemKind::EndNotAfterStart { start: s.start.to_string(), end: s.end.to_string() },
+                );
+            }
+        }
+        for b in &i.blackouts {
+            if b.to < b.from {
+                push(
+                    &b.origin,
+                    "to",
+                    ProblemKind::EndNotAfterStart { start: b.from.to_string(), end: b.to.to_string() },
+                );
+            }
+        }
+    }
+
+    let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
+    for r in &ds.requests {
+        if let Some(first) = seen.insert(&r.id, r.origin.line) {
+            push(&r.origin, "id", ProblemKind::DuplicateId { id: r.id.clone(), first });
+        }
+        match assoc_kind.get(r.association.as_str()) {
+            None => push(
+                &r.origin,
+                "association",
+                ProblemKind::UnknownAssociation(r.association.clone()),
+            ),
+            Some(AssociationKind::Hub) => push(
+                &r.origin,
+                "association",
+                ProblemKind::RequesterNotSmall(r.association.clone()),
+            ),
+            Some(AssociationKind::Small) => {}
+        }
+        if !is_language_code(&r.language) {
+            push(&r.origin, "language", ProblemKind::UnknownLanguageCode(r.language.clone()));
+        }
+        if r.topic.is_empty() {
+            push(&r.origin, "topic", ProblemKind::MissingValue);
+        }
+        if r.instructors_needed == 0 || r.instructors_needed > 10 {
+            push(
+                &r.origin,
+                "instructors_needed",
+                ProblemKind::OutOfRange {
+                    value: r.instructors_needed.to_string(),
+                    expected: "1…10".into(),
+                },
+            );
+        }
+        if !(1..=5).contains(&r.priority) {
+            push(
+                &r.origin,
+                "priority",
+                ProblemKind::OutOfRange { value: r.priority.to_string(), expected: "1…5".into() },
+            );
+        }
+        match (r.venue_lat, r.venue_lon) {
+            (Some(lat), Some(lon)) => {
+                if !(-90.0..=90.0).contains(&lat) {
+                    push(&r.origin, "venue_lat", ProblemKind::LatitudeOutOfRange(lat));
+                }
+                if !(-180.0..=180.0).contains(&lon) {
+                    push(&r.origin, "venue_lon", ProblemKind::LongitudeOutOfRange(lon));
+                }
+            }
+            (None, None) => {}
+            _ => push(&r.origin, "venue_lat", ProblemKind::OnlyOneOfLatLon),
+        }
+        match (&r.series, r.sessions.is_empty()) {
+            (None, true) => push(&r.origin, "first_date", ProblemKind::NoSessions),
+            (Some(_), false) => push(&r.origin, "first_date", ProblemKind::BothSeriesAndSessions),
+            (Some(s), true) => {
+                if s.end <= s.start {
+                    push(
+                        &r.origin,
+                        "end",
+                        ProblemKind::EndNotAfterStart { start: s.start.to_string(), end: s.end.to_string() },
+                    );
+                }
+                if s.count == 0 || s.count > 200 {
+                    push(
+                        &r.origin,
+                        "count",
+                        ProblemKind::OutOfRange { value: s.count.to_string(), expected: "1…200".into() },
+                    );
+                }
+                if s.interval_days == 0 || s.interval_days > 366 {
+                    push(
+                        &r.origin,
+                        "interval_days",
+                        ProblemKind::OutOfRange {
+                            value: s.interval_days.to_string(),
+                            expected: "1…366".into(),
+                        },
+                    );
+                }
+            }
+            (None, false) => {
+                for s in &r.sessions {
+                    if s.end <= s.start {
+                        push(
+                            &s.origin,
+                            "end",
+                            ProblemKind::EndNotAfterStart { start: s.start.to_string(), end: s.end.to_string() },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    let instructor_ids: HashMap<&str, ()> =
+        ds.instructors.iter().map(|i| (i.id.as_str(), ())).collect();
+    for t in &ds.travel {
+        if !instructor_ids.contains_key(t.from.as_str())
+            && assoc_kind.get(t.from.as_str()) != Some(&AssociationKind::Hub)
+        {
+            push(&t.origin, "from", ProblemKind::UnknownInstructor(t.from.clone()));
+        }
+        if !assoc_kind.contains_key(t.to.as_str()) {
+            push(&t.origin, "to", ProblemKind::UnknownAssociation(t.to.clone()));
+        }
+        if !(t.km >= 0.0 && t.km.is_finite()) {
+            push(
+                &t.origin,
+                "km",
+                ProblemKind::OutOfRange { value: t.km.to_string(), expected: "≥ 0".into() },
+            );
+        }
+    }
+    out
+}
+
+fn check_lat_lon(
+    lat: f64,
+    lon: f64,
+    origin: &Origin,
+    push: &mut impl FnMut(&Origin, &str, ProblemKind),
+) {
+    if !(-90.0..=90.0).contains(&lat) {
+        push(origin, "lat", ProblemKind::LatitudeOutOfRange(lat));
+    }
+    if !(-180.0..=180.0).contains(&lon) {
+        push(origin, "lon", ProblemKind::LongitudeOutOfRange(lon));
+    }
+}

@@ -1,0 +1,248 @@
+//! The independent checker: re-verifies a rota against the data, knowing nothing of how
+//! the optimiser built its constraints.
+//!
+//! It shares with the optimiser only the meaning of the input — series expansion
+//! (`calendar`), travel figures (`travel`) and the names of the rules (`rules`) — and
+//! re-implements every check in the most direct way: each rule per assignment, overlap
+//! pairwise over all sessions, limits by counting per ISO week. `plan` runs it before
+//! anything is written, `klynge check` runs it on stored rotas, and the tests run it on
+//! every rota they make.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Datelike;
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::Lang;
+use crate::model::{Dataset, LatLon, Session};
+use crate::travel::{TravelModel, TravelParams};
+
+use super::calendar::sessions_of;
+use super::params::ClusterMode;
+use super::rules::{HardConstraint, Rule};
+
+/// What the checker needs to know about the scenario.
+#[derive(Clone, Debug)]
+pub struct CheckScenario {
+    pub max_km: Option<f64>,
+    pub travel: TravelParams,
+    pub cluster_mode: ClusterMode,
+}
+
+/// One violated rule or constraint.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Violation {
+    pub constraint: HardConstraint,
+    /// For `Eligibility`: which rule.
+    pub rule: Option<Rule>,
+    pub request: Option<String>,
+    pub instructor: Option<String>,
+    pub detail: String,
+}
+
+impl Violation {
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = self.constraint.name(lang).to_string();
+        if let Some(rule) = self.rule {
+            out.push_str(&format!(" ({})", rule.name(lang)));
+        }
+        if let Some(i) = &self.instructor {
+            out.push_str(&format!(" — {} {i}", lang.pick("instruktør", "instructor")));
+        }
+        if let Some(r) = &self.request {
+            out.push_str(&format!(" — {} {r}", lang.pick("forespørsel", "request")));
+        }
+        if !self.detail.is_empty() {
+            out.push_str(": ");
+            out.push_str(&self.detail);
+        }
+        out
+    }
+}
+
+/// Checks a rota given as (request id, instructor id) assignments. Returns every violation
+/// (empty when the rota is valid).
+pub fn check(ds: &Dataset, scenario: &CheckScenario, assignments: &[(String, String)]) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let travel = TravelModel::new(scenario.travel, &ds.travel);
+    let requests: HashMap<&str, usize> = ds.requests.iter().enumerate().map(|(k, r)| (r.id.as_str(), k)).collect();
+    let instructors: HashMap<&str, usize> =
+        ds.instructors.iter().enumerate().map(|(k, i)| (i.id.as_str(), k)).collect();
+    let sessions: Vec<Vec<Session>> = ds.requests.iter().map(sessions_of).collect();
+
+    // Staffing: exactly k distinct instructors per covered request.
+    let mut staff: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (r, i) in assignments {
+        staff.entry(r.as_str()).or_default().push(i.as_str());
+    }
+    for (r, who) in &staff {
+        let Some(&rk) = requests.get(r) else {
+            out.push(Violation {
+                constraint: HardConstraint::Staffing,
+                rule: None,
+                request: Some(r.to_string()),
+                instructor: None,
+                detail: "unknown request / ukjent forespørsel".into(),
+            });
+            continue;
+        };
+        let mut distinct = who.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let k = ds.requests[rk].instructors_needed as usize;
+        if distinct.len() != who.len() || who.len() != k {
+            out.push(Violation {
+                constraint: HardConstraint::Staffing,
+                rule: None,
+                request: Some(r.to_string()),
+                instructor: None,
+                detail: format!("{} of {k} / {} av {k}", distinct.len(), distinct.len()),
+            });
+        }
+    }
+
+    // Eligibility, rule by rule; and each instructor's timeline for the later checks.
+    // timeline[i] = (request, session, one-way minutes)
+    let mut timeline: BTreeMap<usize, Vec<(usize, Session, i64)>> = BTreeMap::new();
+    for (r, i) in assignments {
+        let (Some(&rk), Some(&ik)) = (requests.get(r.as_str()), instructors.get(i.as_str())) else {
+            if !instructors.contains_key(i.as_str()) {
+                out.push(Violation {
+                    constraint: HardConstraint::Eligibility,
+                    rule: None,
+                    request: Some(r.clone()),
+                    instructor: Some(i.clone()),
+                    detail: "unknown instructor / ukjent instruktør".into(),
+                });
+            }
+            continue;
+        };
+        let req = &ds.requests[rk];
+        let ins = &ds.instructors[ik];
+        let assoc = ds.association(&req.association);
+        let home = match (ins.lat, ins.lon) {
+            (Some(lat), Some(lon)) => LatLon { lat, lon },
+            _ => ds.association(&ins.association).map(|a| a.location()).unwrap_or(LatLon { lat: 0.0, lon: 0.0 }),
+        };
+        let venue = match (req.venue_lat, req.venue_lon) {
+            (Some(lat), Some(lon)) => LatLon { lat, lon },
+            _ => assoc.map(|a| a.location()).unwrap_or(LatLon { lat: 0.0, lon: 0.0 }),
+        };
+        let t = travel.travel(&ins.id, &ins.association, home, &req.association, venue);
+        let mut fail = |rule: Rule, detail: String| {
+            out.push(Violation {
+                constraint: HardConstraint::Eligibility,
+                rule: Some(rule),
+                request: Some(r.clone()),
+                instructor: Some(i.clone()),
+                detail,
+            })
+        };
+        if !assoc.is_some_and(|a| a.opt_in) {
+            fail(Rule::OptIn, req.association.clone());
+        }
+        if scenario.cluster_mode == ClusterMode::Fixed
+            && assoc.and_then(|a| a.cluster.as_deref()) != Some(ins.association.as_str())
+        {
+            fail(Rule::Cluster, format!("{} → {}", ins.association, req.association));
+        }
+        if !ins.topics.contains(&req.topic) {
+            fail(Rule::Topic, req.topic.clone());
+        }
+        if !ins.languages.contains(&req.language) {
+            fail(Rule::Language, req.language.clone());
+        }
+        let limit = match scenario.max_km {
+            Some(m) if m < ins.max_km => m,
+            _ => ins.max_km,
+        };
+        if t.km > limit {
+            fail(Rule::Distance, format!("{:.1} km > {limit} km", t.km));
+        }
+        let m = i64::from(t.minutes);
+        for s in &sessions[rk] {
+            let leave = i64::from(s.start.0) - m;
+            let back = i64::from(s.end.0) + m;
+            let inside = ins.availability.iter().any(|a| {
+                a.weekday == s.date.weekday() && i64::from(a.start.0) <= leave && back <= i64::from(a.end.0)
+            });
+            if !inside {
+                fail(Rule::Availability, format!("{} {}–{}", s.date, s.start, s.end));
+            }
+            if ins.blackouts.iter().any(|b| s.date >= b.from && s.date <= b.to) {
+                fail(Rule::Blackout, s.date.to_string());
+            }
+            timeline.entry(ik).or_default().push((rk, s.clone(), m));
+        }
+    }
+
+    // Overlap, weekly and total limits, per instructor.
+    for (ik, items) in &timeline {
+        let ins = &ds.instructors[*ik];
+        let span = |s: &Session, m: i64| {
+            let day = i64::from(s.date.num_days_from_ce()) * 24 * 60;
+            (day + i64::from(s.start.0) - m, day + i64::from(s.end.0) + m)
+        };
+        for a in 0..items.len() {
+            for b in a + 1..items.len() {
+                let (ra, sa, ma) = &items[a];
+                let (rb, sb, mb) = &items[b];
+                if ra == rb {
+                    continue;
+                }
+                let (a0, a1) = span(sa, *ma);
+                let (b0, b1) = span(sb, *mb);
+                if a0 < b1 && b0 < a1 {
+                    out.push(Violation {
+                        constraint: HardConstraint::Overlap,
+                        rule: None,
+                        request: Some(format!("{} + {}", ds.requests[*ra].id, ds.requests[*rb].id)),
+                        instructor: Some(ins.id.clone()),
+                        detail: format!("{} {}–{} / {} {}–{}", sa.date, sa.start, sa.end, sb.date, sb.start, sb.end),
+                    });
+                }
+            }
+        }
+        let mut per_week: BTreeMap<(i32, u32), (u32, i64)> = BTreeMap::new();
+        for (_, s, m) in items {
+            let w = s.date.iso_week();
+            let e = per_week.entry((w.year(), w.week())).or_default();
+            e.0 += 1;
+            e.1 += i64::from(s.end.0) - i64::from(s.start.0) + 2 * m;
+        }
+        for ((year, week), (n, minutes)) in per_week {
+            if n > ins.max_sessions_per_week {
+                out.push(Violation {
+                    constraint: HardConstraint::WeeklySessions,
+                    rule: None,
+                    request: None,
+                    instructor: Some(ins.id.clone()),
+                    detail: format!("{year}-W{week:02}: {n} > {}", ins.max_sessions_per_week),
+                });
+            }
+            if let Some(h) = ins.max_hours_per_week {
+                if minutes as f64 / 60.0 > h + 1e-9 {
+                    out.push(Violation {
+                        constraint: HardConstraint::WeeklyHours,
+                        rule: None,
+                        request: None,
+                        instructor: Some(ins.id.clone()),
+                        detail: format!("{year}-W{week:02}: {:.2} h > {h} h", minutes as f64 / 60.0),
+                    });
+                }
+            }
+        }
+        if let Some(t) = ins.max_sessions_total {
+            if items.len() > t as usize {
+                out.push(Violation {
+                    constraint: HardConstraint::TotalSessions,
+                    rule: None,
+                    request: None,
+                    instructor: Some(ins.id.clone()),
+                    detail: format!("{} > {t}", items.len()),
+                });
+            }
+        }
+    }
+    out
+}

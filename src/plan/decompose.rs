@@ -1,0 +1,54 @@
+//! Decomposition: the connected components of the eligibility graph (instructors and
+//! requests as nodes, eligible pairs as edges) share nothing, so each is its own problem.
+
+use petgraph::graph::{NodeIndex, UnGraph};
+
+use super::eligibility::Eligibility;
+
+/// One independent subproblem: sorted request, instructor and pair indices.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Component {
+    pub requests: Vec<usize>,
+    pub instructors: Vec<usize>,
+    pub pairs: Vec<usize>,
+}
+
+impl Component {
+    /// A measure of how hard the component is, for sharing out the time limit.
+    pub fn size(&self) -> usize {
+        self.pairs.len() + self.requests.len()
+    }
+}
+
+/// The components with at least one eligible pair, largest first.
+pub fn components(elig: &Eligibility, n_instructors: usize, n_requests: usize) -> Vec<Component> {
+    let mut graph: UnGraph<(), ()> = UnGraph::with_capacity(n_instructors + n_requests, elig.pairs.len());
+    for _ in 0..n_instructors + n_requests {
+        graph.add_node(());
+    }
+    for p in &elig.pairs {
+        graph.add_edge(NodeIndex::new(p.i), NodeIndex::new(n_instructors + p.r), ());
+    }
+    let mut comps: Vec<Component> = Vec::new();
+    for scc in petgraph::algo::kosaraju_scc(&graph) {
+        let mut c = Component::default();
+        for node in scc {
+            let k = node.index();
+            if k < n_instructors {
+                c.instructors.push(k);
+                c.pairs.extend(&elig.by_instructor[k]);
+            } else {
+                c.requests.push(k - n_instructors);
+            }
+        }
+        if c.pairs.is_empty() {
+            continue;
+        }
+        c.requests.sort_unstable();
+        c.instructors.sort_unstable();
+        c.pairs.sort_unstable();
+        comps.push(c);
+    }
+    comps.sort_by_key(|c| std::cmp::Reverse(c.size()));
+    comps
+}

@@ -1,0 +1,160 @@
+//! Why a request is left uncovered, in terms a coordinator can act on (DESIGN.md,
+//! "Explanations"). Built from the recorded rejection of every pair and from the rota.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, Localized};
+
+use super::eligibility::Eligibility;
+use super::instance::Instance;
+use super::params::ClusterMode;
+use super::rules::Rule;
+
+/// One reason a request is uncovered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Reason {
+    /// The association has not opted in to cluster cooperation.
+    NotOptedIn,
+    /// `fixed` cluster mode and the association belongs to no cluster.
+    NoCluster,
+    /// No instructor (of the cluster) teaches the topic.
+    NoTopic { topic: String },
+    /// Instructors teach the topic, but none of them speaks the language.
+    NoLanguage { language: String },
+    /// Qualified instructors exist, but the nearest is too far away.
+    TooFar { nearest: String, km: f64, limit: f64 },
+    /// Qualified instructors in range are not free at the session times or away on dates.
+    Unavailable { instructors: Vec<(String, Rule)> },
+    /// Fewer eligible instructors than the request needs.
+    TooFewEligible { needed: u32, eligible: u32 },
+    /// Every eligible instructor is busy with other requests (named, with priority).
+    TakenByOthers { taken: Vec<(String, String, u8)> },
+}
+
+impl Localized for Reason {
+    fn localized(&self, lang: Lang) -> String {
+        let nb = lang == Lang::Nb;
+        match self {
+            Reason::NotOptedIn => lang
+                .pick("foreningen er ikke med i klyngesamarbeidet", "the association has not opted in to cluster cooperation")
+                .into(),
+            Reason::NoCluster => lang
+                .pick("foreningen hører ikke til noen klynge", "the association belongs to no cluster")
+                .into(),
+            Reason::NoTopic { topic } => {
+                if nb { format!("ingen instruktør underviser i «{topic}»") } else { format!("no instructor teaches '{topic}'") }
+            }
+            Reason::NoLanguage { language } => {
+                if nb {
+                    format!("ingen som underviser i emnet snakker språket «{language}»")
+                } else {
+                    format!("nobody who teaches the topic speaks '{language}'")
+                }
+            }
+            Reason::TooFar { nearest, km, limit } => {
+                if nb {
+                    format!("nærmeste kvalifiserte instruktør ({nearest}) er {km:.0} km unna (grense {limit:.0} km)")
+                } else {
+                    format!("the nearest qualified instructor ({nearest}) is {km:.0} km away (limit {limit:.0} km)")
+                }
+            }
+            Reason::Unavailable { instructors } => {
+                let list: Vec<String> =
+                    instructors.iter().map(|(i, rule)| format!("{i}: {}", rule.name(lang).to_lowercase())).collect();
+                if nb {
+                    format!("kvalifiserte instruktører innen rekkevidde er ikke ledige ({})", list.join("; "))
+                } else {
+                    format!("qualified instructors in range are not available ({})", list.join("; "))
+                }
+            }
+            Reason::TooFewEligible { needed, eligible } => {
+                if nb {
+                    format!("trenger {needed} instruktører, men bare {eligible} kan ta kurset")
+                } else {
+                    format!("needs {needed} instructors, but only {eligible} can take it")
+                }
+            }
+            Reason::TakenByOthers { taken } => {
+                let list: Vec<String> = taken
+                    .iter()
+                    .map(|(i, r, p)| format!("{i} → {r} ({} {p})", lang.pick("prioritet", "priority")))
+                    .collect();
+                if nb {
+                    format!("alle aktuelle instruktører er opptatt med andre forespørsler: {}", list.join(", "))
+                } else {
+                    format!("every eligible instructor is busy with other requests: {}", list.join(", "))
+                }
+            }
+        }
+    }
+}
+
+/// The reasons request `r` is uncovered, given the rota's assignments as (pair index).
+pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) -> Vec<Reason> {
+    let ds = inst.ds;
+    let req = &ds.requests[r];
+    let n_i = inst.n_instructors();
+    let eligible = &elig.by_request[r];
+    if !eligible.is_empty() {
+        let mut out = Vec::new();
+        if eligible.len() < req.instructors_needed as usize {
+            out.push(Reason::TooFewEligible { needed: req.instructors_needed, eligible: eligible.len() as u32 });
+            return out;
+        }
+        let mut taken = Vec::new();
+        for &p in eligible {
+            let i = elig.pairs[p].i;
+            for &q in chosen {
+                let other = &elig.pairs[q];
+                if other.i == i {
+                    let o = &ds.requests[other.r];
+                    taken.push((ds.instructors[i].id.clone(), o.id.clone(), o.priority));
+                }
+            }
+        }
+        taken.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+        out.push(Reason::TakenByOthers { taken });
+        return out;
+    }
+    let masks: Vec<u8> = (0..n_i).map(|i| elig.mask(i, r)).collect();
+    let assoc = &ds.associations[inst.association_index[req.association.as_str()]];
+    if !assoc.opt_in {
+        return vec![Reason::NotOptedIn];
+    }
+    if inst.cluster_mode == ClusterMode::Fixed && assoc.cluster.is_none() {
+        return vec![Reason::NoCluster];
+    }
+    let passes = |m: u8, rules: &[Rule]| rules.iter().all(|rule| m & rule.bit() == 0);
+    let in_cluster: Vec<usize> = (0..n_i).filter(|&i| passes(masks[i], &[Rule::Cluster])).collect();
+    let with_topic: Vec<usize> = in_cluster.iter().copied().filter(|&i| passes(masks[i], &[Rule::Topic])).collect();
+    if with_topic.is_empty() {
+        return vec![Reason::NoTopic { topic: req.topic.clone() }];
+    }
+    let qualified: Vec<usize> = with_topic.iter().copied().filter(|&i| passes(masks[i], &[Rule::Language])).collect();
+    if qualified.is_empty() {
+        return vec![Reason::NoLanguage { language: req.language.clone() }];
+    }
+    let in_range: Vec<usize> = qualified.iter().copied().filter(|&i| passes(masks[i], &[Rule::Distance])).collect();
+    if in_range.is_empty() {
+        let nearest = qualified
+            .iter()
+            .copied()
+            .filter_map(|i| elig.km(i, r).map(|km| (i, km)))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((i, km)) = nearest {
+            let ins = &ds.instructors[i];
+            let limit = inst.params.max_km.map_or(ins.max_km, |m| m.min(ins.max_km));
+            return vec![Reason::TooFar { nearest: ins.id.clone(), km, limit }];
+        }
+    }
+    let instructors = in_range
+        .iter()
+        .flat_map(|&i| {
+            Rule::in_mask(masks[i])
+                .filter(|rule| matches!(rule, Rule::Availability | Rule::Blackout))
+                .map(move |rule| (ds.instructors[i].id.clone(), rule))
+        })
+        .collect();
+    vec![Reason::Unavailable { instructors }]
+}

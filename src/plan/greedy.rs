@@ -1,0 +1,89 @@
+//! The greedy baseline: what a coordinator does by hand. Requests are taken highest
+//! priority first (then the most sessions); each gets the nearest eligible instructors who
+//! are still free for all its sessions and within their limits. A request that cannot get
+//! all the instructors it needs gets none.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::eligibility::Eligibility;
+use super::instance::{Instance, absolute_minute};
+use super::load::weekly_load;
+
+/// The chosen pairs (indices into `Eligibility::pairs`).
+pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
+    let ds = inst.ds;
+    let mut order: Vec<usize> = (0..inst.n_requests()).collect();
+    order.sort_by_key(|&r| {
+        (
+            std::cmp::Reverse(ds.requests[r].priority),
+            std::cmp::Reverse(inst.sessions[r].len()),
+            r,
+        )
+    });
+    // Per instructor: busy widened intervals, sessions per week, hours per week, total.
+    let mut busy: HashMap<usize, Vec<(i64, i64)>> = HashMap::new();
+    let mut week_sessions: HashMap<(usize, u32), u32> = HashMap::new();
+    let mut week_hours: HashMap<(usize, u32), f64> = HashMap::new();
+    let mut total: HashMap<usize, usize> = HashMap::new();
+    let mut chosen = Vec::new();
+
+    for r in order {
+        let k = ds.requests[r].instructors_needed as usize;
+        let mut candidates = elig.by_request[r].clone();
+        candidates.sort_by(|&a, &b| elig.pairs[a].travel.km.total_cmp(&elig.pairs[b].travel.km));
+        let mut picked: Vec<usize> = Vec::new();
+        for p in candidates {
+            if picked.len() == k {
+                break;
+            }
+            let pair = &elig.pairs[p];
+            let ins = &ds.instructors[pair.i];
+            let m = i64::from(pair.travel.minutes);
+            let intervals: Vec<(i64, i64)> = inst.sessions[r]
+                .iter()
+                .map(|s| {
+                    (absolute_minute(s.date, s.start.minutes() - m), absolute_minute(s.date, s.end.minutes() + m))
+                })
+                .collect();
+            let overlaps = busy
+                .get(&pair.i)
+                .is_some_and(|b| b.iter().any(|&(s, e)| intervals.iter().any(|&(s2, e2)| s < e2 && s2 < e)));
+            if overlaps {
+                continue;
+            }
+            let load: BTreeMap<u32, (u32, f64)> = weekly_load(inst, pair);
+            let within_week = load.iter().all(|(&w, &(n, h))| {
+                week_sessions.get(&(pair.i, w)).copied().unwrap_or(0) + n <= ins.max_sessions_per_week
+                    && ins
+                        .max_hours_per_week
+                        .is_none_or(|max| week_hours.get(&(pair.i, w)).copied().unwrap_or(0.0) + h <= max + 1e-9)
+            });
+            let within_total = ins
+                .max_sessions_total
+                .is_none_or(|t| total.get(&pair.i).copied().unwrap_or(0) + inst.sessions[r].len() <= t as usize);
+            if !(within_week && within_total) {
+                continue;
+            }
+            picked.push(p);
+        }
+        if picked.len() < k {
+            continue;
+        }
+        for &p in &picked {
+            let pair = &elig.pairs[p];
+            let m = i64::from(pair.travel.minutes);
+            let b = busy.entry(pair.i).or_default();
+            for s in &inst.sessions[r] {
+                b.push((absolute_minute(s.date, s.start.minutes() - m), absolute_minute(s.date, s.end.minutes() + m)));
+            }
+            for (w, (n, h)) in weekly_load(inst, pair) {
+                *week_sessions.entry((pair.i, w)).or_default() += n;
+                *week_hours.entry((pair.i, w)).or_default() += h;
+            }
+            *total.entry(pair.i).or_default() += inst.sessions[r].len();
+            chosen.push(p);
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}

@@ -1,0 +1,100 @@
+//! A dataset prepared for planning: sessions expanded, locations resolved, indices built.
+
+use std::collections::HashMap;
+
+use chrono::Datelike;
+
+use crate::model::{AssociationKind, Dataset, LatLon, Session};
+use crate::travel::TravelModel;
+
+use super::calendar::sessions_of;
+use super::params::{ClusterMode, Params};
+
+/// Minutes since 0001-01-01 00:00 local time: one line for all dates, so that intervals on
+/// different days compare directly.
+pub fn absolute_minute(date: chrono::NaiveDate, minute_of_day: i64) -> i64 {
+    i64::from(date.num_days_from_ce()) * 1440 + minute_of_day
+}
+
+/// An ISO week as one comparable number (year × 100 + week).
+pub fn iso_week(date: chrono::NaiveDate) -> u32 {
+    let w = date.iso_week();
+    (w.year() as u32) * 100 + w.week()
+}
+
+pub struct Instance<'a> {
+    pub ds: &'a Dataset,
+    pub params: Params,
+    pub cluster_mode: ClusterMode,
+    pub travel: TravelModel,
+    /// Sessions of each request (by index into `ds.requests`), in time order.
+    pub sessions: Vec<Vec<Session>>,
+    /// Weighted demand of each request: p(r) · |sessions(r)|.
+    pub weight: Vec<f64>,
+    pub homes: Vec<LatLon>,
+    pub venues: Vec<LatLon>,
+    pub association_index: HashMap<&'a str, usize>,
+    pub instructor_index: HashMap<&'a str, usize>,
+    pub request_index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Instance<'a> {
+    /// Prepares a validated dataset. Panics only on a dataset that did not pass validation
+    /// (an instructor whose hub does not exist), which the readers never return.
+    pub fn new(ds: &'a Dataset, params: Params) -> Self {
+        let cluster_mode = params.cluster_mode.unwrap_or_else(|| {
+            if ds
+                .associations
+                .iter()
+                .any(|a| a.kind == AssociationKind::Small && a.cluster.is_some())
+            {
+                ClusterMode::Fixed
+            } else {
+                ClusterMode::Open
+            }
+        });
+        let sessions: Vec<Vec<Session>> = ds.requests.iter().map(sessions_of).collect();
+        let weight = ds
+            .requests
+            .iter()
+            .zip(&sessions)
+            .map(|(r, s)| f64::from(r.priority) * s.len() as f64)
+            .collect();
+        let homes = ds
+            .instructors
+            .iter()
+            .map(|i| ds.home_of(i).expect("validated: instructor's hub exists"))
+            .collect();
+        let venues = ds
+            .requests
+            .iter()
+            .map(|r| ds.venue_of(r).expect("validated: request's association exists"))
+            .collect();
+        Instance {
+            ds,
+            travel: TravelModel::new(params.travel, &ds.travel),
+            params,
+            cluster_mode,
+            sessions,
+            weight,
+            homes,
+            venues,
+            association_index: ds.associations.iter().enumerate().map(|(k, a)| (a.id.as_str(), k)).collect(),
+            instructor_index: ds.instructors.iter().enumerate().map(|(k, i)| (i.id.as_str(), k)).collect(),
+            request_index: ds.requests.iter().enumerate().map(|(k, r)| (r.id.as_str(), k)).collect(),
+        }
+    }
+
+    pub fn n_instructors(&self) -> usize {
+        self.ds.instructors.len()
+    }
+
+    pub fn n_requests(&self) -> usize {
+        self.ds.requests.len()
+    }
+
+    /// Total number of sessions over all requests.
+    pub fn total_sessions(&self) -> usize {
+        self.sessions.iter().map(Vec::len).sum()
+    }
+}

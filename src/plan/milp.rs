@@ -1,0 +1,313 @@
+//! The planning model of DESIGN.md as a MILP, solved stage by stage with HiGHS.
+//!
+//! Variables: x(i,r) ∈ {0,1} for eligible pairs, y(r) ∈ {0,1} per request, and z ≥ 0, the
+//! largest load (stage 4). Hard constraints 1–3 hold in every stage; each objective stage
+//! is solved and then held as a constraint at the value it reached.
+
+use std::time::Instant;
+
+use good_lp::{
+    Constraint, Expression, ProblemVariables, SolverModel, Variable, constraint, highs,
+    variable,
+};
+use highs::HighsModelStatus;
+use serde::{Deserialize, Serialize};
+
+use super::conflicts::cliques;
+use super::decompose::Component;
+use super::eligibility::Eligibility;
+use super::instance::Instance;
+use super::load::weekly_load;
+
+/// An objective stage of DESIGN.md's lexicographic objective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// 1. maximise Σ p(r)·|sessions(r)|·y(r).
+    Coverage,
+    /// 3. minimise Σ 2·travel_km(i,r)·|sessions(r)|·x(i,r).
+    Travel,
+    /// 4. minimise the largest number of sessions given to one instructor.
+    Balance,
+}
+
+impl Stage {
+    pub fn number(self) -> u8 {
+        match self {
+            Stage::Coverage => 1,
+            Stage::Travel => 3,
+            Stage::Balance => 4,
+        }
+    }
+
+    pub fn name(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            Stage::Coverage => lang.pick("vektet dekning", "weighted coverage"),
+            Stage::Travel => lang.pick("reise (km tur-retur)", "travel (round-trip km)"),
+            Stage::Balance => lang.pick("største belastning (økter)", "largest load (sessions)"),
+        }
+    }
+}
+
+/// How a stage ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageStatus {
+    Optimal,
+    /// Cut short by the time limit; the best solution found is kept.
+    TimeLimit,
+    /// The solver failed; the previous stage's solution is kept.
+    Failed,
+}
+
+/// The solver figures of one stage (of one component, or summed over all).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StageReport {
+    pub stage: Stage,
+    pub status: StageStatus,
+    pub objective: f64,
+    /// The solver's best bound on the objective.
+    pub bound: f64,
+    /// Relative gap between objective and bound.
+    pub gap: f64,
+    pub seconds: f64,
+}
+
+/// A solved component: the chosen pairs (indices into `Eligibility::pairs`) and the
+/// figures of each stage.
+pub struct ComponentSolution {
+    pub chosen: Vec<usize>,
+    pub stages: Vec<StageReport>,
+}
+
+/// The model of one component, built once and re-solved per stage.
+struct Model {
+    vars: ProblemVariables,
+    /// x(i,r) per pair of the component, in `Component::pairs` order.
+    x: Vec<Variable>,
+    /// y(r) per request of the component.
+    y: Vec<Variable>,
+    z: Variable,
+    constraints: Vec<Constraint>,
+    coverage: Expression,
+    travel: Expression,
+}
+
+impl Model {
+    fn build(inst: &Instance, elig: &Eligibility, comp: &Component) -> Model {
+        let mut vars = ProblemVariables::new();
+        let x: Vec<Variable> = comp.pairs.iter().map(|_| vars.add(variable().binary())).collect();
+        let y: Vec<Variable> = comp.requests.iter().map(|_| vars.add(variable().binary())).collect();
+        let z = vars.add(variable().min(0));
+        let local_pair = |p: usize| comp.pairs.binary_search(&p).expect("pair in component");
+
+        let mut constraints = Vec::new();
+        let mut coverage = Expression::from(0);
+        let mut travel = Expression::from(0);
+
+        // 1. Σᵢ x(i,r) = k(r)·y(r).
+        for (ry, &r) in comp.requests.iter().enumerate() {
+            let k = f64::from(inst.ds.requests[r].instructors_needed);
+            let staffed: Expression = elig.by_request[r].iter().map(|&p| x[local_pair(p)]).sum();
+            constraints.push(constraint!(staffed == k * y[ry]));
+            coverage += inst.weight[r] * y[ry];
+        }
+
+        for &i in &comp.instructors {
+            let ins = &inst.ds.instructors[i];
+            // 2. One row per maximal clique of overlapping (travel-widened) sessions.
+            for clique in cliques(inst, elig, i) {
+                let together: Expression = clique.iter().map(|&p| x[local_pair(p)]).sum();
+                constraints.push(constraint!(together <= 1));
+            }
+            // 3. Weekly sessions and hours; total sessions.
+            let mut weeks: std::collections::BTreeMap<u32, (Expression, u32, Expression, f64)> =
+                Default::default();
+            let mut total = Expression::from(0);
+            let mut total_max = 0usize;
+            for &p in &elig.by_instructor[i] {
+                let pair = &elig.pairs[p];
+                let xv = x[local_pair(p)];
+                let n = inst.sessions[pair.r].len();
+                travel += 2.0 * pair.travel.km * n as f64 * xv;
+                total += n as f64 * xv;
+                total_max += n;
+                for (w, (sessions, hours)) in weekly_load(inst, pair) {
+                    let e = weeks.entry(w).or_insert_with(|| (Expression::from(0), 0, Expression::from(0), 0.0));
+                    e.0 += f64::from(sessions) * xv;
+                    e.1 += sessions;
+                    e.2 += hours * xv;
+                    e.3 += hours;
+                }
+            }
+            for (_, (sessions, most_sessions, hours, most_hours)) in weeks {
+                if most_sessions > ins.max_sessions_per_week {
+                    constraints.push(constraint!(sessions <= ins.max_sessions_per_week));
+                }
+                if let Some(h) = ins.max_hours_per_week.filter(|&h| most_hours > h) {
+                    constraints.push(constraint!(hours <= h));
+                }
+            }
+            if let Some(t) = ins.max_sessions_total.filter(|&t| total_max > t as usize) {
+                constraints.push(constraint!(total.clone() <= t));
+            }
+            // Stage 4's load variable: z ≥ sessions given to i.
+            constraints.push(constraint!(total <= z));
+        }
+        Model { vars, x, y, z, constraints, coverage, travel }
+    }
+
+    /// HiGHS's column of x for the component's k-th pair: variables are columns in the
+    /// order they were added (all x, then all y, then z).
+    fn x_column(&self, k: usize) -> usize {
+        k
+    }
+
+    fn z_column(&self) -> usize {
+        self.x.len() + self.y.len()
+    }
+
+    /// Solves one stage from a warm start; returns the column values and the figures.
+    fn solve(
+        &self,
+        stage: Stage,
+        extra: &[Constraint],
+        time_limit: f64,
+        gap: f64,
+        warm: Option<&[f64]>,
+    ) -> Result<(Vec<f64>, StageReport), String> {
+        let started = Instant::now();
+        let vars = self.vars.clone();
+        let unsolved = match stage {
+            Stage::Coverage => vars.maximise(self.coverage.clone()),
+            Stage::Travel => vars.minimise(self.travel.clone()),
+            Stage::Balance => vars.minimise(self.z),
+        };
+        let problem = unsolved
+            .using(highs)
+            .with_all(self.constraints.iter().cloned())
+            .with_all(extra.iter().cloned());
+        let mut model = problem.try_into_inner().map_err(|e| e.to_string())?;
+        model.make_quiet();
+        model.set_option("time_limit", time_limit.max(0.05));
+        model.set_option("mip_rel_gap", gap);
+        model.set_option("threads", 1);
+        model.set_option("random_seed", 7);
+        if let Some(w) = warm {
+            let _ = model.try_set_solution(Some(w), None, None, None);
+        }
+        let solved = model.try_solve().map_err(|e| format!("{e:?}"))?;
+        let status = match solved.status() {
+            HighsModelStatus::Optimal | HighsModelStatus::ObjectiveBound | HighsModelStatus::ObjectiveTarget => {
+                StageStatus::Optimal
+            }
+            HighsModelStatus::ReachedTimeLimit
+            | HighsModelStatus::ReachedIterationLimit
+            | HighsModelStatus::ReachedSolutionLimit
+            | HighsModelStatus::ReachedInterrupt
+            | HighsModelStatus::ReachedMemoryLimit => StageStatus::TimeLimit,
+            other => return Err(format!("HiGHS ended with status {other:?}")),
+        };
+        if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+            return Err("HiGHS found no feasible solution in time".into());
+        }
+        let objective = solved.objective_value();
+        let bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(objective);
+        let gap = if status == StageStatus::Optimal && !solved.mip_gap().is_finite() {
+            0.0
+        } else {
+            relative_gap(objective, bound)
+        };
+        let columns = solved.get_solution().columns().to_vec();
+        Ok((
+            columns,
+            StageReport { stage, status, objective, bound, gap, seconds: started.elapsed().as_secs_f64() },
+        ))
+    }
+}
+
+/// |bound − objective| / max(|objective|, 1): the gap as HiGHS reports it, made robust at 0.
+pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+    if !bound.is_finite() {
+        return f64::INFINITY;
+    }
+    (bound - objective).abs() / objective.abs().max(1.0)
+}
+
+/// Solves one component lexicographically within `time_limit` seconds.
+pub fn solve_component(
+    inst: &Instance,
+    elig: &Eligibility,
+    comp: &Component,
+    time_limit: f64,
+    gap: f64,
+) -> ComponentSolution {
+    let started = Instant::now();
+    let model = Model::build(inst, elig, comp);
+    let remaining = |share: f64| ((time_limit - started.elapsed().as_secs_f64()) * share).max(0.05);
+    let mut stages = Vec::new();
+    let mut held: Vec<Constraint> = Vec::new();
+    let mut columns: Option<Vec<f64>> = None;
+
+    // Stage 1: weighted coverage, held at the value reached.
+    match model.solve(Stage::Coverage, &held, remaining(0.6), gap, None) {
+        Ok((cols, rep)) => {
+            // Weighted coverage is a sum of integers: round down the value found and hold it.
+            let reached = (rep.objective + 1e-6).floor();
+            held.push(constraint!(model.coverage.clone() >= reached - 1e-6));
+            columns = Some(cols);
+            stages.push(rep);
+        }
+        Err(_) => stages.push(failed(Stage::Coverage)),
+    }
+    // Stage 3: travel, held at the value reached (with a hair of tolerance for round-off).
+    if let Some(warm) = columns.clone() {
+        match model.solve(Stage::Travel, &held, remaining(0.7), gap, Some(&warm)) {
+            Ok((cols, rep)) => {
+                let reached = rep.objective;
+                held.push(constraint!(model.travel.clone() <= reached + 1e-6 * reached.abs().max(1.0)));
+                columns = Some(cols);
+                stages.push(rep);
+            }
+            Err(_) => stages.push(failed(Stage::Travel)),
+        }
+    }
+    // Stage 4: balance; the warm start's z is its own largest load.
+    if let Some(mut warm) = columns.clone() {
+        warm[model.z_column()] = load_of(inst, elig, comp, &model, &warm);
+        match model.solve(Stage::Balance, &held, remaining(1.0), gap, Some(&warm)) {
+            Ok((cols, rep)) => {
+                columns = Some(cols);
+                stages.push(rep);
+            }
+            Err(_) => stages.push(failed(Stage::Balance)),
+        }
+    }
+    let chosen = match columns {
+        Some(cols) => comp
+            .pairs
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| cols[model.x_column(k)] > 0.5)
+            .map(|(_, &p)| p)
+            .collect(),
+        None => Vec::new(),
+    };
+    ComponentSolution { chosen, stages }
+}
+
+fn failed(stage: Stage) -> StageReport {
+    StageReport { stage, status: StageStatus::Failed, objective: f64::NAN, bound: f64::NAN, gap: f64::NAN, seconds: 0.0 }
+}
+
+/// The largest number of sessions any instructor of the component gets in `cols`.
+fn load_of(inst: &Instance, elig: &Eligibility, comp: &Component, model: &Model, cols: &[f64]) -> f64 {
+    let mut load = std::collections::HashMap::<usize, usize>::new();
+    for (k, &p) in comp.pairs.iter().enumerate() {
+        if cols[model.x_column(k)] > 0.5 {
+            let pair = &elig.pairs[p];
+            *load.entry(pair.i).or_default() += inst.sessions[pair.r].len();
+        }
+    }
+    load.values().copied().max().unwrap_or(0) as f64
+}

@@ -1,0 +1,265 @@
+//! Planning: from a validated dataset to a checked rota.
+//!
+//! The flow is the one of DESIGN.md: `Instance` (sessions expanded, locations resolved) →
+//! `Eligibility` (every pair tested, reasons kept) → `components` (petgraph) → the MILP per
+//! component, in parallel (or the greedy baseline) → merged rota → `checker` → explanations
+//! for what stays uncovered.
+
+pub mod calendar;
+pub mod checker;
+pub mod conflicts;
+pub mod decompose;
+pub mod eligibility;
+pub mod explain;
+pub mod greedy;
+pub mod instance;
+pub mod load;
+pub mod milp;
+pub mod params;
+pub mod rules;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::Dataset;
+
+pub use checker::{CheckScenario, Violation, check};
+pub use eligibility::Eligibility;
+pub use explain::Reason;
+pub use instance::Instance;
+pub use milp::{Stage, StageReport, StageStatus};
+pub use params::{ClusterMode, Params, SolverKind};
+pub use rules::{HardConstraint, Rule};
+
+/// One instructor on one request, for all its sessions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub request: String,
+    pub instructor: String,
+    /// One-way travel.
+    pub km: f64,
+    pub minutes: u32,
+}
+
+/// A request left uncovered, with the reasons.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Uncovered {
+    pub request: String,
+    pub reasons: Vec<Reason>,
+}
+
+/// The key figures of a rota.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub requests_total: usize,
+    pub requests_covered: usize,
+    pub sessions_total: usize,
+    pub sessions_covered: usize,
+    /// Σ p(r)·|sessions(r)| over covered requests (stage 1's objective).
+    pub weighted_covered: f64,
+    pub weighted_total: f64,
+    pub instructors_used: usize,
+    /// Σ 2·km·|sessions| over assignments (stage 3's objective).
+    pub total_km: f64,
+    /// The largest number of sessions given to one instructor (stage 4's objective).
+    pub max_load: usize,
+}
+
+/// The figures of one component of the decomposition.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComponentReport {
+    pub requests: usize,
+    pub instructors: usize,
+    pub pairs: usize,
+    pub stages: Vec<StageReport>,
+}
+
+/// The outcome of planning: the rota, what stays uncovered and why, and how it was found.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub solver: SolverKind,
+    pub cluster_mode: ClusterMode,
+    pub assignments: Vec<Assignment>,
+    pub uncovered: Vec<Uncovered>,
+    pub figures: Figures,
+    /// Per stage, summed over components (MILP only).
+    pub stages: Vec<StageReport>,
+    pub components: Vec<ComponentReport>,
+    pub eligible_pairs: usize,
+    pub seconds: f64,
+}
+
+/// Plans a validated dataset. `on_component` is told (done, total) as components finish.
+pub fn plan(ds: &Dataset, params: &Params, solver: SolverKind, on_component: &(dyn Fn(usize, usize) + Sync)) -> Outcome {
+    let started = Instant::now();
+    let inst = Instance::new(ds, params.clone());
+    let elig = Eligibility::build(&inst);
+    let (chosen, components) = match solver {
+        SolverKind::Greedy => (greedy::solve(&inst, &elig), Vec::new()),
+        SolverKind::Milp => solve_milp(&inst, &elig, on_component),
+    };
+    let stages = total_stages(&components);
+    outcome(&inst, &elig, solver, chosen, stages, components, started.elapsed().as_secs_f64())
+}
+
+fn solve_milp(
+    inst: &Instance,
+    elig: &Eligibility,
+    on_component: &(dyn Fn(usize, usize) + Sync),
+) -> (Vec<usize>, Vec<ComponentReport>) {
+    let comps = decompose::components(elig, inst.n_instructors(), inst.n_requests());
+    let threads = inst.params.threads.max(1);
+    let total_size: usize = comps.iter().map(|c| c.size()).sum::<usize>().max(1);
+    let limit = inst.params.time_limit_s.max(0.1);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
+    let solved: Vec<(Vec<usize>, ComponentReport)> = pool.install(|| {
+        comps
+            .par_iter()
+            .map(|c| {
+                // Each component's share of the time, as if the workers were always busy.
+                let share = (limit * c.size() as f64 / total_size as f64 * threads as f64).clamp(limit.min(1.0), limit);
+                let sol = milp::solve_component(inst, elig, c, share, inst.params.mip_rel_gap);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                on_component(n, comps.len());
+                (
+                    sol.chosen,
+                    ComponentReport {
+                        requests: c.requests.len(),
+                        instructors: c.instructors.len(),
+                        pairs: c.pairs.len(),
+                        stages: sol.stages,
+                    },
+                )
+            })
+            .collect()
+    });
+    let mut chosen = Vec::new();
+    let mut reports = Vec::new();
+    for (c, r) in solved {
+        chosen.extend(c);
+        reports.push(r);
+    }
+    chosen.sort_unstable();
+    (chosen, reports)
+}
+
+/// Stage figures summed over components: objectives and bounds add up (stage 4's are the
+/// maximum over components), the status is the worst, the gap is recomputed.
+fn total_stages(components: &[ComponentReport]) -> Vec<StageReport> {
+    let mut out: Vec<StageReport> = Vec::new();
+    for stage in [Stage::Coverage, Stage::Travel, Stage::Balance] {
+        let reps: Vec<&StageReport> = components.iter().flat_map(|c| &c.stages).filter(|s| s.stage == stage).collect();
+        if reps.is_empty() {
+            continue;
+        }
+        let (objective, bound) = if stage == Stage::Balance {
+            (
+                reps.iter().map(|r| r.objective).fold(0.0, f64::max),
+                reps.iter().map(|r| r.bound).fold(0.0, f64::max),
+            )
+        } else {
+            (reps.iter().map(|r| r.objective).sum(), reps.iter().map(|r| r.bound).sum())
+        };
+        let status = if reps.iter().any(|r| r.status == StageStatus::Failed) {
+            StageStatus::Failed
+        } else if reps.iter().any(|r| r.status == StageStatus::TimeLimit) {
+            StageStatus::TimeLimit
+        } else {
+            StageStatus::Optimal
+        };
+        out.push(StageReport {
+            stage,
+            status,
+            objective,
+            bound,
+            gap: milp::relative_gap(objective, bound),
+            seconds: reps.iter().map(|r| r.seconds).sum(),
+        });
+    }
+    out
+}
+
+fn outcome(
+    inst: &Instance,
+    elig: &Eligibility,
+    solver: SolverKind,
+    chosen: Vec<usize>,
+    stages: Vec<StageReport>,
+    components: Vec<ComponentReport>,
+    seconds: f64,
+) -> Outcome {
+    let ds = inst.ds;
+    let assignments: Vec<Assignment> = chosen
+        .iter()
+        .map(|&p| {
+            let pair = &elig.pairs[p];
+            Assignment {
+                request: ds.requests[pair.r].id.clone(),
+                instructor: ds.instructors[pair.i].id.clone(),
+                km: pair.travel.km,
+                minutes: pair.travel.minutes,
+            }
+        })
+        .collect();
+    let covered: BTreeSet<usize> = chosen.iter().map(|&p| elig.pairs[p].r).collect();
+    let uncovered = (0..inst.n_requests())
+        .filter(|r| !covered.contains(r))
+        .map(|r| Uncovered { request: ds.requests[r].id.clone(), reasons: explain::reasons(inst, elig, r, &chosen) })
+        .collect();
+    Outcome {
+        solver,
+        cluster_mode: inst.cluster_mode,
+        figures: figures(ds, &assignments),
+        assignments,
+        uncovered,
+        stages,
+        components,
+        eligible_pairs: elig.pairs.len(),
+        seconds,
+    }
+}
+
+/// The key figures of any rota over `ds` (used for stored rotas too).
+pub fn figures(ds: &Dataset, assignments: &[Assignment]) -> Figures {
+    let sessions: BTreeMap<&str, (usize, u8)> = ds
+        .requests
+        .iter()
+        .map(|r| (r.id.as_str(), (calendar::sessions_of(r).len(), r.priority)))
+        .collect();
+    let covered: BTreeSet<&str> = assignments.iter().map(|a| a.request.as_str()).collect();
+    let mut load: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut total_km = 0.0;
+    for a in assignments {
+        let n = sessions.get(a.request.as_str()).map_or(0, |s| s.0);
+        *load.entry(a.instructor.as_str()).or_default() += n;
+        total_km += 2.0 * a.km * n as f64;
+    }
+    let weighted = |(n, p): (usize, u8)| n as f64 * f64::from(p);
+    Figures {
+        requests_total: ds.requests.len(),
+        requests_covered: covered.len(),
+        sessions_total: sessions.values().map(|s| s.0).sum(),
+        sessions_covered: covered.iter().filter_map(|r| sessions.get(r)).map(|s| s.0).sum(),
+        weighted_covered: covered.iter().filter_map(|r| sessions.get(r)).map(|&s| weighted(s)).sum(),
+        weighted_total: sessions.values().map(|&s| weighted(s)).sum(),
+        instructors_used: load.len(),
+        total_km,
+        max_load: load.values().copied().max().unwrap_or(0),
+    }
+}
+
+impl Outcome {
+    /// The scenario as the independent checker needs it.
+    pub fn check_scenario(&self, params: &Params) -> CheckScenario {
+        CheckScenario { max_km: params.max_km, travel: params.travel, cluster_mode: self.cluster_mode }
+    }
+
+    /// The rota as (request, instructor) pairs, the checker's input.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        self.assignments.iter().map(|a| (a.request.clone(), a.instructor.clone())).collect()
+    }
+}

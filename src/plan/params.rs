@@ -1,0 +1,54 @@
+//! The parameters of a planning run: what a scenario may change.
+
+use serde::{Deserialize, Serialize};
+
+use crate::travel::TravelParams;
+
+/// Which hubs may lend to a small association.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ClusterMode {
+    /// Only the hub named as the association's cluster.
+    Fixed,
+    /// Any hub within reach.
+    Open,
+}
+
+/// Which planner makes the rota.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum SolverKind {
+    /// The lexicographic MILP of DESIGN.md, solved with HiGHS.
+    #[default]
+    Milp,
+    /// What a coordinator does by hand: highest priority first, nearest free instructor.
+    Greedy,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    /// Scenario-wide one-way travel limit in km (on top of each instructor's own).
+    pub max_km: Option<f64>,
+    pub travel: TravelParams,
+    /// `None`: `fixed` when any association names a cluster, `open` otherwise.
+    pub cluster_mode: Option<ClusterMode>,
+    /// Wall-clock limit for the whole solve, in seconds.
+    pub time_limit_s: f64,
+    /// Relative MIP gap at which a stage counts as solved.
+    pub mip_rel_gap: f64,
+    /// Components solved at once.
+    pub threads: usize,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            max_km: None,
+            travel: TravelParams::default(),
+            cluster_mode: None,
+            time_limit_s: 60.0,
+            mip_rel_gap: 1e-4,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}

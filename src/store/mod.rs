@@ -1,0 +1,526 @@
+//! Storage: runs, their input and their rota, in SQLite (embedded default) or PostgreSQL.
+//!
+//! One schema and one set of migrations serve both, through `sqlx::Any`; so every value is
+//! a bool-free primitive (flags as SMALLINT, dates as ISO text, figures as JSON text). A run
+//! is written in one transaction: all of it is there, or none of it.
+
+use std::str::FromStr;
+
+use sha2::{Digest, Sha256};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Row};
+
+use crate::model::{AssociationKind, Dataset, weekday_code};
+use crate::plan::{
+    Assignment, ClusterMode, ComponentReport, Figures, Outcome, Params, Reason, SolverKind, Stage, StageReport,
+    StageStatus, Uncovered, calendar::sessions_of,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("no run with id {0}")]
+    NotFound(i64),
+    #[error("stored data cannot be read: {0}")]
+    Corrupt(String),
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// Turns what a user gives as `--db` into a database URL: URLs pass through, anything else
+/// is a path to a SQLite file, created on first use.
+pub fn database_url(db: &str) -> String {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        db.to_owned()
+    } else if let Some(rest) = db.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        if path.contains("mode=") || path == ":memory:" {
+            format!("sqlite://{path}")
+        } else if path.contains('?') {
+            format!("sqlite://{path}&mode=rwc")
+        } else {
+            format!("sqlite://{path}?mode=rwc")
+        }
+    } else {
+        format!("sqlite://{db}?mode=rwc")
+    }
+}
+
+/// A run as listed by `klynge runs`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct RunSummary {
+    pub id: i64,
+    pub scenario: String,
+    pub dataset: String,
+    pub created_at: String,
+    pub status: String,
+    pub solver: String,
+    pub figures: Figures,
+}
+
+/// A stored run with everything needed to show, check and explain it.
+#[derive(Clone, Debug)]
+pub struct StoredRun {
+    pub summary: RunSummary,
+    pub dataset: Dataset,
+    pub params: Params,
+    pub cluster_mode: ClusterMode,
+    pub assignments: Vec<Assignment>,
+    pub uncovered: Vec<Uncovered>,
+    pub stages: Vec<StageReport>,
+}
+
+/// What `plan` hands to the store.
+pub struct NewRun<'a> {
+    pub scenario: &'a str,
+    pub dataset_name: &'a str,
+    pub dataset: &'a Dataset,
+    pub params: &'a Params,
+    pub outcome: &'a Outcome,
+    /// The greedy baseline's figures, kept for comparison.
+    pub baseline: Option<&'a Figures>,
+}
+
+pub struct Store {
+    pool: AnyPool,
+}
+
+impl Store {
+    /// Opens (and on first use creates) the database and applies pending migrations.
+    pub async fn open(db: &str) -> Result<Store> {
+        install_default_drivers();
+        let url = database_url(db);
+        let is_sqlite = url.starts_with("sqlite:");
+        let pool = AnyPoolOptions::new()
+            .max_connections(if is_sqlite { 4 } else { 8 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if is_sqlite {
+                        // WAL lets readers work while a plan is written; the busy timeout
+                        // makes concurrent writers wait instead of failing.
+                        sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+
+    /// Writes a run, its input (once per distinct dataset), its rota and its figures in one
+    /// transaction. Returns the new run's id.
+    pub async fn save_run(&self, run: &NewRun<'_>) -> Result<i64> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.try_save_run(run).await {
+                // Two writers may pick the same next id on PostgreSQL: try again.
+                Err(StoreError::Db(sqlx::Error::Database(e))) if attempt < 4 && e.is_unique_violation() => continue,
+                other => return other,
+            }
+        }
+    }
+
+    async fn try_save_run(&self, run: &NewRun<'_>) -> Result<i64> {
+        let ds = run.dataset;
+        let snapshot = ds.to_canonical_json();
+        let hash = format!("{:x}", Sha256::digest(snapshot.as_bytes()));
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let mut tx = self.pool.begin().await?;
+
+        let known: Option<String> = sqlx::query("SELECT hash FROM datasets WHERE hash = $1")
+            .bind(&hash)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.get(0));
+        if known.is_none() {
+            sqlx::query("INSERT INTO datasets (hash, name, snapshot, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(&hash)
+                .bind(run.dataset_name)
+                .bind(&snapshot)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            for a in &ds.associations {
+                sqlx::query(
+                    "INSERT INTO associations (dataset, id, name, kind, lat, lon, municipality, opt_in, cluster) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&hash)
+                .bind(&a.id)
+                .bind(&a.name)
+                .bind(if a.kind == AssociationKind::Hub { "hub" } else { "small" })
+                .bind(a.lat)
+                .bind(a.lon)
+                .bind(&a.municipality)
+                .bind(i16::from(a.opt_in))
+                .bind(a.cluster.clone())
+                .execute(&mut *tx)
+                .await?;
+            }
+            for i in &ds.instructors {
+                sqlx::query(
+                    "INSERT INTO instructors (dataset, id, name, association, lat, lon, topics, languages, max_km, \
+                     max_sessions_per_week, max_sessions_total, max_hours_per_week) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(&hash)
+                .bind(&i.id)
+                .bind(&i.name)
+                .bind(&i.association)
+                .bind(i.lat)
+                .bind(i.lon)
+                .bind(i.topics.join(";"))
+                .bind(i.languages.join(";"))
+                .bind(i.max_km)
+                .bind(i64::from(i.max_sessions_per_week))
+                .bind(i.max_sessions_total.map(i64::from))
+                .bind(i.max_hours_per_week)
+                .execute(&mut *tx)
+                .await?;
+                for s in &i.availability {
+                    sqlx::query(
+                        "INSERT INTO availability (dataset, instructor, weekday, start_time, end_time) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&hash)
+                    .bind(&i.id)
+                    .bind(weekday_code(s.weekday))
+                    .bind(s.start.to_string())
+                    .bind(s.end.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for b in &i.blackouts {
+                    sqlx::query("INSERT INTO blackouts (dataset, instructor, from_date, to_date) VALUES ($1, $2, $3, $4)")
+                        .bind(&hash)
+                        .bind(&i.id)
+                        .bind(b.from.to_string())
+                        .bind(b.to.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            for r in &ds.requests {
+                sqlx::query(
+                    "INSERT INTO requests (dataset, id, association, topic, language, instructors_needed, priority, \
+                     venue_lat, venue_lon) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&hash)
+                .bind(&r.id)
+                .bind(&r.association)
+                .bind(&r.topic)
+                .bind(&r.language)
+                .bind(i64::from(r.instructors_needed))
+                .bind(i64::from(r.priority))
+                .bind(r.venue_lat)
+                .bind(r.venue_lon)
+                .execute(&mut *tx)
+                .await?;
+                for s in sessions_of(r) {
+                    sqlx::query(
+                        "INSERT INTO sessions (dataset, request, session_date, start_time, end_time) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&hash)
+                    .bind(&r.id)
+                    .bind(s.date.to_string())
+                    .bind(s.start.to_string())
+                    .bind(s.end.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+
+        let params_json = json(run.params);
+        let scenario_known: Option<String> = sqlx::query("SELECT name FROM scenarios WHERE name = $1")
+            .bind(run.scenario)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.get(0));
+        if scenario_known.is_some() {
+            sqlx::query("UPDATE scenarios SET params = $1 WHERE name = $2")
+                .bind(&params_json)
+                .bind(run.scenario)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            sqlx::query("INSERT INTO scenarios (name, params) VALUES ($1, $2)")
+                .bind(run.scenario)
+                .bind(&params_json)
+                .execute(&mut *tx)
+                .await?;
+        }
+
+        let id: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) + 1 FROM runs")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let o = run.outcome;
+        let f = &o.figures;
+        sqlx::query(
+            "INSERT INTO runs (id, scenario, dataset, created_at, status, solver, params, cluster_mode, \
+             requests_total, requests_covered, sessions_total, sessions_covered, weighted_covered, weighted_total, \
+             instructors_used, total_km, max_load, seconds, components, baseline) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+        )
+        .bind(id)
+        .bind(run.scenario)
+        .bind(&hash)
+        .bind(&now)
+        .bind("proposed")
+        .bind(enum_text(&o.solver))
+        .bind(&params_json)
+        .bind(enum_text(&o.cluster_mode))
+        .bind(f.requests_total as i64)
+        .bind(f.requests_covered as i64)
+        .bind(f.sessions_total as i64)
+        .bind(f.sessions_covered as i64)
+        .bind(f.weighted_covered)
+        .bind(f.weighted_total)
+        .bind(f.instructors_used as i64)
+        .bind(f.total_km)
+        .bind(f.max_load as i64)
+        .bind(o.seconds)
+        .bind(json(&o.components))
+        .bind(run.baseline.map(json))
+        .execute(&mut *tx)
+        .await?;
+        for s in &o.stages {
+            sqlx::query(
+                "INSERT INTO run_stages (run_id, stage, status, objective, bound, gap, seconds) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(i64::from(s.stage.number()))
+            .bind(enum_text(&s.status))
+            .bind(finite(s.objective))
+            .bind(finite(s.bound))
+            .bind(finite(s.gap))
+            .bind(s.seconds)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for a in &o.assignments {
+            sqlx::query("INSERT INTO assignments (run_id, request, instructor, km, minutes) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(&a.request)
+                .bind(&a.instructor)
+                .bind(a.km)
+                .bind(i64::from(a.minutes))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for u in &o.uncovered {
+            sqlx::query("INSERT INTO uncovered (run_id, request, reasons) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(&u.request)
+                .bind(json(&u.reasons))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// All runs, newest first.
+    pub async fn runs(&self) -> Result<Vec<RunSummary>> {
+        let rows = sqlx::query(SUMMARY_SELECT_ALL.as_str()).fetch_all(&self.pool).await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// One run with its input, rota, uncovered requests and solver figures.
+    pub async fn run(&self, id: i64) -> Result<StoredRun> {
+        let row = sqlx::query(SUMMARY_SELECT_ONE.as_str())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound(id))?;
+        let summary = summary_from_row(&row)?;
+        let snapshot: String = row.try_get("snapshot")?;
+        let dataset: Dataset = from_json(&snapshot)?;
+        let params: Params = from_json(&row.try_get::<String, _>("params")?)?;
+        let cluster_mode = ClusterMode::from_str(&row.try_get::<String, _>("cluster_mode")?)
+            .map_err(StoreError::Corrupt)?;
+
+        let assignments = sqlx::query(
+            "SELECT request, instructor, km, minutes FROM assignments WHERE run_id = $1 ORDER BY request, instructor",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Assignment {
+                request: r.try_get(0)?,
+                instructor: r.try_get(1)?,
+                km: r.try_get(2)?,
+                minutes: r.try_get::<i64, _>(3)? as u32,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let uncovered = sqlx::query("SELECT request, reasons FROM uncovered WHERE run_id = $1 ORDER BY request")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let reasons: Vec<Reason> = from_json(&r.try_get::<String, _>(1)?)?;
+                Ok(Uncovered { request: r.try_get(0)?, reasons })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let stages = sqlx::query(
+            "SELECT stage, status, objective, bound, gap, seconds FROM run_stages WHERE run_id = $1 ORDER BY stage",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let stage = match r.try_get::<i64, _>(0)? {
+                1 => Stage::Coverage,
+                3 => Stage::Travel,
+                4 => Stage::Balance,
+                n => return Err(StoreError::Corrupt(format!("unknown stage {n}"))),
+            };
+            let status: StageStatus = from_json(&format!("\"{}\"", r.try_get::<String, _>(1)?))?;
+            Ok(StageReport {
+                stage,
+                status,
+                objective: r.try_get::<Option<f64>, _>(2)?.unwrap_or(f64::NAN),
+                bound: r.try_get::<Option<f64>, _>(3)?.unwrap_or(f64::NAN),
+                gap: r.try_get::<Option<f64>, _>(4)?.unwrap_or(f64::INFINITY),
+                seconds: r.try_get(5)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        Ok(StoredRun { summary, dataset, params, cluster_mode, assignments, uncovered, stages })
+    }
+
+    /// The baseline figures stored with a run, if any, and its components.
+    pub async fn run_extras(&self, id: i64) -> Result<(Option<Figures>, Vec<ComponentReport>)> {
+        let row = sqlx::query("SELECT baseline, components FROM runs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound(id))?;
+        let baseline = match row.try_get::<Option<String>, _>(0)? {
+            Some(b) => Some(from_json(&b)?),
+            None => None,
+        };
+        Ok((baseline, from_json(&row.try_get::<String, _>(1)?)?))
+    }
+
+    /// Number of rows in a table (for tests of atomicity).
+    pub async fn count(&self, table: &str) -> Result<i64> {
+        const TABLES: [&str; 12] = [
+            "datasets",
+            "associations",
+            "instructors",
+            "availability",
+            "blackouts",
+            "requests",
+            "sessions",
+            "scenarios",
+            "runs",
+            "run_stages",
+            "assignments",
+            "uncovered",
+        ];
+        let table = TABLES
+            .iter()
+            .find(|t| **t == table)
+            .ok_or_else(|| StoreError::Corrupt(format!("no table {table}")))?;
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&self.pool).await?.try_get(0)?)
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "r.id, r.scenario, d.name AS dataset_name, d.snapshot, r.created_at, r.status, r.solver, \
+     r.params, r.cluster_mode, r.requests_total, r.requests_covered, r.sessions_total, r.sessions_covered, \
+     r.weighted_covered, r.weighted_total, r.instructors_used, r.total_km, r.max_load";
+
+static SUMMARY_SELECT_ALL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT {} FROM runs r JOIN datasets d ON d.hash = r.dataset ORDER BY r.id DESC",
+        SUMMARY_COLUMNS.replace("d.snapshot", "'' AS snapshot")
+    )
+});
+static SUMMARY_SELECT_ONE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("SELECT {SUMMARY_COLUMNS} FROM runs r JOIN datasets d ON d.hash = r.dataset WHERE r.id = $1")
+});
+
+fn summary_from_row(r: &sqlx::any::AnyRow) -> Result<RunSummary> {
+    let n = |col: &str| -> Result<usize> { Ok(r.try_get::<i64, _>(col)? as usize) };
+    Ok(RunSummary {
+        id: r.try_get("id")?,
+        scenario: r.try_get("scenario")?,
+        dataset: r.try_get("dataset_name")?,
+        created_at: r.try_get("created_at")?,
+        status: r.try_get("status")?,
+        solver: r.try_get("solver")?,
+        figures: Figures {
+            requests_total: n("requests_total")?,
+            requests_covered: n("requests_covered")?,
+            sessions_total: n("sessions_total")?,
+            sessions_covered: n("sessions_covered")?,
+            weighted_covered: r.try_get("weighted_covered")?,
+            weighted_total: r.try_get("weighted_total")?,
+            instructors_used: n("instructors_used")?,
+            total_km: r.try_get("total_km")?,
+            max_load: n("max_load")?,
+        },
+    })
+}
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A serde enum's text form (e.g. `"milp"`).
+fn enum_text<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+impl FromStr for ClusterMode {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "fixed" => Ok(ClusterMode::Fixed),
+            "open" => Ok(ClusterMode::Open),
+            other => Err(format!("unknown cluster mode {other}")),
+        }
+    }
+}
+
+impl FromStr for SolverKind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "milp" => Ok(SolverKind::Milp),
+            "greedy" => Ok(SolverKind::Greedy),
+            other => Err(format!("unknown solver {other}")),
+        }
+    }
+}
+
+/// Plain data as JSON text.
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).expect("plain data always serializes")
+}
