@@ -125,7 +125,10 @@ pub struct Failure {
 
 impl Failure {
     fn new(code: u8, message: impl Into<String>) -> Self {
-        Failure { message: message.into(), code }
+        Failure {
+            message: message.into(),
+            code,
+        }
     }
 }
 
@@ -142,7 +145,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Runs => runs_cmd(&cli.db, lang).await,
         Command::Rota(args) => rota_cmd(&cli.db, lang, args).await,
         Command::Check { run } => check_cmd(&cli.db, lang, run).await,
-        Command::Generate { instructors, seed, out } => {
+        Command::Generate {
+            instructors,
+            seed,
+            out,
+        } => {
             let ds = klynge::generate::generate(instructors, seed);
             let written = if out.extension().is_some_and(|e| e == "json") {
                 ingest::write_json(&ds, &out)
@@ -179,7 +186,10 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
     let ds = ingest::load(&a.dataset).map_err(|p| Failure::new(2, p.render(lang)))?;
     let params = Params {
         max_km: a.max_km,
-        travel: TravelParams { detour_factor: a.detour_factor, speed_kmh: a.speed_kmh },
+        travel: TravelParams {
+            detour_factor: a.detour_factor,
+            speed_kmh: a.speed_kmh,
+        },
         cluster_mode: a.cluster_mode,
         time_limit_s: a.time_limit,
         mip_rel_gap: a.gap,
@@ -187,9 +197,13 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
     };
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    bar.set_message(lang.pick("Optimerer komponenter", "Optimising components").to_string());
+    bar.set_message(
+        lang.pick("Optimerer komponenter", "Optimising components")
+            .to_string(),
+    );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let on_component = |done: usize, total: usize| {
         bar.set_length(total as u64);
@@ -197,7 +211,8 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
     };
     let outcome = plan::plan(&ds, &params, a.solver, &on_component);
     bar.finish_and_clear();
-    let baseline = (a.solver == SolverKind::Milp).then(|| plan::plan(&ds, &params, SolverKind::Greedy, &|_, _| {}).figures);
+    let baseline = (a.solver == SolverKind::Milp)
+        .then(|| plan::plan(&ds, &params, SolverKind::Greedy, &|_, _| {}).figures);
 
     let violations = plan::check(&ds, &outcome.check_scenario(&params), &outcome.pairs());
     if !violations.is_empty() {
@@ -215,7 +230,11 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
     }
 
     let store = Store::open(db).await?;
-    let name = a.dataset.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = a
+        .dataset
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let id = store
         .save_run(&NewRun {
             scenario: &a.scenario,
@@ -227,12 +246,28 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
         })
         .await?;
     store.close().await;
-    print!("{}", summary(id, db, &a.scenario, &name, &outcome, baseline.as_ref(), ds.instructors.len(), lang));
+    print!(
+        "{}",
+        summary(
+            id,
+            db,
+            &a.scenario,
+            &name,
+            &outcome,
+            baseline.as_ref(),
+            ds.instructors.len(),
+            lang
+        )
+    );
     Ok(())
 }
 
 fn pct(part: f64, whole: f64) -> String {
-    if whole > 0.0 { format!("{:.1} %", 100.0 * part / whole) } else { "–".into() }
+    if whole > 0.0 {
+        format!("{:.1} %", 100.0 * part / whole)
+    } else {
+        "–".into()
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -250,25 +285,55 @@ fn summary(
     let mut s = String::new();
     let of = lang.pick("av", "of");
     s.push_str(&match lang {
-        Lang::Nb => format!("Kjøring {id} lagret i {db} (scenario «{scenario}», datasett {dataset})\n"),
+        Lang::Nb => {
+            format!("Kjøring {id} lagret i {db} (scenario «{scenario}», datasett {dataset})\n")
+        }
         Lang::En => format!("Run {id} stored in {db} (scenario '{scenario}', dataset {dataset})\n"),
     });
     let rows = [
         (
             lang.pick("Forespørsler dekket", "Requests covered"),
-            format!("{} {of} {} ({})", f.requests_covered, f.requests_total, pct(f.requests_covered as f64, f.requests_total as f64)),
+            format!(
+                "{} {of} {} ({})",
+                f.requests_covered,
+                f.requests_total,
+                pct(f.requests_covered as f64, f.requests_total as f64)
+            ),
         ),
         (
             lang.pick("Økter dekket", "Sessions covered"),
-            format!("{} {of} {} ({})", f.sessions_covered, f.sessions_total, pct(f.sessions_covered as f64, f.sessions_total as f64)),
+            format!(
+                "{} {of} {} ({})",
+                f.sessions_covered,
+                f.sessions_total,
+                pct(f.sessions_covered as f64, f.sessions_total as f64)
+            ),
         ),
         (
             lang.pick("Vektet dekning", "Weighted coverage"),
-            format!("{} {of} {} ({})", f.weighted_covered, f.weighted_total, pct(f.weighted_covered, f.weighted_total)),
+            format!(
+                "{} {of} {} ({})",
+                f.weighted_covered,
+                f.weighted_total,
+                pct(f.weighted_covered, f.weighted_total)
+            ),
         ),
-        (lang.pick("Instruktører brukt", "Instructors used"), format!("{} {of} {instructors}", f.instructors_used)),
-        (lang.pick("Reise i alt", "Total travel"), format!("{:.0} km {}", f.total_km, lang.pick("tur-retur", "round trip"))),
-        (lang.pick("Største belastning", "Largest load"), format!("{} {}", f.max_load, lang.pick("økter", "sessions"))),
+        (
+            lang.pick("Instruktører brukt", "Instructors used"),
+            format!("{} {of} {instructors}", f.instructors_used),
+        ),
+        (
+            lang.pick("Reise i alt", "Total travel"),
+            format!(
+                "{:.0} km {}",
+                f.total_km,
+                lang.pick("tur-retur", "round trip")
+            ),
+        ),
+        (
+            lang.pick("Største belastning", "Largest load"),
+            format!("{} {}", f.max_load, lang.pick("økter", "sessions")),
+        ),
     ];
     for (label, value) in rows {
         s.push_str(&format!("  {label:<22} {value}\n"));
@@ -280,7 +345,10 @@ fn summary(
     s.push_str(&match lang {
         Lang::Nb => format!(
             "Løser: {solver}, klyngemodus {:?}, {} komponenter, {} aktuelle par, {:.2} s\n",
-            o.cluster_mode, o.components.len(), o.eligible_pairs, o.seconds
+            o.cluster_mode,
+            o.components.len(),
+            o.eligible_pairs,
+            o.seconds
         )
         .to_lowercase()
         .replacen("løser: milp (highs)", "Løser: MILP (HiGHS)", 1)
@@ -296,8 +364,14 @@ fn summary(
     for st in &o.stages {
         let status = match st.status {
             StageStatus::Optimal => lang.pick("optimal", "optimal"),
-            StageStatus::TimeLimit => lang.pick("tidsgrensen nådd, beste funne løsning beholdt", "time limit reached, best solution found kept"),
-            StageStatus::Failed => lang.pick("feilet, forrige trinns løsning beholdt", "failed, previous stage's solution kept"),
+            StageStatus::TimeLimit => lang.pick(
+                "tidsgrensen nådd, beste funne løsning beholdt",
+                "time limit reached, best solution found kept",
+            ),
+            StageStatus::Failed => lang.pick(
+                "feilet, forrige trinns løsning beholdt",
+                "failed, previous stage's solution kept",
+            ),
         };
         s.push_str(&format!(
             "  {} {} ({}): {status}; {} {:.1}, {} {:.1}, gap {:.2} %, {:.2} s\n",
@@ -335,7 +409,11 @@ fn summary(
         });
     }
     if !o.uncovered.is_empty() {
-        s.push_str(&format!("{} ({}):\n", lang.pick("Ikke dekket", "Not covered"), o.uncovered.len()));
+        s.push_str(&format!(
+            "{} ({}):\n",
+            lang.pick("Ikke dekket", "Not covered"),
+            o.uncovered.len()
+        ));
         for u in &o.uncovered {
             let reasons: Vec<String> = u.reasons.iter().map(|r| r.localized(lang)).collect();
             s.push_str(&format!("  {}: {}\n", u.request, reasons.join("; ")));
@@ -349,7 +427,13 @@ async fn runs_cmd(db: &str, lang: Lang) -> Result<(), Failure> {
     let runs = store.runs().await?;
     store.close().await;
     if runs.is_empty() {
-        println!("{}", lang.pick("Ingen kjøringer ennå. Lag en med `klynge plan DATASETT`.", "No runs yet. Make one with `klynge plan DATASET`."));
+        println!(
+            "{}",
+            lang.pick(
+                "Ingen kjøringer ennå. Lag en med `klynge plan DATASETT`.",
+                "No runs yet. Make one with `klynge plan DATASET`."
+            )
+        );
         return Ok(());
     }
     println!(
@@ -394,13 +478,18 @@ async fn rota_cmd(db: &str, lang: Lang, a: RotaArgs) -> Result<(), Failure> {
         Format::Json => rota.to_json(),
         Format::Ics => {
             let stamp = chrono::DateTime::parse_from_rfc3339(&run.summary.created_at)
-                .map(|t| t.with_timezone(&chrono::Utc).format("%Y%m%dT%H%M%SZ").to_string())
+                .map(|t| {
+                    t.with_timezone(&chrono::Utc)
+                        .format("%Y%m%dT%H%M%SZ")
+                        .to_string()
+                })
                 .unwrap_or_else(|_| "20270101T000000Z".into());
             to_ics(&rota, &stamp)
         }
     };
     match a.out {
-        Some(path) => std::fs::write(&path, text).map_err(|e| Failure::new(1, format!("{}: {e}", path.display())))?,
+        Some(path) => std::fs::write(&path, text)
+            .map_err(|e| Failure::new(1, format!("{}: {e}", path.display())))?,
         None => print!("{text}"),
     }
     Ok(())
@@ -415,15 +504,24 @@ async fn check_cmd(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {
         travel: run.params.travel,
         cluster_mode: run.cluster_mode,
     };
-    let pairs: Vec<(String, String)> =
-        run.assignments.iter().map(|a| (a.request.clone(), a.instructor.clone())).collect();
+    let pairs: Vec<(String, String)> = run
+        .assignments
+        .iter()
+        .map(|a| (a.request.clone(), a.instructor.clone()))
+        .collect();
     let violations = plan::check(&run.dataset, &scenario, &pairs);
     if violations.is_empty() {
         println!(
             "{}",
             match lang {
-                Lang::Nb => format!("Kjøring {id}: rotaen er gyldig ({} tildelinger kontrollert).", pairs.len()),
-                Lang::En => format!("Run {id}: the rota is valid ({} assignments checked).", pairs.len()),
+                Lang::Nb => format!(
+                    "Kjøring {id}: rotaen er gyldig ({} tildelinger kontrollert).",
+                    pairs.len()
+                ),
+                Lang::En => format!(
+                    "Run {id}: the rota is valid ({} assignments checked).",
+                    pairs.len()
+                ),
             }
         );
         Ok(())

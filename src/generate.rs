@@ -18,8 +18,15 @@ use crate::travel::geodesic_km;
 
 const MUNICIPALITIES: &str = include_str!("../fixtures/norway_municipalities.csv");
 
-pub const TOPICS: [&str; 7] =
-    ["smarttelefon", "nettbank", "bankid", "helsenorge", "epost", "pc-grunnkurs", "digital-sikkerhet"];
+pub const TOPICS: [&str; 7] = [
+    "smarttelefon",
+    "nettbank",
+    "bankid",
+    "helsenorge",
+    "epost",
+    "pc-grunnkurs",
+    "digital-sikkerhet",
+];
 
 /// A municipality from the reference table.
 #[derive(Clone, Debug)]
@@ -41,7 +48,10 @@ pub fn municipalities() -> Vec<Municipality> {
                 number: r.get(0)?.to_owned(),
                 name: r.get(1)?.to_owned(),
                 population: r.get(4)?.parse().ok()?,
-                location: LatLon { lat: r.get(6)?.parse().ok()?, lon: r.get(7)?.parse().ok()? },
+                location: LatLon {
+                    lat: r.get(6)?.parse().ok()?,
+                    lon: r.get(7)?.parse().ok()?,
+                },
             })
         })
         .collect()
@@ -71,7 +81,11 @@ fn slug(name: &str) -> String {
 pub fn generate(instructors: usize, seed: u64) -> Dataset {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut munis = municipalities();
-    munis.sort_by(|a, b| b.population.cmp(&a.population).then(a.number.cmp(&b.number)));
+    munis.sort_by(|a, b| {
+        b.population
+            .cmp(&a.population)
+            .then(a.number.cmp(&b.number))
+    });
 
     let n_hubs = (instructors / 40).clamp(1, 40);
     let mut hubs: Vec<usize> = Vec::new();
@@ -79,7 +93,10 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
         if hubs.len() == n_hubs {
             break;
         }
-        if hubs.iter().all(|&h| geodesic_km(munis[h].location, m.location) >= 40.0) {
+        if hubs
+            .iter()
+            .all(|&h| geodesic_km(munis[h].location, m.location) >= 40.0)
+        {
             hubs.push(k);
         }
     }
@@ -131,11 +148,30 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
     }
 
     let term = NaiveDate::from_ymd_opt(2027, 1, 11).expect("valid date");
-    let slots = [(9, 0, 15, 0), (10, 0, 16, 0), (8, 0, 14, 0), (12, 0, 18, 0), (8, 0, 16, 0), (17, 0, 21, 30)];
-    let weekdays = [chrono::Weekday::Mon, chrono::Weekday::Tue, chrono::Weekday::Wed, chrono::Weekday::Thu, chrono::Weekday::Fri];
+    let slots = [
+        (9, 0, 15, 0),
+        (10, 0, 16, 0),
+        (8, 0, 14, 0),
+        (12, 0, 18, 0),
+        (8, 0, 16, 0),
+        (17, 0, 21, 30),
+    ];
+    let weekdays = [
+        chrono::Weekday::Mon,
+        chrono::Weekday::Tue,
+        chrono::Weekday::Wed,
+        chrono::Weekday::Thu,
+        chrono::Weekday::Fri,
+    ];
     let hub_weights: Vec<f64> = hubs.iter().map(|&h| munis[h].population as f64).collect();
-    let first_names = ["Kari", "Ola", "Ingrid", "Per", "Liv", "Bjørn", "Anne", "Knut", "Solveig", "Arne", "Randi", "Terje", "Amina", "Piotr", "Fatima", "Hassan"];
-    let last_names = ["Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Berg", "Haugen", "Bakke", "Lie", "Dahl"];
+    let first_names = [
+        "Kari", "Ola", "Ingrid", "Per", "Liv", "Bjørn", "Anne", "Knut", "Solveig", "Arne", "Randi",
+        "Terje", "Amina", "Piotr", "Fatima", "Hassan",
+    ];
+    let last_names = [
+        "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Berg",
+        "Haugen", "Bakke", "Lie", "Dahl",
+    ];
     for n in 0..instructors {
         let h = *(0..hubs.len())
             .collect::<Vec<_>>()
@@ -143,7 +179,10 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             .expect("there is a hub");
         let hub = &ds.associations[h];
         let (lat, lon) = if rng.random_bool(0.6) {
-            (Some(hub.lat + rng.random_range(-0.12..0.12)), Some(hub.lon + rng.random_range(-0.25..0.25)))
+            (
+                Some(hub.lat + rng.random_range(-0.12..0.12)),
+                Some(hub.lon + rng.random_range(-0.25..0.25)),
+            )
         } else {
             (None, None)
         };
@@ -151,7 +190,13 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
         topics.shuffle(&mut rng);
         topics.truncate(rng.random_range(2..=4));
         let mut languages = vec!["nb".to_string()];
-        for (code, p) in [("en", 0.3), ("ar", 0.05), ("pl", 0.05), ("so", 0.03), ("ti", 0.03)] {
+        for (code, p) in [
+            ("en", 0.3),
+            ("ar", 0.05),
+            ("pl", 0.05),
+            ("so", 0.03),
+            ("ti", 0.03),
+        ] {
             if rng.random_bool(p) {
                 languages.push(code.into());
             }
@@ -162,12 +207,21 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             .iter()
             .map(|&weekday| {
                 let &(h1, m1, h2, m2) = slots.choose(&mut rng).expect("slots");
-                Slot { weekday, start: Hm(h1 * 60 + m1), end: Hm(h2 * 60 + m2), origin: Default::default() }
+                Slot {
+                    weekday,
+                    start: Hm(h1 * 60 + m1),
+                    end: Hm(h2 * 60 + m2),
+                    origin: Default::default(),
+                }
             })
             .collect();
         let blackouts = if rng.random_bool(0.2) {
             let from = term + Duration::days(rng.random_range(0..80));
-            vec![Blackout { from, to: from + Duration::days(rng.random_range(4..10)), origin: Default::default() }]
+            vec![Blackout {
+                from,
+                to: from + Duration::days(rng.random_range(4..10)),
+                origin: Default::default(),
+            }]
         } else {
             Vec::new()
         };
@@ -183,10 +237,14 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             lon,
             topics,
             languages,
-            max_km: *[30.0, 40.0, 50.0, 60.0, 80.0, 100.0].choose(&mut rng).expect("limits"),
+            max_km: *[30.0, 40.0, 50.0, 60.0, 80.0, 100.0]
+                .choose(&mut rng)
+                .expect("limits"),
             max_sessions_per_week: rng.random_range(1..=3),
             max_sessions_total: rng.random_bool(0.5).then(|| rng.random_range(10..=24)),
-            max_hours_per_week: rng.random_bool(0.3).then(|| f64::from(rng.random_range(6..=12))),
+            max_hours_per_week: rng
+                .random_bool(0.3)
+                .then(|| f64::from(rng.random_range(6..=12))),
             availability,
             blackouts,
             origin: Default::default(),
@@ -199,11 +257,20 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
         .map(|&s| (association_id(&munis[s]), munis[s].population as f64))
         .collect();
     for n in 0..n_requests {
-        let (association, _) = small_ids.choose_weighted(&mut rng, |s| s.1).expect("small associations");
-        let language = *[("nb", 88), ("en", 6), ("ar", 2), ("pl", 2), ("so", 1), ("ti", 1)]
-            .choose_weighted(&mut rng, |l| l.1)
-            .map(|l| &l.0)
-            .expect("languages");
+        let (association, _) = small_ids
+            .choose_weighted(&mut rng, |s| s.1)
+            .expect("small associations");
+        let language = *[
+            ("nb", 88),
+            ("en", 6),
+            ("ar", 2),
+            ("pl", 2),
+            ("so", 1),
+            ("ti", 1),
+        ]
+        .choose_weighted(&mut rng, |l| l.1)
+        .map(|l| &l.0)
+        .expect("languages");
         let start_h = *[10u16, 11, 12, 13, 18].choose(&mut rng).expect("hours");
         let first_date = term + Duration::days(rng.random_range(0..4) * 7 + rng.random_range(0..5));
         ds.requests.push(Request {

@@ -65,10 +65,15 @@ fn fold(line: &str, out: &mut String) {
 /// `stamp` is the DTSTAMP (UTC, `YYYYMMDDTHHMMSSZ`), normally the run's creation time.
 pub fn to_ics(rota: &Rota, stamp: &str) -> String {
     // (request, date, start) → (entry index, instructor names)
-    let mut events: BTreeMap<(String, chrono::NaiveDate, u16), (usize, Vec<String>)> = BTreeMap::new();
+    let mut events: BTreeMap<(String, chrono::NaiveDate, u16), (usize, Vec<String>)> =
+        BTreeMap::new();
     for (k, e) in rota.entries.iter().enumerate() {
         for s in &e.sessions {
-            events.entry((e.request.clone(), s.date, s.start.0)).or_insert((k, Vec::new())).1.push(e.instructor_name.clone());
+            events
+                .entry((e.request.clone(), s.date, s.start.0))
+                .or_insert((k, Vec::new()))
+                .1
+                .push(e.instructor_name.clone());
         }
     }
     let mut lines: Vec<String> = vec![
@@ -83,27 +88,49 @@ pub fn to_ics(rota: &Rota, stamp: &str) -> String {
     lines.extend(VTIMEZONE_OSLO.iter().map(|l| l.to_string()));
     for ((request, date, start), (k, names)) in &events {
         let e = &rota.entries[*k];
-        let Some(s) = e.sessions.iter().find(|s| s.date == *date && s.start.0 == *start) else { continue };
+        let Some(s) = e
+            .sessions
+            .iter()
+            .find(|s| s.date == *date && s.start.0 == *start)
+        else {
+            continue;
+        };
         let at = |hm: crate::model::Hm| {
             let (h, m) = hm.hour_minute();
             // 24:00 is written as midnight of the next day.
             if h == 24 {
-                format!("{}T000000", (*date + chrono::Duration::days(1)).format("%Y%m%d"))
+                format!(
+                    "{}T000000",
+                    (*date + chrono::Duration::days(1)).format("%Y%m%d")
+                )
             } else {
                 format!("{}T{h:02}{m:02}00", date.format("%Y%m%d"))
             }
         };
         lines.push("BEGIN:VEVENT".into());
-        lines.push(format!("UID:{request}-{}-{:04}@klynge", date.format("%Y%m%d"), start));
+        let (h, m) = s.start.hour_minute();
+        lines.push(format!(
+            "UID:{request}-{}T{h:02}{m:02}@klynge",
+            date.format("%Y%m%d")
+        ));
         lines.push(format!("DTSTAMP:{stamp}"));
         lines.push(format!("DTSTART;TZID=Europe/Oslo:{}", at(s.start)));
         lines.push(format!("DTEND;TZID=Europe/Oslo:{}", at(s.end)));
-        lines.push(format!("SUMMARY:{}", escape(&format!("{} ({}) – {}", e.topic, e.language, e.association_name))));
+        lines.push(format!(
+            "SUMMARY:{}",
+            escape(&format!(
+                "{} ({}) – {}",
+                e.topic, e.language, e.association_name
+            ))
+        ));
         lines.push(format!("LOCATION:{}", escape(&e.association_name)));
         lines.push(format!("GEO:{:.5};{:.5}", e.venue_lat, e.venue_lon));
         lines.push(format!(
             "DESCRIPTION:{}",
-            escape(&format!("Kurs/course {request}. Instruktør(er)/instructor(s): {}", names.join(", ")))
+            escape(&format!(
+                "Kurs/course {request}. Instruktør(er)/instructor(s): {}",
+                names.join(", ")
+            ))
         ));
         lines.push("END:VEVENT".into());
     }

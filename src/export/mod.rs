@@ -56,7 +56,13 @@ pub struct UncoveredEntry {
 impl Rota {
     /// Joins assignments with the dataset. Entries for requests or instructors the dataset
     /// does not know are skipped (the checker reports those).
-    pub fn new(run: i64, ds: &Dataset, assignments: &[Assignment], uncovered: &[Uncovered], lang: Lang) -> Rota {
+    pub fn new(
+        run: i64,
+        ds: &Dataset,
+        assignments: &[Assignment],
+        uncovered: &[Uncovered],
+        lang: Lang,
+    ) -> Rota {
         let mut entries = Vec::new();
         for a in assignments {
             let (Some(r), Some(i)) = (
@@ -66,7 +72,9 @@ impl Rota {
                 continue;
             };
             let assoc = ds.association(&r.association);
-            let venue = ds.venue_of(r).unwrap_or(crate::model::LatLon { lat: 0.0, lon: 0.0 });
+            let venue = ds
+                .venue_of(r)
+                .unwrap_or(crate::model::LatLon { lat: 0.0, lon: 0.0 });
             entries.push(RotaEntry {
                 request: r.id.clone(),
                 association: r.association.clone(),
@@ -86,17 +94,27 @@ impl Rota {
             .iter()
             .map(|u| UncoveredEntry {
                 request: u.request.clone(),
-                association: ds.requests.iter().find(|r| r.id == u.request).map(|r| r.association.clone()).unwrap_or_default(),
+                association: ds
+                    .requests
+                    .iter()
+                    .find(|r| r.id == u.request)
+                    .map(|r| r.association.clone())
+                    .unwrap_or_default(),
                 reasons: u.reasons.iter().map(|r| r.localized(lang)).collect(),
             })
             .collect();
-        Rota { run, entries, uncovered }
+        Rota {
+            run,
+            entries,
+            uncovered,
+        }
     }
 
     /// Keeps only one instructor's or one association's entries.
     pub fn filter(mut self, instructor: Option<&str>, association: Option<&str>) -> Rota {
         self.entries.retain(|e| {
-            instructor.is_none_or(|i| e.instructor == i) && association.is_none_or(|a| e.association == a)
+            instructor.is_none_or(|i| e.instructor == i)
+                && association.is_none_or(|a| e.association == a)
         });
         if instructor.is_some() {
             self.uncovered.clear();
@@ -126,10 +144,13 @@ impl Rota {
             let _ = writeln!(out, "{group}");
             let _ = writeln!(
                 out,
-                "  {:<8} {:<18} {:<4} {:<26} {:<24} {:>6}",
-                lang.pick("Forespørsel", "Request").chars().take(8).collect::<String>(),
+                "  {:<8} {:<18} {:<5} {:<38} {:<26} {:>6}",
+                lang.pick("Forespørsel", "Request")
+                    .chars()
+                    .take(8)
+                    .collect::<String>(),
                 lang.pick("Emne", "Topic"),
-                lang.pick("Språk", "Lang").chars().take(4).collect::<String>(),
+                lang.pick("Språk", "Lang"),
                 lang.pick("Økter", "Sessions"),
                 other,
                 "km"
@@ -141,7 +162,7 @@ impl Rota {
                 };
                 let _ = writeln!(
                     out,
-                    "  {:<8} {:<18} {:<4} {:<26} {:<24} {:>6.1}",
+                    "  {:<8} {:<18} {:<5} {:<38} {:<26} {:>6.1}",
                     e.request,
                     e.topic,
                     e.language,
@@ -155,7 +176,13 @@ impl Rota {
         if !self.uncovered.is_empty() {
             let _ = writeln!(out, "{}", lang.pick("Ikke dekket", "Not covered"));
             for u in &self.uncovered {
-                let _ = writeln!(out, "  {} ({}): {}", u.request, u.association, u.reasons.join("; "));
+                let _ = writeln!(
+                    out,
+                    "  {} ({}): {}",
+                    u.request,
+                    u.association,
+                    u.reasons.join("; ")
+                );
             }
         }
         out
@@ -211,10 +238,23 @@ impl Rota {
 /// "8 × tor 10:00–12:00 fra 2027-01-14", or the first date and the count.
 fn sessions_summary(sessions: &[Session], lang: Lang) -> String {
     use chrono::Datelike;
-    let Some(first) = sessions.first() else { return String::new() };
-    let day = match (lang, first.date.weekday()) {
-        (Lang::Nb, w) => ["man", "tir", "ons", "tor", "fre", "lør", "søn"][w.num_days_from_monday() as usize],
-        (Lang::En, w) => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][w.num_days_from_monday() as usize],
+    let Some(first) = sessions.first() else {
+        return String::new();
     };
-    format!("{} × {day} {}–{} {} {}", sessions.len(), first.start, first.end, lang.pick("fra", "from"), first.date)
+    let day = match (lang, first.date.weekday()) {
+        (Lang::Nb, w) => {
+            ["man", "tir", "ons", "tor", "fre", "lør", "søn"][w.num_days_from_monday() as usize]
+        }
+        (Lang::En, w) => {
+            ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][w.num_days_from_monday() as usize]
+        }
+    };
+    format!(
+        "{} × {day} {}–{} {} {}",
+        sessions.len(),
+        first.start,
+        first.end,
+        lang.pick("fra", "from"),
+        first.date
+    )
 }

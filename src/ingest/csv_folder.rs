@@ -46,17 +46,39 @@ impl Table {
             }
             return None;
         }
-        let mut reader = match csv::ReaderBuilder::new().flexible(true).from_path(&path) {
-            Ok(r) => r,
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
             Err(e) => {
-                problems.push(Problem::at(&origin, None, ProblemKind::Unreadable(e.to_string())));
+                problems.push(Problem::at(
+                    &origin,
+                    None,
+                    ProblemKind::Unreadable(e.to_string()),
+                ));
                 return None;
             }
         };
+        // Lines are counted from byte offsets: the csv crate's own line count is off by
+        // one after an empty line (rust-csv#208).
+        let line_at = |byte: u64| {
+            let bytes = text.as_bytes();
+            // A record's position may point at the empty lines before it: skip them.
+            let mut at = (byte as usize).min(bytes.len());
+            while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
+                at += 1;
+            }
+            1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
             Err(e) => {
-                problems.push(Problem::at(&origin, None, ProblemKind::Unreadable(e.to_string())));
+                problems.push(Problem::at(
+                    &origin,
+                    None,
+                    ProblemKind::Unreadable(e.to_string()),
+                ));
                 return None;
             }
         };
@@ -69,7 +91,11 @@ impl Table {
         let mut ok = true;
         for col in required_columns {
             if !columns.contains_key(*col) {
-                problems.push(Problem::at(&header_origin, Some(col), ProblemKind::MissingColumn));
+                problems.push(Problem::at(
+                    &header_origin,
+                    Some(col),
+                    ProblemKind::MissingColumn,
+                ));
                 ok = false;
             }
         }
@@ -77,14 +103,14 @@ impl Table {
         for record in reader.records() {
             match record {
                 Ok(r) => {
-                    let line = r.position().map_or(0, |p| p.line());
+                    let line = r.position().map_or(0, |p| line_at(p.byte()));
                     if r.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
                     rows.push((line, r));
                 }
                 Err(e) => {
-                    let line = e.position().map(|p| p.line());
+                    let line = e.position().map(|p| line_at(p.byte()));
                     problems.push(Problem::at(
                         &Origin::new(origin.file.clone(), line),
                         None,
@@ -93,11 +119,19 @@ impl Table {
                 }
             }
         }
-        ok.then_some(Table { file: origin.file, columns, rows })
+        ok.then_some(Table {
+            file: origin.file,
+            columns,
+            rows,
+        })
     }
 
     fn rows(&self) -> impl Iterator<Item = Row<'_>> {
-        self.rows.iter().map(|(line, record)| Row { table: self, line: *line, record })
+        self.rows.iter().map(|(line, record)| Row {
+            table: self,
+            line: *line,
+            record,
+        })
     }
 }
 
@@ -155,13 +189,24 @@ impl Row<'_> {
             col,
             required,
             p,
-            |v| v.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite()),
+            |v| {
+                v.replace(',', ".")
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+            },
             ProblemKind::NotANumber,
         )
     }
 
     fn uint(&self, col: &str, required: bool, p: &mut Vec<Problem>) -> Option<u32> {
-        self.parse(col, required, p, |v| v.parse::<u32>().ok(), ProblemKind::NotAWholeNumber)
+        self.parse(
+            col,
+            required,
+            p,
+            |v| v.parse::<u32>().ok(),
+            ProblemKind::NotAWholeNumber,
+        )
     }
 
     fn date(&self, col: &str, required: bool, p: &mut Vec<Problem>) -> Option<NaiveDate> {
@@ -175,7 +220,13 @@ impl Row<'_> {
     }
 
     fn time(&self, col: &str, required: bool, p: &mut Vec<Problem>) -> Option<Hm> {
-        self.parse(col, required, p, |v| v.parse::<Hm>().ok(), ProblemKind::NotATime)
+        self.parse(
+            col,
+            required,
+            p,
+            |v| v.parse::<Hm>().ok(),
+            ProblemKind::NotATime,
+        )
     }
 
     fn boolean(&self, col: &str, p: &mut Vec<Problem>) -> Option<bool> {
@@ -220,20 +271,52 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         dir,
         "instructors.csv",
         true,
-        &["id", "name", "association", "topics", "languages", "max_km", "max_sessions_per_week"],
+        &[
+            "id",
+            "name",
+            "association",
+            "topics",
+            "languages",
+            "max_km",
+            "max_sessions_per_week",
+        ],
         &mut p,
     );
-    let avail =
-        Table::read(dir, "availability.csv", false, &["instructor", "weekday", "start", "end"], &mut p);
-    let black = Table::read(dir, "blackouts.csv", false, &["instructor", "from", "to"], &mut p);
+    let avail = Table::read(
+        dir,
+        "availability.csv",
+        false,
+        &["instructor", "weekday", "start", "end"],
+        &mut p,
+    );
+    let black = Table::read(
+        dir,
+        "blackouts.csv",
+        false,
+        &["instructor", "from", "to"],
+        &mut p,
+    );
     let req = Table::read(
         dir,
         "requests.csv",
         true,
-        &["id", "association", "topic", "language", "instructors_needed", "priority"],
+        &[
+            "id",
+            "association",
+            "topic",
+            "language",
+            "instructors_needed",
+            "priority",
+        ],
         &mut p,
     );
-    let sess = Table::read(dir, "sessions.csv", false, &["request", "date", "start", "end"], &mut p);
+    let sess = Table::read(
+        dir,
+        "sessions.csv",
+        false,
+        &["request", "date", "start", "end"],
+        &mut p,
+    );
     let trav = Table::read(dir, "travel.csv", false, &["from", "to", "km"], &mut p);
 
     let mut ds = Dataset::default();
@@ -254,13 +337,15 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         let lat = row.float("lat", true, &mut p);
         let lon = row.float("lon", true, &mut p);
         let opt_in = row.boolean("opt_in", &mut p).unwrap_or(true);
-        if let (Some(id), Some(name), Some(kind), Some(lat), Some(lon)) = (id, name, kind, lat, lon) {
+        // A record with an id is kept even when other cells have problems (already
+        // reported), so that rows referring to it are not reported as unknown too.
+        if let Some(id) = id {
             ds.associations.push(Association {
                 id,
-                name,
-                kind,
-                lat,
-                lon,
+                name: name.unwrap_or_default(),
+                kind: kind.unwrap_or(AssociationKind::Small),
+                lat: lat.unwrap_or_default(),
+                lon: lon.unwrap_or_default(),
                 municipality: row.get("municipality").unwrap_or_default().to_owned(),
                 opt_in,
                 cluster: row.get("cluster").map(str::to_owned),
@@ -279,19 +364,17 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         let per_week = row.uint("max_sessions_per_week", true, &mut p);
         let total = row.uint("max_sessions_total", false, &mut p);
         let hours = row.float("max_hours_per_week", false, &mut p);
-        if let (Some(id), Some(name), Some(association), Some(max_km), Some(per_week)) =
-            (id, name, association, max_km, per_week)
-        {
+        if let Some(id) = id {
             ds.instructors.push(Instructor {
                 id,
-                name,
-                association,
+                name: name.unwrap_or_default(),
+                association: association.unwrap_or_default(),
                 lat,
                 lon,
                 topics: row.list("topics"),
                 languages: row.list("languages"),
-                max_km,
-                max_sessions_per_week: per_week,
+                max_km: max_km.unwrap_or_default(),
+                max_sessions_per_week: per_week.unwrap_or_default(),
                 max_sessions_total: total,
                 max_hours_per_week: hours,
                 availability: Vec::new(),
@@ -300,13 +383,22 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
             });
         }
     }
-    let instructor_index: HashMap<String, usize> =
-        ds.instructors.iter().enumerate().map(|(k, i)| (i.id.clone(), k)).collect();
+    let instructor_index: HashMap<String, usize> = ds
+        .instructors
+        .iter()
+        .enumerate()
+        .map(|(k, i)| (i.id.clone(), k))
+        .collect();
 
     for row in avail.iter().flat_map(Table::rows) {
         let who = row.text("instructor", &mut p);
-        let weekday =
-            row.parse("weekday", true, &mut p, parse_weekday, ProblemKind::UnknownWeekday);
+        let weekday = row.parse(
+            "weekday",
+            true,
+            &mut p,
+            parse_weekday,
+            ProblemKind::UnknownWeekday,
+        );
         let start = row.time("start", true, &mut p);
         let end = row.time("end", true, &mut p);
         let Some(who) = who else { continue };
@@ -315,7 +407,12 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
             continue;
         };
         if let (Some(weekday), Some(start), Some(end)) = (weekday, start, end) {
-            ds.instructors[k].availability.push(Slot { weekday, start, end, origin: row.origin() });
+            ds.instructors[k].availability.push(Slot {
+                weekday,
+                start,
+                end,
+                origin: row.origin(),
+            });
         }
     }
 
@@ -329,7 +426,11 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
             continue;
         };
         if let (Some(from), Some(to)) = (from, to) {
-            ds.instructors[k].blackouts.push(Blackout { from, to, origin: row.origin() });
+            ds.instructors[k].blackouts.push(Blackout {
+                from,
+                to,
+                origin: row.origin(),
+            });
         }
     }
 
@@ -339,7 +440,19 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         let topic = row.text("topic", &mut p).map(|t| t.to_lowercase());
         let language = row.text("language", &mut p).map(|t| t.to_lowercase());
         let needed = row.uint("instructors_needed", true, &mut p);
-        let priority = row.uint("priority", true, &mut p);
+        let priority = row.uint("priority", true, &mut p).and_then(|v| {
+            let ok = (1..=5).contains(&v);
+            if !ok {
+                p.push(row.problem(
+                    "priority",
+                    ProblemKind::OutOfRange {
+                        value: v.to_string(),
+                        expected: "1…5".into(),
+                    },
+                ));
+            }
+            ok.then_some(v as u8)
+        });
         let series_cols = ["first_date", "start", "end", "count", "interval_days"];
         let given = series_cols.iter().filter(|c| row.get(c).is_some()).count();
         let series = if given == 0 {
@@ -352,7 +465,13 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
             let interval = row.uint("interval_days", true, &mut p);
             match (first_date, start, end, count, interval) {
                 (Some(first_date), Some(start), Some(end), Some(count), Some(interval_days)) => {
-                    Some(Series { first_date, start, end, count, interval_days })
+                    Some(Series {
+                        first_date,
+                        start,
+                        end,
+                        count,
+                        interval_days,
+                    })
                 }
                 _ => {
                     if given < series_cols.len() {
@@ -364,16 +483,15 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         };
         let venue_lat = row.float("venue_lat", false, &mut p);
         let venue_lon = row.float("venue_lon", false, &mut p);
-        if let (Some(id), Some(association), Some(topic), Some(language), Some(needed), Some(priority)) =
-            (id, association, topic, language, needed, priority)
-        {
+        if let Some(id) = id {
+            // Placeholders for cells with problems (already reported) pass validation.
             ds.requests.push(Request {
                 id,
-                association,
-                topic,
-                language,
-                instructors_needed: needed,
-                priority: priority.min(255) as u8,
+                association: association.unwrap_or_default(),
+                topic: topic.unwrap_or_default(),
+                language: language.unwrap_or_default(),
+                instructors_needed: needed.unwrap_or(1),
+                priority: priority.unwrap_or(3),
                 series,
                 sessions: Vec::new(),
                 venue_lat,
@@ -382,8 +500,12 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
             });
         }
     }
-    let request_index: HashMap<String, usize> =
-        ds.requests.iter().enumerate().map(|(k, r)| (r.id.clone(), k)).collect();
+    let request_index: HashMap<String, usize> = ds
+        .requests
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.id.clone(), k))
+        .collect();
 
     for row in sess.iter().flat_map(Table::rows) {
         let who = row.text("request", &mut p);
@@ -400,7 +522,12 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
             continue;
         }
         if let (Some(date), Some(start), Some(end)) = (date, start, end) {
-            ds.requests[k].sessions.push(Session { date, start, end, origin: row.origin() });
+            ds.requests[k].sessions.push(Session {
+                date,
+                start,
+                end,
+                origin: row.origin(),
+            });
         }
     }
 
@@ -410,7 +537,13 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         let km = row.float("km", true, &mut p);
         let minutes = row.uint("minutes", false, &mut p);
         if let (Some(from), Some(to), Some(km)) = (from, to, km) {
-            ds.travel.push(TravelRow { from, to, km, minutes, origin: row.origin() });
+            ds.travel.push(TravelRow {
+                from,
+                to,
+                km,
+                minutes,
+                origin: row.origin(),
+            });
         }
     }
 

@@ -22,7 +22,12 @@ pub fn load(path: &Path) -> Result<Dataset, Problems> {
             Err(p) => return Err(Problems(vec![p])),
         }
     };
-    problems.extend(validate(&ds));
+    for p in validate(&ds) {
+        // A cell reported while reading may be reported again by validation.
+        if !problems.contains(&p) {
+            problems.push(p);
+        }
+    }
     if problems.is_empty() {
         Ok(ds)
     } else {
@@ -36,7 +41,11 @@ pub fn load(path: &Path) -> Result<Dataset, Problems> {
 fn read_json(path: &Path) -> Result<Dataset, Problem> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Problem::at(&Origin::new(file.clone(), None), None, ProblemKind::Unreadable(e.to_string()))
+        Problem::at(
+            &Origin::new(file.clone(), None),
+            None,
+            ProblemKind::Unreadable(e.to_string()),
+        )
     })?;
     let mut ds: Dataset = serde_json::from_str(&text).map_err(|e| Problem {
         file: file.clone(),

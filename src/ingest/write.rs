@@ -14,8 +14,17 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
     let csv_err = std::io::Error::other;
 
     let mut w = csv::Writer::from_path(dir.join("associations.csv")).map_err(csv_err)?;
-    w.write_record(["id", "name", "kind", "lat", "lon", "municipality", "opt_in", "cluster"])
-        .map_err(csv_err)?;
+    w.write_record([
+        "id",
+        "name",
+        "kind",
+        "lat",
+        "lon",
+        "municipality",
+        "opt_in",
+        "cluster",
+    ])
+    .map_err(csv_err)?;
     for a in &ds.associations {
         let kind = match a.kind {
             AssociationKind::Hub => "hub",
@@ -51,9 +60,11 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
     ])
     .map_err(csv_err)?;
     let mut av = csv::Writer::from_path(dir.join("availability.csv")).map_err(csv_err)?;
-    av.write_record(["instructor", "weekday", "start", "end"]).map_err(csv_err)?;
+    av.write_record(["instructor", "weekday", "start", "end"])
+        .map_err(csv_err)?;
     let mut bl = csv::Writer::from_path(dir.join("blackouts.csv")).map_err(csv_err)?;
-    bl.write_record(["instructor", "from", "to"]).map_err(csv_err)?;
+    bl.write_record(["instructor", "from", "to"])
+        .map_err(csv_err)?;
     for i in &ds.instructors {
         w.write_record([
             i.id.as_str(),
@@ -105,7 +116,8 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
     ])
     .map_err(csv_err)?;
     let mut se = csv::Writer::from_path(dir.join("sessions.csv")).map_err(csv_err)?;
-    se.write_record(["request", "date", "start", "end"]).map_err(csv_err)?;
+    se.write_record(["request", "date", "start", "end"])
+        .map_err(csv_err)?;
     for r in &ds.requests {
         let s = r.series.as_ref();
         w.write_record([
@@ -139,7 +151,8 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
 
     if !ds.travel.is_empty() {
         let mut w = csv::Writer::from_path(dir.join("travel.csv")).map_err(csv_err)?;
-        w.write_record(["from", "to", "km", "minutes"]).map_err(csv_err)?;
+        w.write_record(["from", "to", "km", "minutes"])
+            .map_err(csv_err)?;
         for t in &ds.travel {
             w.write_record([t.from.as_str(), &t.to, &t.km.to_string(), &opt(t.minutes)])
                 .map_err(csv_err)?;

@@ -45,17 +45,26 @@ pub enum ProblemKind {
     UnknownLanguageCode(String),
     UnknownClusterMode(String),
     EmptyList,
-    DuplicateId { id: String, first: Option<u64> },
+    DuplicateId {
+        id: String,
+        first: Option<u64>,
+    },
     UnknownAssociation(String),
     UnknownInstructor(String),
     UnknownRequest(String),
     HomeNotAHub(String),
     RequesterNotSmall(String),
     ClusterNotAHub(String),
-    EndNotAfterStart { start: String, end: String },
+    EndNotAfterStart {
+        start: String,
+        end: String,
+    },
     LatitudeOutOfRange(f64),
     LongitudeOutOfRange(f64),
-    OutOfRange { value: String, expected: String },
+    OutOfRange {
+        value: String,
+        expected: String,
+    },
     OnlyOneOfLatLon,
     NoSessions,
     BothSeriesAndSessions,
@@ -120,10 +129,7 @@ impl Problem {
             out.push_str(&format!(":{line}"));
         }
         if let Some(col) = &self.column {
-            out.push_str(&format!(
-                ": {} '{col}'",
-                lang.pick("kolonne", "column")
-            ));
+            out.push_str(&format!(": {} '{col}'", lang.pick("kolonne", "column")));
         }
         out.push_str(": ");
         out.push_str(&self.kind.localized(lang));

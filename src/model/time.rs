@@ -37,10 +37,10 @@ impl FromStr for Hm {
             return Err(());
         }
         let m: u16 = m_str.parse().map_err(|_| ())?;
-        if let Some(sec) = parts.next() {
-            if sec != "00" {
-                return Err(());
-            }
+        if let Some(sec) = parts.next()
+            && sec != "00"
+        {
+            return Err(());
         }
         if parts.next().is_some() || m >= 60 || h > 24 || (h == 24 && m != 0) {
             return Err(());

@@ -24,8 +24,15 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
     let mut assoc_kind: HashMap<&str, AssociationKind> = HashMap::new();
     let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
     for a in &ds.associations {
-        if let Some(first) = seen.insert(&a.id, a.origin.line) {
-            push(&a.origin, "id", ProblemKind::DuplicateId { id: a.id.clone(), first });
+        if let Some(first) = first_seen(&mut seen, &a.id, a.origin.line) {
+            push(
+                &a.origin,
+                "id",
+                ProblemKind::DuplicateId {
+                    id: a.id.clone(),
+                    first,
+                },
+            );
         }
         assoc_kind.insert(&a.id, a.kind);
         check_lat_lon(a.lat, a.lon, &a.origin, &mut push);
@@ -33,7 +40,11 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
     for a in &ds.associations {
         if let Some(c) = &a.cluster {
             match assoc_kind.get(c.as_str()) {
-                None => push(&a.origin, "cluster", ProblemKind::UnknownAssociation(c.clone())),
+                None => push(
+                    &a.origin,
+                    "cluster",
+                    ProblemKind::UnknownAssociation(c.clone()),
+                ),
                 Some(AssociationKind::Small) => {
                     push(&a.origin, "cluster", ProblemKind::ClusterNotAHub(c.clone()))
                 }
@@ -44,10 +55,19 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
 
     let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
     for i in &ds.instructors {
-        if let Some(first) = seen.insert(&i.id, i.origin.line) {
-            push(&i.origin, "id", ProblemKind::DuplicateId { id: i.id.clone(), first });
+        if let Some(first) = first_seen(&mut seen, &i.id, i.origin.line) {
+            push(
+                &i.origin,
+                "id",
+                ProblemKind::DuplicateId {
+                    id: i.id.clone(),
+                    first,
+                },
+            );
         }
         match assoc_kind.get(i.association.as_str()) {
+            // An empty reference was already reported as a missing value.
+            None if i.association.is_empty() => {}
             None => push(
                 &i.origin,
                 "association",
@@ -73,31 +93,44 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
         }
         for l in &i.languages {
             if !is_language_code(l) {
-                push(&i.origin, "languages", ProblemKind::UnknownLanguageCode(l.clone()));
+                push(
+                    &i.origin,
+                    "languages",
+                    ProblemKind::UnknownLanguageCode(l.clone()),
+                );
             }
         }
         if !(i.max_km >= 0.0 && i.max_km.is_finite()) {
             push(
                 &i.origin,
                 "max_km",
-                ProblemKind::OutOfRange { value: i.max_km.to_string(), expected: "≥ 0".into() },
+                ProblemKind::OutOfRange {
+                    value: i.max_km.to_string(),
+                    expected: "≥ 0".into(),
+                },
             );
         }
-        if let Some(h) = i.max_hours_per_week {
-            if !(h >= 0.0 && h <= 168.0) {
-                push(
-                    &i.origin,
-                    "max_hours_per_week",
-                    ProblemKind::OutOfRange { value: h.to_string(), expected: "0…168".into() },
-                );
-            }
+        if let Some(h) = i.max_hours_per_week
+            && !(0.0..=168.0).contains(&h)
+        {
+            push(
+                &i.origin,
+                "max_hours_per_week",
+                ProblemKind::OutOfRange {
+                    value: h.to_string(),
+                    expected: "0…168".into(),
+                },
+            );
         }
         for s in &i.availability {
             if s.end <= s.start {
                 push(
                     &s.origin,
                     "end",
-                    ProblemKind::EndNotAfterStart { start: s.start.to_string(), end: s.end.to_string() },
+                    ProblemKind::EndNotAfterStart {
+                        start: s.start.to_string(),
+                        end: s.end.to_string(),
+                    },
                 );
             }
         }
@@ -106,7 +139,10 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
                 push(
                     &b.origin,
                     "to",
-                    ProblemKind::EndNotAfterStart { start: b.from.to_string(), end: b.to.to_string() },
+                    ProblemKind::EndNotAfterStart {
+                        start: b.from.to_string(),
+                        end: b.to.to_string(),
+                    },
                 );
             }
         }
@@ -114,10 +150,19 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
 
     let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
     for r in &ds.requests {
-        if let Some(first) = seen.insert(&r.id, r.origin.line) {
-            push(&r.origin, "id", ProblemKind::DuplicateId { id: r.id.clone(), first });
+        if let Some(first) = first_seen(&mut seen, &r.id, r.origin.line) {
+            push(
+                &r.origin,
+                "id",
+                ProblemKind::DuplicateId {
+                    id: r.id.clone(),
+                    first,
+                },
+            );
         }
         match assoc_kind.get(r.association.as_str()) {
+            // An empty reference was already reported as a missing value.
+            None if r.association.is_empty() => {}
             None => push(
                 &r.origin,
                 "association",
@@ -130,8 +175,12 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
             ),
             Some(AssociationKind::Small) => {}
         }
-        if !is_language_code(&r.language) {
-            push(&r.origin, "language", ProblemKind::UnknownLanguageCode(r.language.clone()));
+        if !r.language.is_empty() && !is_language_code(&r.language) {
+            push(
+                &r.origin,
+                "language",
+                ProblemKind::UnknownLanguageCode(r.language.clone()),
+            );
         }
         if r.topic.is_empty() {
             push(&r.origin, "topic", ProblemKind::MissingValue);
@@ -150,7 +199,10 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
             push(
                 &r.origin,
                 "priority",
-                ProblemKind::OutOfRange { value: r.priority.to_string(), expected: "1…5".into() },
+                ProblemKind::OutOfRange {
+                    value: r.priority.to_string(),
+                    expected: "1…5".into(),
+                },
             );
         }
         match (r.venue_lat, r.venue_lon) {
@@ -159,7 +211,11 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
                     push(&r.origin, "venue_lat", ProblemKind::LatitudeOutOfRange(lat));
                 }
                 if !(-180.0..=180.0).contains(&lon) {
-                    push(&r.origin, "venue_lon", ProblemKind::LongitudeOutOfRange(lon));
+                    push(
+                        &r.origin,
+                        "venue_lon",
+                        ProblemKind::LongitudeOutOfRange(lon),
+                    );
                 }
             }
             (None, None) => {}
@@ -173,14 +229,20 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
                     push(
                         &r.origin,
                         "end",
-                        ProblemKind::EndNotAfterStart { start: s.start.to_string(), end: s.end.to_string() },
+                        ProblemKind::EndNotAfterStart {
+                            start: s.start.to_string(),
+                            end: s.end.to_string(),
+                        },
                     );
                 }
                 if s.count == 0 || s.count > 200 {
                     push(
                         &r.origin,
                         "count",
-                        ProblemKind::OutOfRange { value: s.count.to_string(), expected: "1…200".into() },
+                        ProblemKind::OutOfRange {
+                            value: s.count.to_string(),
+                            expected: "1…200".into(),
+                        },
                     );
                 }
                 if s.interval_days == 0 || s.interval_days > 366 {
@@ -200,7 +262,10 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
                         push(
                             &s.origin,
                             "end",
-                            ProblemKind::EndNotAfterStart { start: s.start.to_string(), end: s.end.to_string() },
+                            ProblemKind::EndNotAfterStart {
+                                start: s.start.to_string(),
+                                end: s.end.to_string(),
+                            },
                         );
                     }
                 }
@@ -214,20 +279,46 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
         if !instructor_ids.contains_key(t.from.as_str())
             && assoc_kind.get(t.from.as_str()) != Some(&AssociationKind::Hub)
         {
-            push(&t.origin, "from", ProblemKind::UnknownInstructor(t.from.clone()));
+            push(
+                &t.origin,
+                "from",
+                ProblemKind::UnknownInstructor(t.from.clone()),
+            );
         }
         if !assoc_kind.contains_key(t.to.as_str()) {
-            push(&t.origin, "to", ProblemKind::UnknownAssociation(t.to.clone()));
+            push(
+                &t.origin,
+                "to",
+                ProblemKind::UnknownAssociation(t.to.clone()),
+            );
         }
         if !(t.km >= 0.0 && t.km.is_finite()) {
             push(
                 &t.origin,
                 "km",
-                ProblemKind::OutOfRange { value: t.km.to_string(), expected: "≥ 0".into() },
+                ProblemKind::OutOfRange {
+                    value: t.km.to_string(),
+                    expected: "≥ 0".into(),
+                },
             );
         }
     }
     out
+}
+
+/// Records the first line an id is seen on; for a repeated id, returns that first line.
+fn first_seen<'a>(
+    seen: &mut HashMap<&'a str, Option<u64>>,
+    id: &'a str,
+    line: Option<u64>,
+) -> Option<Option<u64>> {
+    match seen.entry(id) {
+        std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(line);
+            None
+        }
+    }
 }
 
 fn check_lat_lon(

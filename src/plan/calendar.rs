@@ -131,6 +131,14 @@ mod tests {
             interval_days: 7,
         };
         let dates: Vec<_> = expand_series(&s).iter().map(|s| s.date).collect();
-        assert_eq!(dates, vec![date(2027, 3, 11), date(2027, 3, 18), date(2027, 4, 1), date(2027, 4, 8)]);
+        assert_eq!(
+            dates,
+            vec![
+                date(2027, 3, 11),
+                date(2027, 3, 18),
+                date(2027, 4, 1),
+                date(2027, 4, 8)
+            ]
+        );
     }
 }

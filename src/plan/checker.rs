@@ -62,12 +62,25 @@ impl Violation {
 
 /// Checks a rota given as (request id, instructor id) assignments. Returns every violation
 /// (empty when the rota is valid).
-pub fn check(ds: &Dataset, scenario: &CheckScenario, assignments: &[(String, String)]) -> Vec<Violation> {
+pub fn check(
+    ds: &Dataset,
+    scenario: &CheckScenario,
+    assignments: &[(String, String)],
+) -> Vec<Violation> {
     let mut out = Vec::new();
     let travel = TravelModel::new(scenario.travel, &ds.travel);
-    let requests: HashMap<&str, usize> = ds.requests.iter().enumerate().map(|(k, r)| (r.id.as_str(), k)).collect();
-    let instructors: HashMap<&str, usize> =
-        ds.instructors.iter().enumerate().map(|(k, i)| (i.id.as_str(), k)).collect();
+    let requests: HashMap<&str, usize> = ds
+        .requests
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.id.as_str(), k))
+        .collect();
+    let instructors: HashMap<&str, usize> = ds
+        .instructors
+        .iter()
+        .enumerate()
+        .map(|(k, i)| (i.id.as_str(), k))
+        .collect();
     let sessions: Vec<Vec<Session>> = ds.requests.iter().map(sessions_of).collect();
 
     // Staffing: exactly k distinct instructors per covered request.
@@ -122,11 +135,16 @@ pub fn check(ds: &Dataset, scenario: &CheckScenario, assignments: &[(String, Str
         let assoc = ds.association(&req.association);
         let home = match (ins.lat, ins.lon) {
             (Some(lat), Some(lon)) => LatLon { lat, lon },
-            _ => ds.association(&ins.association).map(|a| a.location()).unwrap_or(LatLon { lat: 0.0, lon: 0.0 }),
+            _ => ds
+                .association(&ins.association)
+                .map(|a| a.location())
+                .unwrap_or(LatLon { lat: 0.0, lon: 0.0 }),
         };
         let venue = match (req.venue_lat, req.venue_lon) {
             (Some(lat), Some(lon)) => LatLon { lat, lon },
-            _ => assoc.map(|a| a.location()).unwrap_or(LatLon { lat: 0.0, lon: 0.0 }),
+            _ => assoc
+                .map(|a| a.location())
+                .unwrap_or(LatLon { lat: 0.0, lon: 0.0 }),
         };
         let t = travel.travel(&ins.id, &ins.association, home, &req.association, venue);
         let mut fail = |rule: Rule, detail: String| {
@@ -144,7 +162,10 @@ pub fn check(ds: &Dataset, scenario: &CheckScenario, assignments: &[(String, Str
         if scenario.cluster_mode == ClusterMode::Fixed
             && assoc.and_then(|a| a.cluster.as_deref()) != Some(ins.association.as_str())
         {
-            fail(Rule::Cluster, format!("{} → {}", ins.association, req.association));
+            fail(
+                Rule::Cluster,
+                format!("{} → {}", ins.association, req.association),
+            );
         }
         if !ins.topics.contains(&req.topic) {
             fail(Rule::Topic, req.topic.clone());
@@ -164,12 +185,21 @@ pub fn check(ds: &Dataset, scenario: &CheckScenario, assignments: &[(String, Str
             let leave = i64::from(s.start.0) - m;
             let back = i64::from(s.end.0) + m;
             let inside = ins.availability.iter().any(|a| {
-                a.weekday == s.date.weekday() && i64::from(a.start.0) <= leave && back <= i64::from(a.end.0)
+                a.weekday == s.date.weekday()
+                    && i64::from(a.start.0) <= leave
+                    && back <= i64::from(a.end.0)
             });
             if !inside {
-                fail(Rule::Availability, format!("{} {}–{}", s.date, s.start, s.end));
+                fail(
+                    Rule::Availability,
+                    format!("{} {}–{}", s.date, s.start, s.end),
+                );
             }
-            if ins.blackouts.iter().any(|b| s.date >= b.from && s.date <= b.to) {
+            if ins
+                .blackouts
+                .iter()
+                .any(|b| s.date >= b.from && s.date <= b.to)
+            {
                 fail(Rule::Blackout, s.date.to_string());
             }
             timeline.entry(ik).or_default().push((rk, s.clone(), m));
@@ -198,7 +228,10 @@ pub fn check(ds: &Dataset, scenario: &CheckScenario, assignments: &[(String, Str
                         rule: None,
                         request: Some(format!("{} + {}", ds.requests[*ra].id, ds.requests[*rb].id)),
                         instructor: Some(ins.id.clone()),
-                        detail: format!("{} {}–{} / {} {}–{}", sa.date, sa.start, sa.end, sb.date, sb.start, sb.end),
+                        detail: format!(
+                            "{} {}–{} / {} {}–{}",
+                            sa.date, sa.start, sa.end, sb.date, sb.start, sb.end
+                        ),
                     });
                 }
             }
@@ -220,28 +253,28 @@ pub fn check(ds: &Dataset, scenario: &CheckScenario, assignments: &[(String, Str
                     detail: format!("{year}-W{week:02}: {n} > {}", ins.max_sessions_per_week),
                 });
             }
-            if let Some(h) = ins.max_hours_per_week {
-                if minutes as f64 / 60.0 > h + 1e-9 {
-                    out.push(Violation {
-                        constraint: HardConstraint::WeeklyHours,
-                        rule: None,
-                        request: None,
-                        instructor: Some(ins.id.clone()),
-                        detail: format!("{year}-W{week:02}: {:.2} h > {h} h", minutes as f64 / 60.0),
-                    });
-                }
-            }
-        }
-        if let Some(t) = ins.max_sessions_total {
-            if items.len() > t as usize {
+            if let Some(h) = ins.max_hours_per_week
+                && minutes as f64 / 60.0 > h + 1e-9
+            {
                 out.push(Violation {
-                    constraint: HardConstraint::TotalSessions,
+                    constraint: HardConstraint::WeeklyHours,
                     rule: None,
                     request: None,
                     instructor: Some(ins.id.clone()),
-                    detail: format!("{} > {t}", items.len()),
+                    detail: format!("{year}-W{week:02}: {:.2} h > {h} h", minutes as f64 / 60.0),
                 });
             }
+        }
+        if let Some(t) = ins.max_sessions_total
+            && items.len() > t as usize
+        {
+            out.push(Violation {
+                constraint: HardConstraint::TotalSessions,
+                rule: None,
+                request: None,
+                instructor: Some(ins.id.clone()),
+                detail: format!("{} > {t}", items.len()),
+            });
         }
     }
     out

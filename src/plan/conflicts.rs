@@ -52,13 +52,21 @@ pub fn cliques(inst: &Instance, elig: &Eligibility, i: usize) -> Vec<Vec<usize>>
     let mut keep = vec![true; found.len()];
     for a in 0..found.len() {
         for b in 0..found.len() {
-            if a != b && keep[b] && found[a].len() < found[b].len() && is_subset(&found[a], &found[b]) {
+            if a != b
+                && keep[b]
+                && found[a].len() < found[b].len()
+                && is_subset(&found[a], &found[b])
+            {
                 keep[a] = false;
                 break;
             }
         }
     }
-    found.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect()
+    found
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(c, k)| k.then_some(c))
+        .collect()
 }
 
 fn is_subset(small: &[usize], big: &[usize]) -> bool {

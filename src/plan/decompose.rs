@@ -22,7 +22,8 @@ impl Component {
 
 /// The components with at least one eligible pair, largest first.
 pub fn components(elig: &Eligibility, n_instructors: usize, n_requests: usize) -> Vec<Component> {
-    let mut graph: UnGraph<(), ()> = UnGraph::with_capacity(n_instructors + n_requests, elig.pairs.len());
+    let mut graph: UnGraph<(), ()> =
+        UnGraph::with_capacity(n_instructors + n_requests, elig.pairs.len());
     for _ in 0..n_instructors + n_requests {
         graph.add_node(());
     }

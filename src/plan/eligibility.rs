@@ -72,7 +72,14 @@ impl Eligibility {
             by_request[p.r].push(k);
             by_instructor[p.i].push(k);
         }
-        Eligibility { pairs, by_request, by_instructor, failed, km, n_instructors: n_i }
+        Eligibility {
+            pairs,
+            by_request,
+            by_instructor,
+            failed,
+            km,
+            n_instructors: n_i,
+        }
     }
 
     /// The rules instructor `i` fails for request `r` (empty when eligible).
@@ -102,24 +109,35 @@ fn test_pair(inst: &Instance, i: usize, r: usize) -> (u8, Option<Travel>) {
     if !assoc.opt_in {
         mask |= Rule::OptIn.bit();
     }
-    if inst.cluster_mode == ClusterMode::Fixed && assoc.cluster.as_deref() != Some(ins.association.as_str()) {
+    if inst.cluster_mode == ClusterMode::Fixed
+        && assoc.cluster.as_deref() != Some(ins.association.as_str())
+    {
         mask |= Rule::Cluster.bit();
     }
-    if !ins.topics.iter().any(|t| *t == req.topic) {
+    if !ins.topics.contains(&req.topic) {
         mask |= Rule::Topic.bit();
     }
-    if !ins.languages.iter().any(|l| *l == req.language) {
+    if !ins.languages.contains(&req.language) {
         mask |= Rule::Language.bit();
     }
     if mask != 0 {
         return (mask, None);
     }
-    let travel = inst.travel.travel(&ins.id, &ins.association, inst.homes[i], &req.association, inst.venues[r]);
+    let travel = inst.travel.travel(
+        &ins.id,
+        &ins.association,
+        inst.homes[i],
+        &req.association,
+        inst.venues[r],
+    );
     let limit = inst.params.max_km.map_or(ins.max_km, |m| m.min(ins.max_km));
     if travel.km > limit {
         return (Rule::Distance.bit(), Some(travel));
     }
-    (time_rules(ins, &inst.sessions[r], travel.minutes), Some(travel))
+    (
+        time_rules(ins, &inst.sessions[r], travel.minutes),
+        Some(travel),
+    )
 }
 
 /// The availability and blackout rules for sessions reached after `minutes` of travel.
@@ -130,12 +148,18 @@ fn time_rules(ins: &Instructor, sessions: &[crate::model::Session], minutes: u32
     for s in sessions {
         let (from, to) = (s.start.minutes() - m, s.end.minutes() + m);
         let fits = ins.availability.iter().any(|slot| {
-            slot.weekday == s.date.weekday() && slot.start.minutes() <= from && to <= slot.end.minutes()
+            slot.weekday == s.date.weekday()
+                && slot.start.minutes() <= from
+                && to <= slot.end.minutes()
         });
         if !fits {
             mask |= Rule::Availability.bit();
         }
-        if ins.blackouts.iter().any(|b| b.from <= s.date && s.date <= b.to) {
+        if ins
+            .blackouts
+            .iter()
+            .any(|b| b.from <= s.date && s.date <= b.to)
+        {
             mask |= Rule::Blackout.bit();
         }
     }

@@ -23,9 +23,16 @@ pub enum Reason {
     /// Instructors teach the topic, but none of them speaks the language.
     NoLanguage { language: String },
     /// Qualified instructors exist, but the nearest is too far away.
-    TooFar { nearest: String, km: f64, limit: f64 },
-    /// Qualified instructors in range are not free at the session times or away on dates.
-    Unavailable { instructors: Vec<(String, Rule)> },
+    TooFar {
+        nearest: String,
+        km: f64,
+        limit: f64,
+    },
+    /// Qualified instructors in range are not free at the session times or away on dates
+    /// (each with the time rules they fail).
+    Unavailable {
+        instructors: Vec<(String, Vec<Rule>)>,
+    },
     /// Fewer eligible instructors than the request needs.
     TooFewEligible { needed: u32, eligible: u32 },
     /// Every eligible instructor is busy with other requests (named, with priority).
@@ -37,13 +44,23 @@ impl Localized for Reason {
         let nb = lang == Lang::Nb;
         match self {
             Reason::NotOptedIn => lang
-                .pick("foreningen er ikke med i klyngesamarbeidet", "the association has not opted in to cluster cooperation")
+                .pick(
+                    "foreningen er ikke med i klyngesamarbeidet",
+                    "the association has not opted in to cluster cooperation",
+                )
                 .into(),
             Reason::NoCluster => lang
-                .pick("foreningen hører ikke til noen klynge", "the association belongs to no cluster")
+                .pick(
+                    "foreningen hører ikke til noen klynge",
+                    "the association belongs to no cluster",
+                )
                 .into(),
             Reason::NoTopic { topic } => {
-                if nb { format!("ingen instruktør underviser i «{topic}»") } else { format!("no instructor teaches '{topic}'") }
+                if nb {
+                    format!("ingen instruktør underviser i «{topic}»")
+                } else {
+                    format!("no instructor teaches '{topic}'")
+                }
             }
             Reason::NoLanguage { language } => {
                 if nb {
@@ -54,18 +71,34 @@ impl Localized for Reason {
             }
             Reason::TooFar { nearest, km, limit } => {
                 if nb {
-                    format!("nærmeste kvalifiserte instruktør ({nearest}) er {km:.0} km unna (grense {limit:.0} km)")
+                    format!(
+                        "nærmeste kvalifiserte instruktør ({nearest}) er {km:.0} km unna (grense {limit:.0} km)"
+                    )
                 } else {
-                    format!("the nearest qualified instructor ({nearest}) is {km:.0} km away (limit {limit:.0} km)")
+                    format!(
+                        "the nearest qualified instructor ({nearest}) is {km:.0} km away (limit {limit:.0} km)"
+                    )
                 }
             }
             Reason::Unavailable { instructors } => {
-                let list: Vec<String> =
-                    instructors.iter().map(|(i, rule)| format!("{i}: {}", rule.name(lang).to_lowercase())).collect();
+                let list: Vec<String> = instructors
+                    .iter()
+                    .map(|(i, rules)| {
+                        let names: Vec<String> =
+                            rules.iter().map(|r| r.name(lang).to_lowercase()).collect();
+                        format!("{i}: {}", names.join(", "))
+                    })
+                    .collect();
                 if nb {
-                    format!("kvalifiserte instruktører innen rekkevidde er ikke ledige ({})", list.join("; "))
+                    format!(
+                        "kvalifiserte instruktører innen rekkevidde er ikke ledige ({})",
+                        list.join("; ")
+                    )
                 } else {
-                    format!("qualified instructors in range are not available ({})", list.join("; "))
+                    format!(
+                        "qualified instructors in range are not available ({})",
+                        list.join("; ")
+                    )
                 }
             }
             Reason::TooFewEligible { needed, eligible } => {
@@ -78,12 +111,20 @@ impl Localized for Reason {
             Reason::TakenByOthers { taken } => {
                 let list: Vec<String> = taken
                     .iter()
-                    .map(|(i, r, p)| format!("{i} → {r} ({} {p})", lang.pick("prioritet", "priority")))
+                    .map(|(i, r, p)| {
+                        format!("{i} → {r} ({} {p})", lang.pick("prioritet", "priority"))
+                    })
                     .collect();
                 if nb {
-                    format!("alle aktuelle instruktører er opptatt med andre forespørsler: {}", list.join(", "))
+                    format!(
+                        "alle aktuelle instruktører er opptatt med andre forespørsler: {}",
+                        list.join(", ")
+                    )
                 } else {
-                    format!("every eligible instructor is busy with other requests: {}", list.join(", "))
+                    format!(
+                        "every eligible instructor is busy with other requests: {}",
+                        list.join(", ")
+                    )
                 }
             }
         }
@@ -99,7 +140,10 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
     if !eligible.is_empty() {
         let mut out = Vec::new();
         if eligible.len() < req.instructors_needed as usize {
-            out.push(Reason::TooFewEligible { needed: req.instructors_needed, eligible: eligible.len() as u32 });
+            out.push(Reason::TooFewEligible {
+                needed: req.instructors_needed,
+                eligible: eligible.len() as u32,
+            });
             return out;
         }
         let mut taken = Vec::new();
@@ -126,16 +170,34 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
         return vec![Reason::NoCluster];
     }
     let passes = |m: u8, rules: &[Rule]| rules.iter().all(|rule| m & rule.bit() == 0);
-    let in_cluster: Vec<usize> = (0..n_i).filter(|&i| passes(masks[i], &[Rule::Cluster])).collect();
-    let with_topic: Vec<usize> = in_cluster.iter().copied().filter(|&i| passes(masks[i], &[Rule::Topic])).collect();
+    let in_cluster: Vec<usize> = (0..n_i)
+        .filter(|&i| passes(masks[i], &[Rule::Cluster]))
+        .collect();
+    let with_topic: Vec<usize> = in_cluster
+        .iter()
+        .copied()
+        .filter(|&i| passes(masks[i], &[Rule::Topic]))
+        .collect();
     if with_topic.is_empty() {
-        return vec![Reason::NoTopic { topic: req.topic.clone() }];
+        return vec![Reason::NoTopic {
+            topic: req.topic.clone(),
+        }];
     }
-    let qualified: Vec<usize> = with_topic.iter().copied().filter(|&i| passes(masks[i], &[Rule::Language])).collect();
+    let qualified: Vec<usize> = with_topic
+        .iter()
+        .copied()
+        .filter(|&i| passes(masks[i], &[Rule::Language]))
+        .collect();
     if qualified.is_empty() {
-        return vec![Reason::NoLanguage { language: req.language.clone() }];
+        return vec![Reason::NoLanguage {
+            language: req.language.clone(),
+        }];
     }
-    let in_range: Vec<usize> = qualified.iter().copied().filter(|&i| passes(masks[i], &[Rule::Distance])).collect();
+    let in_range: Vec<usize> = qualified
+        .iter()
+        .copied()
+        .filter(|&i| passes(masks[i], &[Rule::Distance]))
+        .collect();
     if in_range.is_empty() {
         let nearest = qualified
             .iter()
@@ -145,15 +207,19 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
         if let Some((i, km)) = nearest {
             let ins = &ds.instructors[i];
             let limit = inst.params.max_km.map_or(ins.max_km, |m| m.min(ins.max_km));
-            return vec![Reason::TooFar { nearest: ins.id.clone(), km, limit }];
+            return vec![Reason::TooFar {
+                nearest: ins.id.clone(),
+                km,
+                limit,
+            }];
         }
     }
     let instructors = in_range
         .iter()
-        .flat_map(|&i| {
-            Rule::in_mask(masks[i])
-                .filter(|rule| matches!(rule, Rule::Availability | Rule::Blackout))
-                .map(move |rule| (ds.instructors[i].id.clone(), rule))
+        .map(|&i| {
+            let rules = Rule::in_mask(masks[i])
+                .filter(|rule| matches!(rule, Rule::Availability | Rule::Blackout));
+            (ds.instructors[i].id.clone(), rules.collect())
         })
         .collect();
     vec![Reason::Unavailable { instructors }]

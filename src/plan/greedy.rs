@@ -42,25 +42,30 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
             let intervals: Vec<(i64, i64)> = inst.sessions[r]
                 .iter()
                 .map(|s| {
-                    (absolute_minute(s.date, s.start.minutes() - m), absolute_minute(s.date, s.end.minutes() + m))
+                    (
+                        absolute_minute(s.date, s.start.minutes() - m),
+                        absolute_minute(s.date, s.end.minutes() + m),
+                    )
                 })
                 .collect();
-            let overlaps = busy
-                .get(&pair.i)
-                .is_some_and(|b| b.iter().any(|&(s, e)| intervals.iter().any(|&(s2, e2)| s < e2 && s2 < e)));
+            let overlaps = busy.get(&pair.i).is_some_and(|b| {
+                b.iter()
+                    .any(|&(s, e)| intervals.iter().any(|&(s2, e2)| s < e2 && s2 < e))
+            });
             if overlaps {
                 continue;
             }
             let load: BTreeMap<u32, (u32, f64)> = weekly_load(inst, pair);
             let within_week = load.iter().all(|(&w, &(n, h))| {
-                week_sessions.get(&(pair.i, w)).copied().unwrap_or(0) + n <= ins.max_sessions_per_week
-                    && ins
-                        .max_hours_per_week
-                        .is_none_or(|max| week_hours.get(&(pair.i, w)).copied().unwrap_or(0.0) + h <= max + 1e-9)
+                week_sessions.get(&(pair.i, w)).copied().unwrap_or(0) + n
+                    <= ins.max_sessions_per_week
+                    && ins.max_hours_per_week.is_none_or(|max| {
+                        week_hours.get(&(pair.i, w)).copied().unwrap_or(0.0) + h <= max + 1e-9
+                    })
             });
-            let within_total = ins
-                .max_sessions_total
-                .is_none_or(|t| total.get(&pair.i).copied().unwrap_or(0) + inst.sessions[r].len() <= t as usize);
+            let within_total = ins.max_sessions_total.is_none_or(|t| {
+                total.get(&pair.i).copied().unwrap_or(0) + inst.sessions[r].len() <= t as usize
+            });
             if !(within_week && within_total) {
                 continue;
             }
@@ -74,7 +79,10 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
             let m = i64::from(pair.travel.minutes);
             let b = busy.entry(pair.i).or_default();
             for s in &inst.sessions[r] {
-                b.push((absolute_minute(s.date, s.start.minutes() - m), absolute_minute(s.date, s.end.minutes() + m)));
+                b.push((
+                    absolute_minute(s.date, s.start.minutes() - m),
+                    absolute_minute(s.date, s.end.minutes() + m),
+                ));
             }
             for (w, (n, h)) in weekly_load(inst, pair) {
                 *week_sessions.entry((pair.i, w)).or_default() += n;

@@ -68,7 +68,10 @@ impl<'a> Instance<'a> {
         let venues = ds
             .requests
             .iter()
-            .map(|r| ds.venue_of(r).expect("validated: request's association exists"))
+            .map(|r| {
+                ds.venue_of(r)
+                    .expect("validated: request's association exists")
+            })
             .collect();
         Instance {
             ds,
@@ -79,9 +82,24 @@ impl<'a> Instance<'a> {
             weight,
             homes,
             venues,
-            association_index: ds.associations.iter().enumerate().map(|(k, a)| (a.id.as_str(), k)).collect(),
-            instructor_index: ds.instructors.iter().enumerate().map(|(k, i)| (i.id.as_str(), k)).collect(),
-            request_index: ds.requests.iter().enumerate().map(|(k, r)| (r.id.as_str(), k)).collect(),
+            association_index: ds
+                .associations
+                .iter()
+                .enumerate()
+                .map(|(k, a)| (a.id.as_str(), k))
+                .collect(),
+            instructor_index: ds
+                .instructors
+                .iter()
+                .enumerate()
+                .map(|(k, i)| (i.id.as_str(), k))
+                .collect(),
+            request_index: ds
+                .requests
+                .iter()
+                .enumerate()
+                .map(|(k, r)| (r.id.as_str(), k))
+                .collect(),
         }
     }
 

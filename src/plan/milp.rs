@@ -7,8 +7,7 @@
 use std::time::Instant;
 
 use good_lp::{
-    Constraint, Expression, ProblemVariables, SolverModel, Variable, constraint, highs,
-    variable,
+    Constraint, Expression, ProblemVariables, SolverModel, Variable, constraint, highs, variable,
 };
 use highs::HighsModelStatus;
 use serde::{Deserialize, Serialize};
@@ -43,8 +42,8 @@ impl Stage {
     pub fn name(self, lang: crate::i18n::Lang) -> &'static str {
         match self {
             Stage::Coverage => lang.pick("vektet dekning", "weighted coverage"),
-            Stage::Travel => lang.pick("reise (km tur-retur)", "travel (round-trip km)"),
-            Stage::Balance => lang.pick("største belastning (økter)", "largest load (sessions)"),
+            Stage::Travel => lang.pick("reise, km tur-retur", "travel, round-trip km"),
+            Stage::Balance => lang.pick("største belastning, økter", "largest load, sessions"),
         }
     }
 }
@@ -96,8 +95,16 @@ struct Model {
 impl Model {
     fn build(inst: &Instance, elig: &Eligibility, comp: &Component) -> Model {
         let mut vars = ProblemVariables::new();
-        let x: Vec<Variable> = comp.pairs.iter().map(|_| vars.add(variable().binary())).collect();
-        let y: Vec<Variable> = comp.requests.iter().map(|_| vars.add(variable().binary())).collect();
+        let x: Vec<Variable> = comp
+            .pairs
+            .iter()
+            .map(|_| vars.add(variable().binary()))
+            .collect();
+        let y: Vec<Variable> = comp
+            .requests
+            .iter()
+            .map(|_| vars.add(variable().binary()))
+            .collect();
         let z = vars.add(variable().min(0));
         let local_pair = |p: usize| comp.pairs.binary_search(&p).expect("pair in component");
 
@@ -133,7 +140,9 @@ impl Model {
                 total += n as f64 * xv;
                 total_max += n;
                 for (w, (sessions, hours)) in weekly_load(inst, pair) {
-                    let e = weeks.entry(w).or_insert_with(|| (Expression::from(0), 0, Expression::from(0), 0.0));
+                    let e = weeks
+                        .entry(w)
+                        .or_insert_with(|| (Expression::from(0), 0, Expression::from(0), 0.0));
                     e.0 += f64::from(sessions) * xv;
                     e.1 += sessions;
                     e.2 += hours * xv;
@@ -154,7 +163,15 @@ impl Model {
             // Stage 4's load variable: z ≥ sessions given to i.
             constraints.push(constraint!(total <= z));
         }
-        Model { vars, x, y, z, constraints, coverage, travel }
+        Model {
+            vars,
+            x,
+            y,
+            z,
+            constraints,
+            coverage,
+            travel,
+        }
     }
 
     /// HiGHS's column of x for the component's k-th pair: variables are columns in the
@@ -198,9 +215,9 @@ impl Model {
         }
         let solved = model.try_solve().map_err(|e| format!("{e:?}"))?;
         let status = match solved.status() {
-            HighsModelStatus::Optimal | HighsModelStatus::ObjectiveBound | HighsModelStatus::ObjectiveTarget => {
-                StageStatus::Optimal
-            }
+            HighsModelStatus::Optimal
+            | HighsModelStatus::ObjectiveBound
+            | HighsModelStatus::ObjectiveTarget => StageStatus::Optimal,
             HighsModelStatus::ReachedTimeLimit
             | HighsModelStatus::ReachedIterationLimit
             | HighsModelStatus::ReachedSolutionLimit
@@ -212,7 +229,9 @@ impl Model {
             return Err("HiGHS found no feasible solution in time".into());
         }
         let objective = solved.objective_value();
-        let bound = solved.double_info_value(c"mip_dual_bound").unwrap_or(objective);
+        let bound = solved
+            .double_info_value(c"mip_dual_bound")
+            .unwrap_or(objective);
         let gap = if status == StageStatus::Optimal && !solved.mip_gap().is_finite() {
             0.0
         } else {
@@ -221,7 +240,14 @@ impl Model {
         let columns = solved.get_solution().columns().to_vec();
         Ok((
             columns,
-            StageReport { stage, status, objective, bound, gap, seconds: started.elapsed().as_secs_f64() },
+            StageReport {
+                stage,
+                status,
+                objective,
+                bound,
+                gap,
+                seconds: started.elapsed().as_secs_f64(),
+            },
         ))
     }
 }
@@ -265,7 +291,9 @@ pub fn solve_component(
         match model.solve(Stage::Travel, &held, remaining(0.7), gap, Some(&warm)) {
             Ok((cols, rep)) => {
                 let reached = rep.objective;
-                held.push(constraint!(model.travel.clone() <= reached + 1e-6 * reached.abs().max(1.0)));
+                held.push(constraint!(
+                    model.travel.clone() <= reached + 1e-6 * reached.abs().max(1.0)
+                ));
                 columns = Some(cols);
                 stages.push(rep);
             }
@@ -297,11 +325,24 @@ pub fn solve_component(
 }
 
 fn failed(stage: Stage) -> StageReport {
-    StageReport { stage, status: StageStatus::Failed, objective: f64::NAN, bound: f64::NAN, gap: f64::NAN, seconds: 0.0 }
+    StageReport {
+        stage,
+        status: StageStatus::Failed,
+        objective: f64::NAN,
+        bound: f64::NAN,
+        gap: f64::NAN,
+        seconds: 0.0,
+    }
 }
 
 /// The largest number of sessions any instructor of the component gets in `cols`.
-fn load_of(inst: &Instance, elig: &Eligibility, comp: &Component, model: &Model, cols: &[f64]) -> f64 {
+fn load_of(
+    inst: &Instance,
+    elig: &Eligibility,
+    comp: &Component,
+    model: &Model,
+    cols: &[f64],
+) -> f64 {
     let mut load = std::collections::HashMap::<usize, usize>::new();
     for (k, &p) in comp.pairs.iter().enumerate() {
         if cols[model.x_column(k)] > 0.5 {

@@ -93,7 +93,12 @@ pub struct Outcome {
 }
 
 /// Plans a validated dataset. `on_component` is told (done, total) as components finish.
-pub fn plan(ds: &Dataset, params: &Params, solver: SolverKind, on_component: &(dyn Fn(usize, usize) + Sync)) -> Outcome {
+pub fn plan(
+    ds: &Dataset,
+    params: &Params,
+    solver: SolverKind,
+    on_component: &(dyn Fn(usize, usize) + Sync),
+) -> Outcome {
     let started = Instant::now();
     let inst = Instance::new(ds, params.clone());
     let elig = Eligibility::build(&inst);
@@ -102,7 +107,15 @@ pub fn plan(ds: &Dataset, params: &Params, solver: SolverKind, on_component: &(d
         SolverKind::Milp => solve_milp(&inst, &elig, on_component),
     };
     let stages = total_stages(&components);
-    outcome(&inst, &elig, solver, chosen, stages, components, started.elapsed().as_secs_f64())
+    outcome(
+        &inst,
+        &elig,
+        solver,
+        chosen,
+        stages,
+        components,
+        started.elapsed().as_secs_f64(),
+    )
 }
 
 fn solve_milp(
@@ -115,13 +128,17 @@ fn solve_milp(
     let total_size: usize = comps.iter().map(|c| c.size()).sum::<usize>().max(1);
     let limit = inst.params.time_limit_s.max(0.1);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool");
     let solved: Vec<(Vec<usize>, ComponentReport)> = pool.install(|| {
         comps
             .par_iter()
             .map(|c| {
                 // Each component's share of the time, as if the workers were always busy.
-                let share = (limit * c.size() as f64 / total_size as f64 * threads as f64).clamp(limit.min(1.0), limit);
+                let share = (limit * c.size() as f64 / total_size as f64 * threads as f64)
+                    .clamp(limit.min(1.0), limit);
                 let sol = milp::solve_component(inst, elig, c, share, inst.params.mip_rel_gap);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
                 on_component(n, comps.len());
@@ -152,7 +169,11 @@ fn solve_milp(
 fn total_stages(components: &[ComponentReport]) -> Vec<StageReport> {
     let mut out: Vec<StageReport> = Vec::new();
     for stage in [Stage::Coverage, Stage::Travel, Stage::Balance] {
-        let reps: Vec<&StageReport> = components.iter().flat_map(|c| &c.stages).filter(|s| s.stage == stage).collect();
+        let reps: Vec<&StageReport> = components
+            .iter()
+            .flat_map(|c| &c.stages)
+            .filter(|s| s.stage == stage)
+            .collect();
         if reps.is_empty() {
             continue;
         }
@@ -162,7 +183,10 @@ fn total_stages(components: &[ComponentReport]) -> Vec<StageReport> {
                 reps.iter().map(|r| r.bound).fold(0.0, f64::max),
             )
         } else {
-            (reps.iter().map(|r| r.objective).sum(), reps.iter().map(|r| r.bound).sum())
+            (
+                reps.iter().map(|r| r.objective).sum(),
+                reps.iter().map(|r| r.bound).sum(),
+            )
         };
         let status = if reps.iter().any(|r| r.status == StageStatus::Failed) {
             StageStatus::Failed
@@ -208,7 +232,10 @@ fn outcome(
     let covered: BTreeSet<usize> = chosen.iter().map(|&p| elig.pairs[p].r).collect();
     let uncovered = (0..inst.n_requests())
         .filter(|r| !covered.contains(r))
-        .map(|r| Uncovered { request: ds.requests[r].id.clone(), reasons: explain::reasons(inst, elig, r, &chosen) })
+        .map(|r| Uncovered {
+            request: ds.requests[r].id.clone(),
+            reasons: explain::reasons(inst, elig, r, &chosen),
+        })
         .collect();
     Outcome {
         solver,
@@ -243,8 +270,16 @@ pub fn figures(ds: &Dataset, assignments: &[Assignment]) -> Figures {
         requests_total: ds.requests.len(),
         requests_covered: covered.len(),
         sessions_total: sessions.values().map(|s| s.0).sum(),
-        sessions_covered: covered.iter().filter_map(|r| sessions.get(r)).map(|s| s.0).sum(),
-        weighted_covered: covered.iter().filter_map(|r| sessions.get(r)).map(|&s| weighted(s)).sum(),
+        sessions_covered: covered
+            .iter()
+            .filter_map(|r| sessions.get(r))
+            .map(|s| s.0)
+            .sum(),
+        weighted_covered: covered
+            .iter()
+            .filter_map(|r| sessions.get(r))
+            .map(|&s| weighted(s))
+            .sum(),
         weighted_total: sessions.values().map(|&s| weighted(s)).sum(),
         instructors_used: load.len(),
         total_km,
@@ -255,11 +290,18 @@ pub fn figures(ds: &Dataset, assignments: &[Assignment]) -> Figures {
 impl Outcome {
     /// The scenario as the independent checker needs it.
     pub fn check_scenario(&self, params: &Params) -> CheckScenario {
-        CheckScenario { max_km: params.max_km, travel: params.travel, cluster_mode: self.cluster_mode }
+        CheckScenario {
+            max_km: params.max_km,
+            travel: params.travel,
+            cluster_mode: self.cluster_mode,
+        }
     }
 
     /// The rota as (request, instructor) pairs, the checker's input.
     pub fn pairs(&self) -> Vec<(String, String)> {
-        self.assignments.iter().map(|a| (a.request.clone(), a.instructor.clone())).collect()
+        self.assignments
+            .iter()
+            .map(|a| (a.request.clone(), a.instructor.clone()))
+            .collect()
     }
 }

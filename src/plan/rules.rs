@@ -47,12 +47,21 @@ impl Rule {
     /// The rule's human name, as the checker and explanations show it.
     pub fn name(self, lang: Lang) -> &'static str {
         match self {
-            Rule::OptIn => lang.pick("Foreningen er ikke med i klyngesamarbeid", "Association has not opted in"),
-            Rule::Cluster => lang.pick("Utenfor foreningens klynge", "Outside the association's cluster"),
+            Rule::OptIn => lang.pick(
+                "Foreningen er ikke med i klyngesamarbeid",
+                "Association has not opted in",
+            ),
+            Rule::Cluster => lang.pick(
+                "Utenfor foreningens klynge",
+                "Outside the association's cluster",
+            ),
             Rule::Topic => lang.pick("Underviser ikke emnet", "Does not teach the topic"),
             Rule::Language => lang.pick("Snakker ikke språket", "Does not speak the language"),
             Rule::Distance => lang.pick("For lang reisevei", "Too far to travel"),
-            Rule::Availability => lang.pick("Ikke ledig på kurstiden", "Not available at the session times"),
+            Rule::Availability => lang.pick(
+                "Ikke ledig på kurstiden",
+                "Not available at the session times",
+            ),
             Rule::Blackout => lang.pick("Borte på en kursdato", "Away on a session date"),
         }
     }
@@ -84,12 +93,25 @@ pub enum HardConstraint {
 impl HardConstraint {
     pub fn name(self, lang: Lang) -> &'static str {
         match self {
-            HardConstraint::Staffing => lang.pick("Feil antall instruktører", "Wrong number of instructors"),
-            HardConstraint::Eligibility => lang.pick("Instruktøren kan ikke ta kurset", "Instructor not eligible"),
-            HardConstraint::Overlap => lang.pick("Instruktør to steder samtidig", "Instructor in two places at once"),
-            HardConstraint::WeeklySessions => lang.pick("For mange økter i en uke", "Too many sessions in a week"),
-            HardConstraint::WeeklyHours => lang.pick("For mange timer i en uke", "Too many hours in a week"),
-            HardConstraint::TotalSessions => lang.pick("For mange økter totalt", "Too many sessions in all"),
+            HardConstraint::Staffing => {
+                lang.pick("Feil antall instruktører", "Wrong number of instructors")
+            }
+            HardConstraint::Eligibility => {
+                lang.pick("Instruktøren kan ikke ta kurset", "Instructor not eligible")
+            }
+            HardConstraint::Overlap => lang.pick(
+                "Instruktør to steder samtidig",
+                "Instructor in two places at once",
+            ),
+            HardConstraint::WeeklySessions => {
+                lang.pick("For mange økter i en uke", "Too many sessions in a week")
+            }
+            HardConstraint::WeeklyHours => {
+                lang.pick("For mange timer i en uke", "Too many hours in a week")
+            }
+            HardConstraint::TotalSessions => {
+                lang.pick("For mange økter totalt", "Too many sessions in all")
+            }
         }
     }
 }

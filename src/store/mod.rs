@@ -12,8 +12,8 @@ use sqlx::{AnyPool, Row};
 
 use crate::model::{AssociationKind, Dataset, weekday_code};
 use crate::plan::{
-    Assignment, ClusterMode, ComponentReport, Figures, Outcome, Params, Reason, SolverKind, Stage, StageReport,
-    StageStatus, Uncovered, calendar::sessions_of,
+    Assignment, ClusterMode, ComponentReport, Figures, Outcome, Params, Reason, SolverKind, Stage,
+    StageReport, StageStatus, Uncovered, calendar::sessions_of,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -101,9 +101,15 @@ impl Store {
                     if is_sqlite {
                         // WAL lets readers work while a plan is written; the busy timeout
                         // makes concurrent writers wait instead of failing.
-                        sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA journal_mode = WAL")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA busy_timeout = 5000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA foreign_keys = ON")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -126,7 +132,11 @@ impl Store {
             attempt += 1;
             match self.try_save_run(run).await {
                 // Two writers may pick the same next id on PostgreSQL: try again.
-                Err(StoreError::Db(sqlx::Error::Database(e))) if attempt < 4 && e.is_unique_violation() => continue,
+                Err(StoreError::Db(sqlx::Error::Database(e)))
+                    if attempt < 4 && e.is_unique_violation() =>
+                {
+                    continue;
+                }
                 other => return other,
             }
         }
@@ -145,13 +155,15 @@ impl Store {
             .await?
             .map(|r| r.get(0));
         if known.is_none() {
-            sqlx::query("INSERT INTO datasets (hash, name, snapshot, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(&hash)
-                .bind(run.dataset_name)
-                .bind(&snapshot)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO datasets (hash, name, snapshot, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&hash)
+            .bind(run.dataset_name)
+            .bind(&snapshot)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
             for a in &ds.associations {
                 sqlx::query(
                     "INSERT INTO associations (dataset, id, name, kind, lat, lon, municipality, opt_in, cluster) \
@@ -179,14 +191,14 @@ impl Store {
                 .bind(&i.id)
                 .bind(&i.name)
                 .bind(&i.association)
-                .bind(i.lat)
-                .bind(i.lon)
+                .bind(NullableF64(i.lat))
+                .bind(NullableF64(i.lon))
                 .bind(i.topics.join(";"))
                 .bind(i.languages.join(";"))
                 .bind(i.max_km)
                 .bind(i64::from(i.max_sessions_per_week))
                 .bind(i.max_sessions_total.map(i64::from))
-                .bind(i.max_hours_per_week)
+                .bind(NullableF64(i.max_hours_per_week))
                 .execute(&mut *tx)
                 .await?;
                 for s in &i.availability {
@@ -224,8 +236,8 @@ impl Store {
                 .bind(&r.language)
                 .bind(i64::from(r.instructors_needed))
                 .bind(i64::from(r.priority))
-                .bind(r.venue_lat)
-                .bind(r.venue_lon)
+                .bind(NullableF64(r.venue_lat))
+                .bind(NullableF64(r.venue_lon))
                 .execute(&mut *tx)
                 .await?;
                 for s in sessions_of(r) {
@@ -245,11 +257,12 @@ impl Store {
         }
 
         let params_json = json(run.params);
-        let scenario_known: Option<String> = sqlx::query("SELECT name FROM scenarios WHERE name = $1")
-            .bind(run.scenario)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.get(0));
+        let scenario_known: Option<String> =
+            sqlx::query("SELECT name FROM scenarios WHERE name = $1")
+                .bind(run.scenario)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.get(0));
         if scenario_known.is_some() {
             sqlx::query("UPDATE scenarios SET params = $1 WHERE name = $2")
                 .bind(&params_json)
@@ -337,7 +350,9 @@ impl Store {
 
     /// All runs, newest first.
     pub async fn runs(&self) -> Result<Vec<RunSummary>> {
-        let rows = sqlx::query(SUMMARY_SELECT_ALL.as_str()).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(SUMMARY_SELECT_ALL.as_str())
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(summary_from_row).collect()
     }
 
@@ -371,16 +386,21 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let uncovered = sqlx::query("SELECT request, reasons FROM uncovered WHERE run_id = $1 ORDER BY request")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                let reasons: Vec<Reason> = from_json(&r.try_get::<String, _>(1)?)?;
-                Ok(Uncovered { request: r.try_get(0)?, reasons })
+        let uncovered = sqlx::query(
+            "SELECT request, reasons FROM uncovered WHERE run_id = $1 ORDER BY request",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let reasons: Vec<Reason> = from_json(&r.try_get::<String, _>(1)?)?;
+            Ok(Uncovered {
+                request: r.try_get(0)?,
+                reasons,
             })
-            .collect::<Result<Vec<_>>>()?;
+        })
+        .collect::<Result<Vec<_>>>()?;
         let stages = sqlx::query(
             "SELECT stage, status, objective, bound, gap, seconds FROM run_stages WHERE run_id = $1 ORDER BY stage",
         )
@@ -406,7 +426,15 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        Ok(StoredRun { summary, dataset, params, cluster_mode, assignments, uncovered, stages })
+        Ok(StoredRun {
+            summary,
+            dataset,
+            params,
+            cluster_mode,
+            assignments,
+            uncovered,
+            stages,
+        })
     }
 
     /// The baseline figures stored with a run, if any, and its components.
@@ -444,7 +472,10 @@ impl Store {
             .find(|t| **t == table)
             .ok_or_else(|| StoreError::Corrupt(format!("no table {table}")))?;
         let sql = format!("SELECT COUNT(*) FROM {table}");
-        Ok(sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&self.pool).await?.try_get(0)?)
+        Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?)
     }
 }
 
@@ -459,7 +490,9 @@ static SUMMARY_SELECT_ALL: std::sync::LazyLock<String> = std::sync::LazyLock::ne
     )
 });
 static SUMMARY_SELECT_ONE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!("SELECT {SUMMARY_COLUMNS} FROM runs r JOIN datasets d ON d.hash = r.dataset WHERE r.id = $1")
+    format!(
+        "SELECT {SUMMARY_COLUMNS} FROM runs r JOIN datasets d ON d.hash = r.dataset WHERE r.id = $1"
+    )
 });
 
 fn summary_from_row(r: &sqlx::any::AnyRow) -> Result<RunSummary> {
@@ -485,8 +518,40 @@ fn summary_from_row(r: &sqlx::any::AnyRow) -> Result<RunSummary> {
     })
 }
 
-fn finite(v: f64) -> Option<f64> {
-    v.is_finite().then_some(v)
+fn finite(v: f64) -> NullableF64 {
+    NullableF64(v.is_finite().then_some(v))
+}
+
+/// A nullable DOUBLE PRECISION parameter for `sqlx::Any`.
+///
+/// sqlx 0.9's PostgreSQL driver maps a NULL tagged `Double` to a float4 NULL (and one
+/// tagged `Real` to float8), which PostgreSQL rejects for a DOUBLE PRECISION parameter
+/// ("incorrect binary data format"). So a NULL is tagged `Real` here; SQLite ignores the tag.
+struct NullableF64(Option<f64>);
+
+impl sqlx::Type<sqlx::Any> for NullableF64 {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <f64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Any> for NullableF64 {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx_core::any::AnyArgumentBuffer,
+    ) -> std::result::Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        use sqlx_core::any::{AnyTypeInfoKind, AnyValueKind};
+        match self.0 {
+            Some(v) => {
+                buf.0.push(AnyValueKind::Double(v));
+                Ok(sqlx::encode::IsNull::No)
+            }
+            None => {
+                buf.0.push(AnyValueKind::Null(AnyTypeInfoKind::Real));
+                Ok(sqlx::encode::IsNull::Yes)
+            }
+        }
+    }
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
@@ -495,7 +560,10 @@ fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
 
 /// A serde enum's text form (e.g. `"milp"`).
 fn enum_text<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 impl FromStr for ClusterMode {

@@ -66,7 +66,14 @@ impl TravelModel {
     /// Travel from `instructor` (living at `home`, lent by `hub`) to a venue of the
     /// association `to` at `venue`: the table row for the instructor, else for the hub,
     /// else the geodesic estimate.
-    pub fn travel(&self, instructor: &str, hub: &str, home: LatLon, to: &str, venue: LatLon) -> Travel {
+    pub fn travel(
+        &self,
+        instructor: &str,
+        hub: &str,
+        home: LatLon,
+        to: &str,
+        venue: LatLon,
+    ) -> Travel {
         let row = self
             .table
             .get(&(instructor.to_owned(), to.to_owned()))
@@ -96,8 +103,14 @@ impl TravelModel {
 mod tests {
     use super::*;
 
-    const TRONDHEIM: LatLon = LatLon { lat: 63.4305, lon: 10.3951 };
-    const OSLO: LatLon = LatLon { lat: 59.9139, lon: 10.7522 };
+    const TRONDHEIM: LatLon = LatLon {
+        lat: 63.4305,
+        lon: 10.3951,
+    };
+    const OSLO: LatLon = LatLon {
+        lat: 59.9139,
+        lon: 10.7522,
+    };
 
     #[test]
     fn geodesic_distance_matches_known_value() {
@@ -128,9 +141,24 @@ mod tests {
             TravelParams::default(),
             &[row("hub", 30.0, Some(40)), row("kari", 25.0, None)],
         );
-        let venue = LatLon { lat: 63.28, lon: 10.28 };
-        assert_eq!(model.travel("kari", "hub", TRONDHEIM, "melhus", venue), Travel { km: 25.0, minutes: 25 });
-        assert_eq!(model.travel("ola", "hub", TRONDHEIM, "melhus", venue), Travel { km: 30.0, minutes: 40 });
+        let venue = LatLon {
+            lat: 63.28,
+            lon: 10.28,
+        };
+        assert_eq!(
+            model.travel("kari", "hub", TRONDHEIM, "melhus", venue),
+            Travel {
+                km: 25.0,
+                minutes: 25
+            }
+        );
+        assert_eq!(
+            model.travel("ola", "hub", TRONDHEIM, "melhus", venue),
+            Travel {
+                km: 30.0,
+                minutes: 40
+            }
+        );
         let est = model.travel("ola", "hub", TRONDHEIM, "skaun", venue);
         assert!((est.km - geodesic_km(TRONDHEIM, venue) * 1.3).abs() < 1e-9);
     }

@@ -1,0 +1,309 @@
+//! End-to-end tests of the `klynge` binary on the Trøndelag pilot:
+//! plan → runs → rota in every format → check, plus bad input and generated datasets.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn pilot() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag")
+}
+
+fn klynge(db: &Path) -> Command {
+    let mut c = Command::cargo_bin("klynge").expect("binary");
+    c.arg("--db")
+        .arg(db)
+        .env_remove("DATABASE_URL")
+        .env_remove("KLYNGE_LANG");
+    c
+}
+
+fn stdout(c: &mut Command) -> String {
+    let out = c.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "command failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// Plans the pilot into a fresh database; returns the temp dir (kept alive) and the db path.
+fn planned(lang: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let out = stdout(
+        klynge(&db)
+            .args(["--lang", lang, "plan"])
+            .arg(pilot())
+            .args(["--time-limit", "30"]),
+    );
+    (dir, db, out)
+}
+
+/// "33 of 40" → (33, 40) from the line starting with `label`.
+fn fraction(summary: &str, label: &str) -> (f64, f64) {
+    let line = summary
+        .lines()
+        .find(|l| l.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no {label} in {summary}"));
+    let nums: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|w| {
+            w.trim_matches(|c: char| !c.is_ascii_digit() && c != '.')
+                .parse()
+                .ok()
+        })
+        .collect();
+    (nums[0], nums[1])
+}
+
+#[test]
+fn plan_pilot_prints_summary_stages_baseline_and_reasons() {
+    let (_dir, db, out) = planned("en");
+    assert!(out.contains("Run 1 stored in"), "{out}");
+    let (covered, total) = fraction(&out, "Requests covered");
+    assert_eq!(total, 40.0);
+    assert!((30.0..40.0).contains(&covered), "{out}");
+    let (weighted, _) = fraction(&out, "Weighted coverage");
+    for stage in ["Stage 1", "Stage 3", "Stage 4"] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(stage))
+            .unwrap_or_else(|| panic!("no {stage}: {out}"));
+        assert!(line.contains("bound") && line.contains("gap"), "{line}");
+    }
+    // The baseline never beats the optimiser on weighted coverage.
+    let base = out
+        .lines()
+        .find(|l| l.starts_with("Greedy baseline"))
+        .expect("baseline line");
+    let base_weighted: f64 = base
+        .split("weighted coverage ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .expect("baseline weighted");
+    assert!(base_weighted <= weighted);
+    // Designed-uncovered requests are explained.
+    assert!(
+        out.contains("r05: nobody who teaches the topic speaks 'so'"),
+        "{out}"
+    );
+    assert!(
+        out.contains("r39: the association has not opted in"),
+        "{out}"
+    );
+    assert!(db.exists());
+}
+
+#[test]
+fn summary_in_bokmal_by_default() {
+    let (_dir, _db, out) = planned("nb");
+    assert!(out.contains("Kjøring 1 lagret i"), "{out}");
+    assert!(out.contains("Forespørsler dekket"));
+    assert!(out.contains("Ikke dekket"));
+}
+
+#[test]
+fn runs_rota_in_every_format_and_check() {
+    let (dir, db, _) = planned("en");
+    let runs = stdout(klynge(&db).args(["--lang", "en", "runs"]));
+    assert!(
+        runs.lines()
+            .nth(1)
+            .is_some_and(|l| l.trim_start().starts_with("1 ")),
+        "{runs}"
+    );
+
+    let table = stdout(klynge(&db).args(["--lang", "en", "rota", "1"]));
+    assert!(table.contains("Seniornett Stjørdal (stjordal)"), "{table}");
+    assert!(table.contains("Not covered"));
+    let by_instructor =
+        stdout(klynge(&db).args(["--lang", "en", "rota", "1", "--by", "instructor"]));
+    assert!(
+        by_instructor.contains("(i0") || by_instructor.contains("(i1"),
+        "{by_instructor}"
+    );
+
+    let json = stdout(klynge(&db).args(["rota", "1", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let entries = v["entries"].as_array().expect("entries");
+    assert!(!entries.is_empty());
+    let sessions: usize = entries
+        .iter()
+        .map(|e| e["sessions"].as_array().expect("sessions").len())
+        .sum();
+
+    let csv_text = stdout(klynge(&db).args(["rota", "1", "--format", "csv"]));
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    assert_eq!(
+        reader.records().count(),
+        sessions,
+        "one CSV row per session and instructor"
+    );
+
+    let ics_path = dir.path().join("rota.ics");
+    stdout(
+        klynge(&db)
+            .args(["rota", "1", "--format", "ics", "--out"])
+            .arg(&ics_path),
+    );
+    let ics = std::fs::read_to_string(&ics_path).expect("ics written");
+    check_ics(&ics);
+
+    let check = stdout(klynge(&db).args(["--lang", "en", "check", "1"]));
+    assert!(check.contains("the rota is valid"), "{check}");
+}
+
+/// Structural RFC 5545 checks: CRLF lines of at most 75 octets, balanced components,
+/// a VTIMEZONE for Europe/Oslo, and events with unique UIDs and local times.
+fn check_ics(ics: &str) {
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    assert!(!ics.replace("\r\n", "").contains('\n'), "bare LF");
+    for line in ics.split("\r\n") {
+        assert!(line.len() <= 75, "line longer than 75 octets: {line}");
+    }
+    let unfolded = ics.replace("\r\n ", "");
+    let lines: Vec<&str> = unfolded.split("\r\n").filter(|l| !l.is_empty()).collect();
+    let mut stack: Vec<&str> = Vec::new();
+    for l in &lines {
+        if let Some(c) = l.strip_prefix("BEGIN:") {
+            stack.push(c);
+        } else if let Some(c) = l.strip_prefix("END:") {
+            assert_eq!(stack.pop(), Some(c), "unbalanced {c}");
+        }
+    }
+    assert!(stack.is_empty());
+    assert!(lines.contains(&"VERSION:2.0"));
+    assert!(lines.contains(&"TZID:Europe/Oslo"));
+    let events = lines.iter().filter(|l| **l == "BEGIN:VEVENT").count();
+    let uids: std::collections::BTreeSet<&&str> =
+        lines.iter().filter(|l| l.starts_with("UID:")).collect();
+    assert!(events > 0);
+    assert_eq!(uids.len(), events, "UIDs are unique");
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("DTSTART;TZID=Europe/Oslo:"))
+            .count(),
+        events
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("DTSTAMP:")).count(),
+        events
+    );
+}
+
+#[test]
+fn ics_uids_are_stable_across_runs() {
+    let (dir, db, _) = planned("en");
+    stdout(klynge(&db).arg("plan").arg(pilot()));
+    let a = stdout(klynge(&db).args(["rota", "1", "--format", "ics"]));
+    let b = stdout(klynge(&db).args(["rota", "2", "--format", "ics"]));
+    let uids = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("UID:"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(uids(&a), uids(&b));
+    drop(dir);
+}
+
+#[test]
+fn check_finds_a_tampered_rota() {
+    let (_dir, db, _) = planned("en");
+    // Give one assignment to i16, who (by the fixture's design) can take no request.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        sqlx::any::install_default_drivers();
+        let url = format!("sqlite://{}", db.display());
+        let pool = sqlx::AnyPool::connect(&url).await.expect("open");
+        sqlx::query(
+            "UPDATE assignments SET instructor = 'i16' \
+             WHERE rowid = (SELECT MIN(rowid) FROM assignments WHERE run_id = 1)",
+        )
+        .execute(&pool)
+        .await
+        .expect("tamper");
+        pool.close().await;
+    });
+    let out = klynge(&db)
+        .args(["--lang", "en", "check", "1"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("problem(s) found") && err.contains("Instructor not eligible"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_dataset_is_rejected_with_location_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("mkdir");
+    for f in std::fs::read_dir(pilot()).expect("pilot") {
+        let f = f.expect("entry").path();
+        if f.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&f, data.join(f.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let req = std::fs::read_to_string(data.join("requests.csv")).expect("read");
+    let mut lines: Vec<String> = req.lines().map(str::to_owned).collect();
+    lines[2] = lines[2].replacen(",nb,", ",xx,", 1);
+    std::fs::write(data.join("requests.csv"), lines.join("\n")).expect("write");
+    let db = dir.path().join("k.db");
+    let out = klynge(&db)
+        .args(["--lang", "en", "plan"])
+        .arg(&data)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("requests.csv:3: column 'language': unknown language code 'xx'"),
+        "{err}"
+    );
+    assert!(!db.exists(), "nothing may be written on bad input");
+}
+
+#[test]
+fn generated_dataset_plans_in_both_forms() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let folder = dir.path().join("gen");
+    let json = dir.path().join("gen.json");
+    stdout(
+        klynge(&db)
+            .args(["generate", "--instructors", "40", "--seed", "3"])
+            .arg(&folder),
+    );
+    stdout(
+        klynge(&db)
+            .args(["generate", "--instructors", "40", "--seed", "3"])
+            .arg(&json),
+    );
+    let a = stdout(
+        klynge(&db)
+            .args(["--lang", "en", "plan"])
+            .arg(&folder)
+            .args(["--time-limit", "20"]),
+    );
+    let b = stdout(
+        klynge(&db)
+            .args(["--lang", "en", "plan"])
+            .arg(&json)
+            .args(["--time-limit", "20"]),
+    );
+    assert_eq!(
+        fraction(&a, "Weighted coverage"),
+        fraction(&b, "Weighted coverage")
+    );
+    assert!(stdout(klynge(&db).args(["--lang", "en", "check", "2"])).contains("valid"));
+}

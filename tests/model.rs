@@ -1,0 +1,491 @@
+//! One focused test per eligibility rule, hard constraint and objective stage, each on a
+//! tiny instance whose optimum is known by hand. Every rota is also passed through the
+//! independent checker (see `common::solve`).
+
+mod common;
+
+use common::*;
+use klynge::plan::{
+    self, ClusterMode, HardConstraint, Reason, Rule, SolverKind, Stage, StageStatus,
+};
+
+// 2027-01-11 is a Monday.
+const MON: &str = "2027-01-11";
+const TUE: &str = "2027-01-12";
+
+fn uncovered_reasons(o: &plan::Outcome, request: &str) -> Vec<Reason> {
+    o.uncovered
+        .iter()
+        .find(|u| u.request == request)
+        .map(|u| u.reasons.clone())
+        .unwrap_or_default()
+}
+
+// ---------- eligibility rules ----------
+
+#[test]
+fn rule_topic_instructor_must_teach_the_topic() {
+    let mut i = instructor("i1");
+    i.topics = vec!["nettbank".into()];
+    let ds = dataset(
+        vec![small("a", 10.0)],
+        vec![i],
+        vec![request("r1", "a", MON, "10:00", "12:00", 2)],
+    );
+    let o = solve(&ds);
+    assert!(o.assignments.is_empty());
+    assert_eq!(
+        uncovered_reasons(&o, "r1"),
+        vec![Reason::NoTopic {
+            topic: "epost".into()
+        }]
+    );
+}
+
+#[test]
+fn rule_language_instructor_must_speak_the_language() {
+    let mut r = request("r1", "a", MON, "10:00", "12:00", 2);
+    r.language = "so".into();
+    let ds = dataset(vec![small("a", 10.0)], vec![instructor("i1")], vec![r]);
+    let o = solve(&ds);
+    assert!(o.assignments.is_empty());
+    assert_eq!(
+        uncovered_reasons(&o, "r1"),
+        vec![Reason::NoLanguage {
+            language: "so".into()
+        }]
+    );
+}
+
+#[test]
+fn rule_distance_uses_the_smaller_of_own_and_scenario_limit() {
+    // 40 geodesic km × 1.3 = 52 km road.
+    let mut i = instructor("i1");
+    i.max_km = 60.0;
+    let ds = dataset(
+        vec![small("a", 40.0)],
+        vec![i],
+        vec![request("r1", "a", MON, "10:00", "12:00", 1)],
+    );
+    assert_eq!(rota(&solve(&ds)), vec!["r1:i1"]);
+
+    let mut p = params();
+    p.max_km = Some(50.0);
+    let o = solve_with(&ds, &p, SolverKind::Milp);
+    assert!(o.assignments.is_empty());
+    match &uncovered_reasons(&o, "r1")[..] {
+        [Reason::TooFar { nearest, km, limit }] => {
+            assert_eq!(nearest, "i1");
+            assert!((km - 52.0).abs() < 0.5, "km {km}");
+            assert_eq!(*limit, 50.0);
+        }
+        other => panic!("unexpected reasons {other:?}"),
+    }
+}
+
+#[test]
+fn rule_availability_session_widened_by_travel_must_fit_a_slot() {
+    // 46.15 km north → 60 km road → 60 minutes each way: 10:00–12:00 needs 09:00–13:00.
+    let mut fits = instructor("fits");
+    fits.availability = weekdays("09:00", "13:00");
+    let mut tight = instructor("tight");
+    tight.availability = weekdays("09:01", "13:00");
+    let ds = dataset(
+        vec![small("a", 60.0 / 1.3)],
+        vec![tight, fits],
+        vec![request("r1", "a", MON, "10:00", "12:00", 1)],
+    );
+    let inst = plan::Instance::new(&ds, params());
+    let elig = plan::Eligibility::build(&inst);
+    assert_eq!(elig.failed_rules(0, 0), vec![Rule::Availability]);
+    assert_eq!(elig.failed_rules(1, 0), Vec::<Rule>::new());
+    assert_eq!(rota(&solve(&ds)), vec!["r1:fits"]);
+}
+
+#[test]
+fn rule_blackout_no_session_on_a_blackout_date() {
+    let mut away = instructor("away");
+    away.blackouts = vec![blackout("2027-01-18", "2027-01-20")];
+    let ds = dataset(
+        vec![small("a", 5.0)],
+        vec![away],
+        vec![request("r1", "a", MON, "10:00", "12:00", 3)],
+    );
+    let o = solve(&ds);
+    assert!(o.assignments.is_empty());
+    assert_eq!(
+        uncovered_reasons(&o, "r1"),
+        vec![Reason::Unavailable {
+            instructors: vec![("away".into(), vec![Rule::Blackout])]
+        }]
+    );
+}
+
+#[test]
+fn rule_opt_in_association_must_take_part() {
+    let mut a = small("a", 5.0);
+    a.opt_in = false;
+    let ds = dataset(
+        vec![a],
+        vec![instructor("i1")],
+        vec![request("r1", "a", MON, "10:00", "12:00", 1)],
+    );
+    let o = solve(&ds);
+    assert!(o.assignments.is_empty());
+    assert_eq!(uncovered_reasons(&o, "r1"), vec![Reason::NotOptedIn]);
+}
+
+#[test]
+fn rule_cluster_fixed_mode_only_the_own_hub_lends() {
+    let mut other_hub = hub("north");
+    other_hub.lat += 0.05;
+    let mut a = small("a", 5.0);
+    a.cluster = Some("north".into());
+    let mut b = small("b", 5.0);
+    b.cluster = None;
+    let ds = dataset(
+        vec![other_hub, a, b],
+        vec![instructor("near")],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 1),
+            request("r2", "b", TUE, "10:00", "12:00", 1),
+        ],
+    );
+    // fixed (the default, since clusters are named): the hub's instructor may not go to a.
+    let o = solve(&ds);
+    assert!(o.assignments.is_empty());
+    assert_eq!(o.cluster_mode, ClusterMode::Fixed);
+    assert_eq!(uncovered_reasons(&o, "r2"), vec![Reason::NoCluster]);
+    // open: any hub within reach.
+    let mut p = params();
+    p.cluster_mode = Some(ClusterMode::Open);
+    assert_eq!(
+        rota(&solve_with(&ds, &p, SolverKind::Milp)),
+        vec!["r1:near", "r2:near"]
+    );
+}
+
+// ---------- hard constraints ----------
+
+#[test]
+fn constraint_staffing_k_instructors_or_none() {
+    let mut r = request("r1", "a", MON, "10:00", "12:00", 2);
+    r.instructors_needed = 2;
+    let ds = dataset(
+        vec![small("a", 5.0)],
+        vec![instructor("i1")],
+        vec![r.clone()],
+    );
+    let o = solve(&ds);
+    assert!(
+        o.assignments.is_empty(),
+        "one instructor cannot staff a request that needs two"
+    );
+    assert_eq!(
+        uncovered_reasons(&o, "r1"),
+        vec![Reason::TooFewEligible {
+            needed: 2,
+            eligible: 1
+        }]
+    );
+
+    let ds = dataset(
+        vec![small("a", 5.0)],
+        vec![instructor("i1"), instructor("i2")],
+        vec![r],
+    );
+    assert_eq!(rota(&solve(&ds)), vec!["r1:i1", "r1:i2"]);
+
+    // The checker catches a request with too few instructors.
+    let v = plan::check(
+        &ds,
+        &solve(&ds).check_scenario(&params()),
+        &[("r1".into(), "i1".into())],
+    );
+    assert_eq!(
+        v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
+        vec![HardConstraint::Staffing]
+    );
+}
+
+#[test]
+fn constraint_overlap_one_place_at_a_time_touching_is_fine() {
+    // Same venue as the hub (no travel): 10–12 and 12–14 touch, 11–13 overlaps both.
+    let mut r3 = request("r3", "a", MON, "11:00", "13:00", 1);
+    r3.priority = 1;
+    let ds = dataset(
+        vec![small("a", 0.0)],
+        vec![instructor("i1")],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 1),
+            request("r2", "a", MON, "12:00", "14:00", 1),
+            r3,
+        ],
+    );
+    assert_eq!(rota(&solve(&ds)), vec!["r1:i1", "r2:i1"]);
+    let v = plan::check(
+        &ds,
+        &solve(&ds).check_scenario(&params()),
+        &[("r1".into(), "i1".into()), ("r3".into(), "i1".into())],
+    );
+    assert_eq!(
+        v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
+        vec![HardConstraint::Overlap]
+    );
+}
+
+#[test]
+fn constraint_overlap_counts_travel_time() {
+    // 30 min travel each way: 10–12 and 12:30–14:30 at the same far venue overlap once
+    // widened (…12:30 vs 12:00…).
+    let ds = dataset(
+        vec![small("a", 30.0 / 1.3)],
+        vec![instructor("i1")],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 1),
+            request("r2", "a", MON, "12:30", "14:30", 1),
+        ],
+    );
+    assert_eq!(solve(&ds).assignments.len(), 1);
+    let ds2 = dataset(
+        vec![small("a", 30.0 / 1.3)],
+        vec![instructor("i1")],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 1),
+            request("r2", "a", MON, "13:00", "15:00", 1),
+        ],
+    );
+    assert_eq!(solve(&ds2).assignments.len(), 2);
+}
+
+#[test]
+fn constraint_weekly_sessions_limit() {
+    let mut i = instructor("i1");
+    i.max_sessions_per_week = 1;
+    let mut r2 = request("r2", "a", TUE, "10:00", "12:00", 1);
+    r2.priority = 5;
+    let ds = dataset(
+        vec![small("a", 5.0)],
+        vec![i],
+        vec![request("r1", "a", MON, "10:00", "12:00", 1), r2],
+    );
+    assert_eq!(rota(&solve(&ds)), vec!["r2:i1"]);
+    let v = plan::check(
+        &ds,
+        &solve(&ds).check_scenario(&params()),
+        &[("r1".into(), "i1".into()), ("r2".into(), "i1".into())],
+    );
+    assert_eq!(
+        v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
+        vec![HardConstraint::WeeklySessions]
+    );
+}
+
+#[test]
+fn constraint_weekly_hours_include_round_trip_travel() {
+    // 30 min each way + 2 h teaching = 3 h per session.
+    let mut i = instructor("i1");
+    i.max_hours_per_week = Some(3.0);
+    let one = dataset(
+        vec![small("a", 30.0 / 1.3)],
+        vec![i.clone()],
+        vec![request("r1", "a", MON, "10:00", "12:00", 1)],
+    );
+    assert_eq!(solve(&one).assignments.len(), 1);
+    i.max_hours_per_week = Some(2.9);
+    let none = dataset(
+        vec![small("a", 30.0 / 1.3)],
+        vec![i.clone()],
+        vec![request("r1", "a", MON, "10:00", "12:00", 1)],
+    );
+    assert_eq!(solve(&none).assignments.len(), 0);
+    i.max_hours_per_week = Some(5.0);
+    let two = dataset(
+        vec![small("a", 30.0 / 1.3)],
+        vec![i],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 1),
+            request("r2", "a", TUE, "10:00", "12:00", 1),
+        ],
+    );
+    assert_eq!(solve(&two).assignments.len(), 1);
+    let v = plan::check(
+        &two,
+        &solve(&two).check_scenario(&params()),
+        &[("r1".into(), "i1".into()), ("r2".into(), "i1".into())],
+    );
+    assert_eq!(
+        v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
+        vec![HardConstraint::WeeklyHours]
+    );
+}
+
+#[test]
+fn constraint_total_sessions_limit() {
+    let mut i = instructor("i1");
+    i.max_sessions_total = Some(5);
+    let mut r2 = request("r2", "a", TUE, "10:00", "12:00", 3);
+    r2.priority = 2;
+    let ds = dataset(
+        vec![small("a", 5.0)],
+        vec![i],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 4),
+            r2,
+            request("r3", "a", "2027-01-13", "10:00", "12:00", 1),
+        ],
+    );
+    // 4 + 1 fit in 5 (weights 12 + 3 = 15); 3 + 1 would give 6 + 3 = 9.
+    assert_eq!(rota(&solve(&ds)), vec!["r1:i1", "r3:i1"]);
+    let v = plan::check(
+        &ds,
+        &solve(&ds).check_scenario(&params()),
+        &[("r1".into(), "i1".into()), ("r2".into(), "i1".into())],
+    );
+    assert_eq!(
+        v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
+        vec![HardConstraint::TotalSessions]
+    );
+}
+
+#[test]
+fn checker_reports_ineligible_assignment_with_the_rule_name() {
+    let mut i = instructor("i1");
+    i.languages = vec!["en".into()];
+    let ds = dataset(
+        vec![small("a", 5.0)],
+        vec![i],
+        vec![request("r1", "a", MON, "10:00", "12:00", 1)],
+    );
+    let v = plan::check(
+        &ds,
+        &solve(&ds).check_scenario(&params()),
+        &[("r1".into(), "i1".into())],
+    );
+    assert_eq!(v.len(), 1);
+    assert_eq!(
+        (v[0].constraint, v[0].rule),
+        (HardConstraint::Eligibility, Some(Rule::Language))
+    );
+    assert!(
+        v[0].render(klynge::i18n::Lang::En)
+            .contains("Does not speak the language")
+    );
+    assert!(
+        v[0].render(klynge::i18n::Lang::Nb)
+            .contains("Snakker ikke språket")
+    );
+}
+
+// ---------- objective stages ----------
+
+#[test]
+fn stage_1_maximises_weighted_coverage_where_greedy_does_not() {
+    // r1 (p5, 2 sessions) can go to near or far; r2 (p4, 2 sessions, same time) only to
+    // near. Greedy gives r1 to the nearest and loses r2 (10); the optimum is 10 + 8 = 18.
+    let mut far = instructor("far");
+    far.lat = Some(HUB_LAT - 0.2);
+    far.lon = Some(HUB_LON);
+    let mut near = instructor("near");
+    near.topics = vec!["epost".into(), "bankid".into()];
+    let mut r1 = request("r1", "a", MON, "10:00", "12:00", 2);
+    r1.priority = 5;
+    let mut r2 = request("r2", "a", MON, "10:00", "12:00", 2);
+    r2.priority = 4;
+    r2.topic = "bankid".into();
+    let ds = dataset(vec![small("a", 5.0)], vec![far, near], vec![r1, r2]);
+    let o = solve(&ds);
+    assert_eq!(rota(&o), vec!["r1:far", "r2:near"]);
+    assert_eq!(o.figures.weighted_covered, 18.0);
+    let s1 = &o.stages[0];
+    assert_eq!(
+        (s1.stage, s1.status),
+        (Stage::Coverage, StageStatus::Optimal)
+    );
+    assert_eq!(s1.objective, 18.0);
+    let g = solve_with(&ds, &params(), SolverKind::Greedy);
+    assert_eq!(g.figures.weighted_covered, 10.0);
+}
+
+#[test]
+fn stage_3_minimises_round_trip_km_at_full_coverage() {
+    let mut far = instructor("far");
+    far.lat = Some(HUB_LAT - 0.3);
+    far.lon = Some(HUB_LON);
+    let ds = dataset(
+        vec![small("a", 10.0)],
+        vec![far, instructor("near")],
+        vec![request("r1", "a", MON, "10:00", "12:00", 3)],
+    );
+    let o = solve(&ds);
+    assert_eq!(rota(&o), vec!["r1:near"]);
+    let km = o.assignments[0].km;
+    assert!((o.figures.total_km - 2.0 * km * 3.0).abs() < 1e-6);
+    let s3 = o
+        .stages
+        .iter()
+        .find(|s| s.stage == Stage::Travel)
+        .expect("stage 3");
+    assert!((s3.objective - o.figures.total_km).abs() < 1e-3);
+    assert_eq!(s3.status, StageStatus::Optimal);
+}
+
+#[test]
+fn stage_3_never_trades_coverage_for_travel() {
+    // Covering r1 needs the far instructor: it must still be covered.
+    let mut far = instructor("far");
+    far.lat = Some(HUB_LAT - 0.5);
+    far.lon = Some(HUB_LON);
+    let ds = dataset(
+        vec![small("a", 10.0)],
+        vec![far],
+        vec![request("r1", "a", MON, "10:00", "12:00", 2)],
+    );
+    assert_eq!(rota(&solve(&ds)), vec!["r1:far"]);
+}
+
+#[test]
+fn stage_4_balances_load_between_equal_instructors() {
+    // Both live at the hub: travel is equal whoever goes; 4 + 4 sessions are split.
+    let ds = dataset(
+        vec![small("a", 10.0)],
+        vec![instructor("i1"), instructor("i2")],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 4),
+            request("r2", "a", TUE, "10:00", "12:00", 4),
+        ],
+    );
+    let o = solve(&ds);
+    assert_eq!(o.assignments.len(), 2);
+    assert_ne!(o.assignments[0].instructor, o.assignments[1].instructor);
+    assert_eq!(o.figures.max_load, 4);
+    let s4 = o
+        .stages
+        .iter()
+        .find(|s| s.stage == Stage::Balance)
+        .expect("stage 4");
+    assert_eq!(s4.objective, 4.0);
+}
+
+#[test]
+fn components_are_solved_separately_and_merged() {
+    // Two clusters far apart: two components.
+    let mut north = hub("north");
+    north.lat += 3.0;
+    let mut b = small("b", 5.0);
+    b.lat += 3.0;
+    b.cluster = Some("north".into());
+    let mut i2 = instructor("i2");
+    i2.association = "north".into();
+    let ds = dataset(
+        vec![north, small("a", 5.0), b],
+        vec![instructor("i1"), i2],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 2),
+            request("r2", "b", MON, "10:00", "12:00", 2),
+        ],
+    );
+    let o = solve(&ds);
+    assert_eq!(o.components.len(), 2);
+    assert_eq!(rota(&o), vec!["r1:i1", "r2:i2"]);
+}

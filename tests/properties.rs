@@ -1,0 +1,219 @@
+//! Property tests on random small instances: every rota passes the independent checker,
+//! the optimiser never covers less weighted demand than greedy, and on instances small
+//! enough to enumerate, its weighted coverage equals the exhaustive optimum.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use klynge::model::{Dataset, Instructor, Request};
+use klynge::plan::{self, ClusterMode, Params, SolverKind};
+use proptest::prelude::*;
+
+/// A random instance: instructors with random topics, languages, homes, limits and slots;
+/// requests on a few dates and hours so that they conflict.
+/// (topic, extra language, km north of the hub, sessions per week, slot kind, total
+/// limit, hours limit)
+type InstructorSpec = (u8, u8, i8, u8, u8, Option<u8>, Option<u8>);
+/// (association, topic, language, first weekday, count, priority, instructors needed, hour)
+type RequestSpec = (u8, u8, u8, u8, u8, u8, u8, u8);
+
+#[derive(Debug, Clone)]
+struct Spec {
+    instructors: Vec<InstructorSpec>,
+    requests: Vec<RequestSpec>,
+}
+
+fn spec(max_i: usize, max_r: usize) -> impl Strategy<Value = Spec> {
+    let ins = prop::collection::vec(
+        (
+            0u8..4,
+            0u8..3,
+            -30i8..30,
+            1u8..4,
+            0u8..3,
+            prop::option::of(2u8..8),
+            prop::option::of(3u8..9),
+        ),
+        1..=max_i,
+    );
+    let req = prop::collection::vec(
+        (
+            0u8..3,
+            0u8..3,
+            0u8..4,
+            0u8..5,
+            1u8..4,
+            1u8..6,
+            1u8..3,
+            0u8..4,
+        ),
+        1..=max_r,
+    );
+    (ins, req).prop_map(|(instructors, requests)| Spec {
+        instructors,
+        requests,
+    })
+}
+
+const TOPICS: [&str; 4] = ["epost", "nettbank", "bankid", "helsenorge"];
+const LANGS: [&str; 3] = ["nb", "en", "ar"];
+
+fn build(s: &Spec) -> Dataset {
+    let smalls = vec![small("a", 8.0), small("b", 25.0), small("c", 45.0)];
+    let instructors: Vec<Instructor> = s
+        .instructors
+        .iter()
+        .enumerate()
+        .map(
+            |(k, &(topic, lang, offset, per_week, slot, total, hours))| {
+                let mut i = instructor(&format!("i{k}"));
+                i.topics = vec![
+                    TOPICS[topic as usize].into(),
+                    TOPICS[(topic as usize + 1) % 4].into(),
+                ];
+                i.languages = vec!["nb".into()];
+                if lang > 0 {
+                    i.languages.push(LANGS[lang as usize].into());
+                }
+                i.lat = Some(HUB_LAT + f64::from(offset) / 111.5);
+                i.lon = Some(HUB_LON);
+                i.max_km = [40.0, 70.0, 120.0][k % 3];
+                i.max_sessions_per_week = u32::from(per_week);
+                i.max_sessions_total = total.map(u32::from);
+                i.max_hours_per_week = hours.map(f64::from);
+                i.availability = match slot {
+                    0 => weekdays("08:00", "16:00"),
+                    1 => weekdays("09:00", "21:00"),
+                    _ => weekdays("06:00", "22:00"),
+                };
+                i
+            },
+        )
+        .collect();
+    let requests: Vec<Request> = s
+        .requests
+        .iter()
+        .enumerate()
+        .map(
+            |(k, &(assoc, topic, lang, day, count, priority, needed, hour))| {
+                let first = date("2027-01-11") + Duration::days(i64::from(day));
+                let start = [9u16, 10, 11, 17][hour as usize];
+                let mut r = request(
+                    &format!("r{k}"),
+                    ["a", "b", "c"][assoc as usize],
+                    &first.to_string(),
+                    &format!("{start}:00"),
+                    &format!("{}:00", start + 2),
+                    u32::from(count),
+                );
+                r.topic = TOPICS[topic as usize].into();
+                r.language = if lang == 3 { "en".into() } else { "nb".into() };
+                r.priority = priority;
+                r.instructors_needed = u32::from(needed);
+                r
+            },
+        )
+        .collect();
+    dataset(smalls, instructors, requests)
+}
+
+fn params_for(open: bool) -> Params {
+    Params {
+        cluster_mode: Some(if open {
+            ClusterMode::Open
+        } else {
+            ClusterMode::Fixed
+        }),
+        ..params()
+    }
+}
+
+/// The best weighted coverage by brute force: every request gets nobody or any set of
+/// k(r) instructors; the checker alone decides what is valid.
+fn exhaustive_best(ds: &Dataset, p: &Params) -> f64 {
+    let scenario = plan::CheckScenario {
+        max_km: p.max_km,
+        travel: p.travel,
+        cluster_mode: p.cluster_mode.expect("explicit mode"),
+    };
+    let n_i = ds.instructors.len();
+    let options: Vec<Vec<Vec<usize>>> = ds
+        .requests
+        .iter()
+        .map(|r| {
+            let k = r.instructors_needed as usize;
+            let mut opts = vec![vec![]];
+            for mask in 0u32..(1 << n_i) {
+                if mask.count_ones() as usize == k {
+                    opts.push((0..n_i).filter(|i| mask & (1 << i) != 0).collect());
+                }
+            }
+            opts
+        })
+        .collect();
+    let weight: Vec<f64> = ds
+        .requests
+        .iter()
+        .map(|r| f64::from(r.priority) * plan::calendar::sessions_of(r).len() as f64)
+        .collect();
+    let mut best = 0.0;
+    let mut choice = vec![0usize; ds.requests.len()];
+    loop {
+        let mut pairs = Vec::new();
+        let mut w = 0.0;
+        for (r, &c) in choice.iter().enumerate() {
+            if !options[r][c].is_empty() {
+                w += weight[r];
+                for &i in &options[r][c] {
+                    pairs.push((ds.requests[r].id.clone(), ds.instructors[i].id.clone()));
+                }
+            }
+        }
+        if w > best && plan::check(ds, &scenario, &pairs).is_empty() {
+            best = w;
+        }
+        // Next combination.
+        let mut k = 0;
+        loop {
+            if k == choice.len() {
+                return best;
+            }
+            choice[k] += 1;
+            if choice[k] < options[k].len() {
+                break;
+            }
+            choice[k] = 0;
+            k += 1;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_rota_passes_the_checker_and_beats_or_ties_greedy(s in spec(8, 12), open in any::<bool>()) {
+        let ds = build(&s);
+        let p = params_for(open);
+        // `solve_with` asserts that the checker accepts both rotas.
+        let milp = solve_with(&ds, &p, SolverKind::Milp);
+        let greedy = solve_with(&ds, &p, SolverKind::Greedy);
+        prop_assert!(milp.figures.weighted_covered + 1e-9 >= greedy.figures.weighted_covered,
+            "milp {} < greedy {}", milp.figures.weighted_covered, greedy.figures.weighted_covered);
+        // Every request is either covered or explained.
+        prop_assert_eq!(milp.figures.requests_covered + milp.uncovered.len(), ds.requests.len());
+        for u in &milp.uncovered {
+            prop_assert!(!u.reasons.is_empty(), "{} has no reason", u.request);
+        }
+    }
+
+    #[test]
+    fn optimum_equals_exhaustive_search_on_small_instances(s in spec(3, 5), open in any::<bool>()) {
+        let ds = build(&s);
+        let p = params_for(open);
+        let milp = solve_with(&ds, &p, SolverKind::Milp);
+        let best = exhaustive_best(&ds, &p);
+        prop_assert_eq!(milp.figures.weighted_covered, best);
+    }
+}

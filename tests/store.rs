@@ -1,0 +1,231 @@
+//! The store against both backends: SQLite (always) and PostgreSQL (when a server can be
+//! reached; `KLYNGE_TEST_POSTGRES` names it, default postgres://postgres@127.0.0.1:5432/postgres).
+//! Each PostgreSQL test works in a throwaway database that it drops afterwards.
+
+use std::path::Path;
+
+use klynge::ingest;
+use klynge::plan::{self, Params, SolverKind};
+use klynge::store::{NewRun, Store, StoreError};
+
+fn pilot() -> klynge::model::Dataset {
+    ingest::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag"))
+        .expect("pilot loads")
+}
+
+fn params() -> Params {
+    Params {
+        time_limit_s: 20.0,
+        threads: 1,
+        ..Params::default()
+    }
+}
+
+/// A throwaway PostgreSQL database, dropped on `finish`.
+struct PgDb {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+async fn pg_database() -> Option<PgDb> {
+    sqlx::any::install_default_drivers();
+    let admin = std::env::var("KLYNGE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let conn = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        sqlx::AnyPool::connect(&admin),
+    )
+    .await;
+    let pool = match conn {
+        Ok(Ok(p)) => p,
+        other => {
+            let why = match other {
+                Ok(Err(e)) => e.to_string(),
+                _ => "timed out".into(),
+            };
+            eprintln!(
+                "\n!!!!! SKIPPING PostgreSQL store test: no server at {admin} ({why}) !!!!!\n"
+            );
+            return None;
+        }
+    };
+    let name = format!("klynge_test_{}_{}", std::process::id(), rand_suffix());
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await
+        .expect("create db");
+    pool.close().await;
+    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    Some(PgDb {
+        url: format!("{base}/{name}"),
+        admin,
+        name,
+    })
+}
+
+impl PgDb {
+    async fn finish(self) {
+        let pool = sqlx::AnyPool::connect(&self.admin).await.expect("admin");
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        )))
+        .execute(&pool)
+        .await
+        .expect("drop db");
+        pool.close().await;
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64),
+    );
+    h.finish() % 1_000_000_000
+}
+
+/// A run round-trips: figures, rota, reasons, stages and the exact input.
+async fn round_trip(url: &str) {
+    let store = Store::open(url).await.expect("open");
+    let ds = pilot();
+    let p = params();
+    let o = plan::plan(&ds, &p, SolverKind::Milp, &|_, _| {});
+    let greedy = plan::plan(&ds, &p, SolverKind::Greedy, &|_, _| {}).figures;
+    let run = |scenario| NewRun {
+        scenario,
+        dataset_name: "trondelag",
+        dataset: &ds,
+        params: &p,
+        outcome: &o,
+        baseline: Some(&greedy),
+    };
+    let id1 = store.save_run(&run("default")).await.expect("save");
+    let id2 = store.save_run(&run("second")).await.expect("save again");
+    assert_eq!((id1, id2), (1, 2));
+    assert_eq!(
+        store.count("datasets").await.expect("count"),
+        1,
+        "identical input is stored once"
+    );
+    assert_eq!(
+        store.count("instructors").await.expect("count"),
+        ds.instructors.len() as i64
+    );
+
+    let stored = store.run(id1).await.expect("load");
+    assert_eq!(stored.summary.figures, o.figures);
+    assert_eq!(stored.summary.scenario, "default");
+    assert_eq!(stored.summary.status, "proposed");
+    assert_eq!(stored.dataset.to_canonical_json(), ds.to_canonical_json());
+    assert_eq!(stored.params, p);
+    assert_eq!(stored.cluster_mode, o.cluster_mode);
+    let mut expected = o.assignments.clone();
+    expected.sort_by(|a, b| (&a.request, &a.instructor).cmp(&(&b.request, &b.instructor)));
+    assert_eq!(stored.assignments.len(), expected.len());
+    for (s, e) in stored.assignments.iter().zip(&expected) {
+        assert_eq!(
+            (&s.request, &s.instructor, s.minutes),
+            (&e.request, &e.instructor, e.minutes)
+        );
+        assert!((s.km - e.km).abs() < 1e-9);
+    }
+    assert_eq!(stored.uncovered, o.uncovered);
+    assert_eq!(stored.stages.len(), o.stages.len());
+    let (baseline, components) = store.run_extras(id1).await.expect("extras");
+    assert_eq!(baseline, Some(greedy));
+    assert_eq!(components, o.components);
+
+    let runs = store.runs().await.expect("list");
+    assert_eq!(runs.iter().map(|r| r.id).collect::<Vec<_>>(), vec![2, 1]);
+    assert!(matches!(store.run(99).await, Err(StoreError::NotFound(99))));
+    store.close().await;
+}
+
+/// A run that fails half-way leaves nothing behind.
+async fn failed_save_writes_nothing(url: &str) {
+    let store = Store::open(url).await.expect("open");
+    let ds = pilot();
+    let p = params();
+    let mut o = plan::plan(&ds, &p, SolverKind::Greedy, &|_, _| {});
+    // The same assignment twice violates the primary key, after the dataset, the run and
+    // some assignments are already written in the transaction.
+    let dup = o.assignments[0].clone();
+    o.assignments.push(dup);
+    let r = store
+        .save_run(&NewRun {
+            scenario: "broken",
+            dataset_name: "trondelag",
+            dataset: &ds,
+            params: &p,
+            outcome: &o,
+            baseline: None,
+        })
+        .await;
+    assert!(
+        matches!(&r, Err(StoreError::Db(sqlx::Error::Database(e))) if e.is_unique_violation()),
+        "duplicate assignment must fail on the primary key, got {r:?}"
+    );
+    for table in [
+        "datasets",
+        "instructors",
+        "sessions",
+        "scenarios",
+        "runs",
+        "assignments",
+        "uncovered",
+    ] {
+        assert_eq!(
+            store.count(table).await.expect("count"),
+            0,
+            "{table} must be empty"
+        );
+    }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn sqlite_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    round_trip(&dir.path().join("k.db").display().to_string()).await;
+}
+
+#[tokio::test]
+async fn sqlite_url_form_creates_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("via-url.db");
+    let store = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open");
+    assert_eq!(store.count("runs").await.expect("count"), 0);
+    store.close().await;
+    assert!(path.exists());
+}
+
+#[tokio::test]
+async fn sqlite_failed_save_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    failed_save_writes_nothing(&dir.path().join("k.db").display().to_string()).await;
+}
+
+#[tokio::test]
+async fn postgres_round_trip() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    round_trip(&db.url).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn postgres_failed_save_writes_nothing() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    failed_save_writes_nothing(&db.url).await;
+    db.finish().await;
+}

@@ -1,0 +1,956 @@
+//! One test per validation rule: `klynge::ingest::load` must reject bad input with a precise
+//! problem (file, line, column and kind). Line 1 is the header, so the first data row is line 2.
+
+use std::path::{Path, PathBuf};
+
+use klynge::i18n::Lang;
+use klynge::ingest::{load, write_json};
+use klynge::model::{Dataset, Problem, ProblemKind, Problems};
+use tempfile::TempDir;
+
+// ---------------------------------------------------------------------------------------------
+// A tiny valid dataset: one hub, one small association in its cluster, two instructors, one
+// request with a series (r1) and one with explicit sessions (r2).
+
+const BASE: &[(&str, &str)] = &[
+    (
+        "associations.csv",
+        "id,name,kind,lat,lon,municipality,opt_in,cluster
+hub,Seniornett Hub,hub,63.43,10.39,Trondheim,true,
+small,Seniornett Small,small,63.28,10.27,Melhus,true,hub
+",
+    ),
+    (
+        "instructors.csv",
+        "id,name,association,lat,lon,topics,languages,max_km,max_sessions_per_week,max_sessions_total,max_hours_per_week
+i1,Kari Bakken,hub,,,smarttelefon;bankid,nb;en,60,3,,
+i2,Ola Strand,hub,63.40,10.35,bankid,nb,40,2,10,8
+",
+    ),
+    (
+        "availability.csv",
+        "instructor,weekday,start,end
+i1,tue,09:00,15:00
+i2,wed,17:00,21:00
+",
+    ),
+    (
+        "blackouts.csv",
+        "instructor,from,to
+i1,2027-02-22,2027-02-26
+",
+    ),
+    (
+        "requests.csv",
+        "id,association,topic,language,instructors_needed,priority,first_date,start,end,count,interval_days,venue_lat,venue_lon
+r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,,
+r2,small,bankid,nb,1,3,,,,,,,
+",
+    ),
+    (
+        "sessions.csv",
+        "request,date,start,end
+r2,2027-01-13,18:00,20:00
+r2,2027-01-27,18:00,20:00
+",
+    ),
+    (
+        "travel.csv",
+        "from,to,km,minutes
+hub,small,20,25
+",
+    ),
+];
+
+/// A dataset folder in a temporary directory, starting from `BASE`.
+struct Folder {
+    dir: TempDir,
+}
+
+impl Folder {
+    fn base() -> Folder {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in BASE {
+            std::fs::write(dir.path().join(name), text).expect("write base file");
+        }
+        Folder { dir }
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.dir.path().join(file)
+    }
+
+    /// Replaces a whole file.
+    fn file(self, file: &str, text: &str) -> Folder {
+        std::fs::write(self.path(file), text).expect("write file");
+        self
+    }
+
+    /// Replaces line `line` of a file (1 is the header), or appends it right after the last.
+    fn line(self, file: &str, line: usize, text: &str) -> Folder {
+        let old = std::fs::read_to_string(self.path(file)).expect("read file");
+        let mut lines: Vec<&str> = old.lines().collect();
+        assert!(
+            line >= 1 && line <= lines.len() + 1,
+            "{file} has no line {line}"
+        );
+        if line == lines.len() + 1 {
+            lines.push(text);
+        } else {
+            lines[line - 1] = text;
+        }
+        let new = lines.join("\n") + "\n";
+        self.file(file, &new)
+    }
+
+    fn without(self, file: &str) -> Folder {
+        std::fs::remove_file(self.path(file)).expect("remove file");
+        self
+    }
+
+    fn load(&self) -> Result<Dataset, Problems> {
+        load(self.dir.path())
+    }
+}
+
+fn problems(result: Result<Dataset, Problems>) -> Vec<Problem> {
+    match result {
+        Ok(_) => panic!("the dataset loaded, but problems were expected"),
+        Err(p) => p.0,
+    }
+}
+
+/// Where a problem should be, written as `file:line:column` (`requests.csv:3:priority`);
+/// the line or the column may be left empty (`requests.csv::` for the file as a whole).
+fn is_at(p: &Problem, at: &str) -> bool {
+    let [file, line, column] = at.split(':').collect::<Vec<_>>()[..] else {
+        panic!("'{at}' is not file:line:column");
+    };
+    let line = (!line.is_empty()).then(|| line.parse::<u64>().expect("a line number"));
+    let column = (!column.is_empty()).then_some(column);
+    p.file.ends_with(file) && p.line == line && p.column.as_deref() == column
+}
+
+fn assert_at(p: &Problem, at: &str, kind: &ProblemKind) {
+    assert!(is_at(p, at), "expected the problem at {at}, got {p}");
+    assert_eq!(&p.kind, kind, "kind of {p}");
+}
+
+/// Asserts that the dataset has exactly one problem, and that it is this one.
+fn expect_only(result: Result<Dataset, Problems>, at: &str, kind: ProblemKind) {
+    let all = problems(result);
+    let n = all.len();
+    assert_eq!(
+        n,
+        1,
+        "expected one problem, got:\n{}",
+        Problems(all.clone())
+    );
+    assert_at(&all[0], at, &kind);
+}
+
+/// Asserts that this problem is among those reported (for a problem with follow-ups).
+fn expect_among(result: Result<Dataset, Problems>, at: &str, kind: ProblemKind) {
+    let all = problems(result);
+    let found = all.iter().any(|p| is_at(p, at) && p.kind == kind);
+    assert!(
+        found,
+        "expected {at}: {kind:?} among:\n{}",
+        Problems(all.clone())
+    );
+}
+
+fn text(s: &str) -> String {
+    s.to_owned()
+}
+
+fn out_of_range(value: &str, expected: &str) -> ProblemKind {
+    ProblemKind::OutOfRange {
+        value: text(value),
+        expected: text(expected),
+    }
+}
+
+fn end_not_after_start(start: &str, end: &str) -> ProblemKind {
+    ProblemKind::EndNotAfterStart {
+        start: text(start),
+        end: text(end),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The base dataset
+
+#[test]
+fn base_dataset_loads() {
+    let ds = Folder::base().load().unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(ds.associations.len(), 2);
+    assert_eq!(ds.instructors.len(), 2);
+    assert_eq!(ds.requests.len(), 2);
+    assert_eq!(ds.instructors[0].availability.len(), 1);
+    assert_eq!(ds.instructors[0].blackouts.len(), 1);
+    assert!(ds.requests[0].series.is_some());
+    assert_eq!(ds.requests[1].sessions.len(), 2);
+    assert_eq!(ds.travel.len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files and columns
+
+#[test]
+fn missing_required_file_is_reported() {
+    let result = Folder::base().without("requests.csv").load();
+    let kind = ProblemKind::Unreadable(text("file not found / filen finnes ikke"));
+    expect_among(result, "requests.csv::", kind);
+}
+
+#[test]
+fn missing_optional_files_are_fine() {
+    let result = Folder::base()
+        .without("blackouts.csv")
+        .without("travel.csv")
+        .without("availability.csv")
+        .load();
+    assert!(result.is_ok(), "{}", result.unwrap_err());
+}
+
+#[test]
+fn missing_required_column_is_reported_on_the_header_line() {
+    let result = Folder::base()
+        .line("travel.csv", 1, "from,to,minutes")
+        .line("travel.csv", 2, "hub,small,25")
+        .load();
+    expect_only(result, "travel.csv:1:km", ProblemKind::MissingColumn);
+}
+
+#[test]
+fn missing_required_column_in_requests_is_reported() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            1,
+            "id,association,topic,language,instructors_needed",
+        )
+        .load();
+    expect_among(
+        result,
+        "requests.csv:1:priority",
+        ProblemKind::MissingColumn,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values that cannot be read
+
+#[test]
+fn missing_value_is_reported() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,small,,nb,1,4,2027-01-12,10:00,12:00,8,7,,",
+        )
+        .load();
+    expect_only(result, "requests.csv:2:topic", ProblemKind::MissingValue);
+}
+
+#[test]
+fn not_a_number_is_reported() {
+    let result = Folder::base()
+        .line(
+            "associations.csv",
+            4,
+            "other,Seniornett Other,small,sixty-three,10.0,,true,hub",
+        )
+        .load();
+    let kind = ProblemKind::NotANumber(text("sixty-three"));
+    expect_only(result, "associations.csv:4:lat", kind);
+}
+
+#[test]
+fn decimal_comma_is_accepted() {
+    let result = Folder::base()
+        .line(
+            "associations.csv",
+            4,
+            "other,Seniornett Other,small,\"63,1\",10.0,,true,hub",
+        )
+        .load();
+    let ds = result.unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(ds.associations[2].lat, 63.1);
+}
+
+#[test]
+fn not_a_whole_number_is_reported() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,small,smarttelefon,nb,1.5,4,2027-01-12,10:00,12:00,8,7,,",
+        )
+        .load();
+    let kind = ProblemKind::NotAWholeNumber(text("1.5"));
+    expect_only(result, "requests.csv:2:instructors_needed", kind);
+}
+
+#[test]
+fn not_a_date_is_reported() {
+    let result = Folder::base()
+        .line("blackouts.csv", 2, "i1,22.02.2027,2027-02-26")
+        .load();
+    let kind = ProblemKind::NotADate(text("22.02.2027"));
+    expect_only(result, "blackouts.csv:2:from", kind);
+}
+
+#[test]
+fn not_a_time_is_reported() {
+    let result = Folder::base()
+        .line("availability.csv", 3, "i2,wed,17:00,25:00")
+        .load();
+    let kind = ProblemKind::NotATime(text("25:00"));
+    expect_only(result, "availability.csv:3:end", kind);
+}
+
+#[test]
+fn not_a_bool_is_reported() {
+    let result = Folder::base()
+        .line(
+            "associations.csv",
+            3,
+            "small,Seniornett Small,small,63.28,10.27,Melhus,maybe,hub",
+        )
+        .load();
+    let kind = ProblemKind::NotABool(text("maybe"));
+    expect_only(result, "associations.csv:3:opt_in", kind);
+}
+
+#[test]
+fn unknown_kind_is_reported() {
+    let result = Folder::base()
+        .line(
+            "associations.csv",
+            4,
+            "other,Seniornett Other,medium,63.1,10.0,,true,",
+        )
+        .load();
+    let kind = ProblemKind::UnknownKind(text("medium"));
+    expect_only(result, "associations.csv:4:kind", kind);
+}
+
+#[test]
+fn unknown_weekday_is_reported() {
+    let result = Folder::base()
+        .line("availability.csv", 2, "i1,someday,09:00,15:00")
+        .load();
+    let kind = ProblemKind::UnknownWeekday(text("someday"));
+    expect_only(result, "availability.csv:2:weekday", kind);
+}
+
+#[test]
+fn norwegian_weekday_is_accepted() {
+    let result = Folder::base()
+        .line("availability.csv", 2, "i1,tir,09:00,15:00")
+        .load();
+    assert!(result.is_ok(), "{}", result.unwrap_err());
+}
+
+#[test]
+fn unknown_language_code_in_instructor_languages_is_reported() {
+    let result = Folder::base()
+        .line(
+            "instructors.csv",
+            3,
+            "i2,Ola Strand,hub,63.40,10.35,bankid,nb;zz,40,2,10,8",
+        )
+        .load();
+    let kind = ProblemKind::UnknownLanguageCode(text("zz"));
+    expect_only(result, "instructors.csv:3:languages", kind);
+}
+
+#[test]
+fn unknown_language_code_in_request_is_reported() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,small,smarttelefon,norsk,1,4,2027-01-12,10:00,12:00,8,7,,",
+        )
+        .load();
+    let kind = ProblemKind::UnknownLanguageCode(text("norsk"));
+    expect_only(result, "requests.csv:2:language", kind);
+}
+
+#[test]
+fn empty_topics_list_is_reported() {
+    let result = Folder::base()
+        .line(
+            "instructors.csv",
+            3,
+            "i2,Ola Strand,hub,63.40,10.35, ; ,nb,40,2,10,8",
+        )
+        .load();
+    expect_only(result, "instructors.csv:3:topics", ProblemKind::EmptyList);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids and references
+
+#[test]
+fn duplicate_association_id_is_reported_with_first_line() {
+    let result = Folder::base()
+        .line(
+            "associations.csv",
+            4,
+            "small,Seniornett Small II,small,63.2,10.2,,true,hub",
+        )
+        .load();
+    let kind = ProblemKind::DuplicateId {
+        id: text("small"),
+        first: Some(3),
+    };
+    expect_only(result, "associations.csv:4:id", kind);
+}
+
+#[test]
+fn duplicate_instructor_id_is_reported_with_first_line() {
+    let result = Folder::base()
+        .line(
+            "instructors.csv",
+            4,
+            "i1,Kari Bakken II,hub,,,bankid,nb,60,3,,",
+        )
+        .load();
+    let kind = ProblemKind::DuplicateId {
+        id: text("i1"),
+        first: Some(2),
+    };
+    expect_only(result, "instructors.csv:4:id", kind);
+}
+
+#[test]
+fn duplicate_request_id_is_reported_with_first_line() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            4,
+            "r1,small,bankid,nb,1,2,2027-01-14,10:00,12:00,4,7,,",
+        )
+        .load();
+    let kind = ProblemKind::DuplicateId {
+        id: text("r1"),
+        first: Some(2),
+    };
+    expect_only(result, "requests.csv:4:id", kind);
+}
+
+#[test]
+fn third_duplicate_id_still_points_at_the_first_line() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            4,
+            "r1,small,bankid,nb,1,2,2027-01-14,10:00,12:00,4,7,,",
+        )
+        .line(
+            "requests.csv",
+            5,
+            "r1,small,bankid,nb,1,2,2027-01-15,10:00,12:00,4,7,,",
+        )
+        .load();
+    let all = problems(result);
+    assert_eq!(all.len(), 2, "{}", Problems(all.clone()));
+    let first = Some(2);
+    let kind = ProblemKind::DuplicateId {
+        id: text("r1"),
+        first,
+    };
+    assert_at(&all[0], "requests.csv:4:id", &kind);
+    assert_at(&all[1], "requests.csv:5:id", &kind);
+}
+
+#[test]
+fn unknown_association_of_instructor_is_reported() {
+    let result = Folder::base()
+        .line(
+            "instructors.csv",
+            3,
+            "i2,Ola Strand,nowhere,63.40,10.35,bankid,nb,40,2,10,8",
+        )
+        .load();
+    let kind = ProblemKind::UnknownAssociation(text("nowhere"));
+    expect_only(result, "instructors.csv:3:association", kind);
+}
+
+#[test]
+fn unknown_association_of_request_is_reported() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,nowhere,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,,",
+        )
+        .load();
+    let kind = ProblemKind::UnknownAssociation(text("nowhere"));
+    expect_only(result, "requests.csv:2:association", kind);
+}
+
+#[test]
+fn unknown_cluster_is_reported() {
+    let result = Folder::base()
+        .line(
+            "associations.csv",
+            3,
+            "small,Seniornett Small,small,63.28,10.27,Melhus,true,nowhere",
+        )
+        .load();
+    let kind = ProblemKind::UnknownAssociation(text("nowhere"));
+    expect_only(result, "associations.csv:3:cluster", kind);
+}
+
+#[test]
+fn unknown_instructor_in_availability_is_reported() {
+    let result = Folder::base()
+        .line("availability.csv", 3, "i9,wed,17:00,21:00")
+        .load();
+    let kind = ProblemKind::UnknownInstructor(text("i9"));
+    expect_only(result, "availability.csv:3:instructor", kind);
+}
+
+#[test]
+fn unknown_instructor_in_blackouts_is_reported() {
+    let result = Folder::base()
+        .line("blackouts.csv", 3, "i9,2027-03-01,2027-03-05")
+        .load();
+    let kind = ProblemKind::UnknownInstructor(text("i9"));
+    expect_only(result, "blackouts.csv:3:instructor", kind);
+}
+
+#[test]
+fn unknown_request_in_sessions_is_reported() {
+    let result = Folder::base()
+        .line("sessions.csv", 4, "r9,2027-02-10,18:00,20:00")
+        .load();
+    let kind = ProblemKind::UnknownRequest(text("r9"));
+    expect_only(result, "sessions.csv:4:request", kind);
+}
+
+#[test]
+fn home_not_a_hub_is_reported() {
+    let result = Folder::base()
+        .line(
+            "instructors.csv",
+            2,
+            "i1,Kari Bakken,small,,,smarttelefon;bankid,nb;en,60,3,,",
+        )
+        .load();
+    let kind = ProblemKind::HomeNotAHub(text("small"));
+    expect_only(result, "instructors.csv:2:association", kind);
+}
+
+#[test]
+fn requester_not_small_is_reported() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,hub,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,,",
+        )
+        .load();
+    let kind = ProblemKind::RequesterNotSmall(text("hub"));
+    expect_only(result, "requests.csv:2:association", kind);
+}
+
+#[test]
+fn cluster_not_a_hub_is_reported() {
+    let result = Folder::base()
+        .line(
+            "associations.csv",
+            4,
+            "other,Seniornett Other,small,63.1,10.0,,true,small",
+        )
+        .load();
+    let kind = ProblemKind::ClusterNotAHub(text("small"));
+    expect_only(result, "associations.csv:4:cluster", kind);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orderings and ranges
+
+#[test]
+fn availability_end_not_after_start_is_reported() {
+    let result = Folder::base()
+        .line("availability.csv", 2, "i1,tue,15:00,15:00")
+        .load();
+    let kind = end_not_after_start("15:00", "15:00");
+    expect_only(result, "availability.csv:2:end", kind);
+}
+
+#[test]
+fn series_end_not_after_start_is_reported() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,small,smarttelefon,nb,1,4,2027-01-12,12:00,10:00,8,7,,",
+        )
+        .load();
+    let kind = end_not_after_start("12:00", "10:00");
+    expect_only(result, "requests.csv:2:end", kind);
+}
+
+#[test]
+fn session_end_not_after_start_is_reported() {
+    let result = Folder::base()
+        .line("sessions.csv", 3, "r2,2027-01-27,20:00,18:00")
+        .load();
+    let kind = end_not_after_start("20:00", "18:00");
+    expect_only(result, "sessions.csv:3:end", kind);
+}
+
+#[test]
+fn blackout_to_before_from_is_reported() {
+    let result = Folder::base()
+        .line("blackouts.csv", 2, "i1,2027-02-26,2027-02-22")
+        .load();
+    let kind = end_not_after_start("2027-02-26", "2027-02-22");
+    expect_only(result, "blackouts.csv:2:to", kind);
+}
+
+#[test]
+fn one_day_blackout_is_fine() {
+    let result = Folder::base()
+        .line("blackouts.csv", 2, "i1,2027-02-22,2027-02-22")
+        .load();
+    assert!(result.is_ok(), "{}", result.unwrap_err());
+}
+
+#[test]
+fn latitude_out_of_range_is_reported() {
+    let result = Folder::base()
+        .line(
+            "associations.csv",
+            3,
+            "small,Seniornett Small,small,93.28,10.27,Melhus,true,hub",
+        )
+        .load();
+    let kind = ProblemKind::LatitudeOutOfRange(93.28);
+    expect_only(result, "associations.csv:3:lat", kind);
+}
+
+#[test]
+fn longitude_out_of_range_is_reported() {
+    let result = Folder::base()
+        .line(
+            "instructors.csv",
+            3,
+            "i2,Ola Strand,hub,63.40,-190.5,bankid,nb,40,2,10,8",
+        )
+        .load();
+    let kind = ProblemKind::LongitudeOutOfRange(-190.5);
+    expect_only(result, "instructors.csv:3:lon", kind);
+}
+
+#[test]
+fn venue_latitude_out_of_range_is_reported() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,-91,10.3",
+        )
+        .load();
+    let kind = ProblemKind::LatitudeOutOfRange(-91.0);
+    expect_only(result, "requests.csv:2:venue_lat", kind);
+}
+
+#[test]
+fn priority_zero_is_out_of_range() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,small,smarttelefon,nb,1,0,2027-01-12,10:00,12:00,8,7,,",
+        )
+        .load();
+    expect_only(result, "requests.csv:2:priority", out_of_range("0", "1…5"));
+}
+
+#[test]
+fn priority_six_is_out_of_range() {
+    let result = Folder::base()
+        .line("requests.csv", 3, "r2,small,bankid,nb,1,6,,,,,,,")
+        .load();
+    expect_only(result, "requests.csv:3:priority", out_of_range("6", "1…5"));
+}
+
+#[test]
+fn priority_far_out_of_range_reports_the_value_as_written() {
+    let result = Folder::base()
+        .line("requests.csv", 3, "r2,small,bankid,nb,1,300,,,,,,,")
+        .load();
+    expect_only(
+        result,
+        "requests.csv:3:priority",
+        out_of_range("300", "1…5"),
+    );
+}
+
+#[test]
+fn zero_instructors_needed_is_out_of_range() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,small,smarttelefon,nb,0,4,2027-01-12,10:00,12:00,8,7,,",
+        )
+        .load();
+    let kind = out_of_range("0", "1…10");
+    expect_only(result, "requests.csv:2:instructors_needed", kind);
+}
+
+#[test]
+fn only_one_of_lat_lon_for_instructor_is_reported() {
+    let result = Folder::base()
+        .line(
+            "instructors.csv",
+            3,
+            "i2,Ola Strand,hub,63.40,,bankid,nb,40,2,10,8",
+        )
+        .load();
+    expect_only(
+        result,
+        "instructors.csv:3:lat",
+        ProblemKind::OnlyOneOfLatLon,
+    );
+}
+
+#[test]
+fn only_one_of_venue_lat_lon_for_request_is_reported() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,,10.3",
+        )
+        .load();
+    let kind = ProblemKind::OnlyOneOfLatLon;
+    expect_only(result, "requests.csv:2:venue_lat", kind);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Series and sessions
+
+#[test]
+fn request_with_no_sessions_is_reported() {
+    let result = Folder::base()
+        .file("sessions.csv", "request,date,start,end\n")
+        .load();
+    expect_only(result, "requests.csv:3:first_date", ProblemKind::NoSessions);
+}
+
+#[test]
+fn sessions_for_a_series_request_are_reported() {
+    let result = Folder::base()
+        .line("sessions.csv", 4, "r1,2027-01-19,10:00,12:00")
+        .load();
+    let kind = ProblemKind::SessionsForSeriesRequest(text("r1"));
+    expect_only(result, "sessions.csv:4:request", kind);
+}
+
+#[test]
+fn incomplete_series_is_reported() {
+    let result = Folder::base()
+        .line(
+            "requests.csv",
+            2,
+            "r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,,7,,",
+        )
+        .load();
+    let all = problems(result);
+    let incomplete = all
+        .iter()
+        .find(|p| p.kind == ProblemKind::IncompleteSeries)
+        .unwrap_or_else(|| panic!("no IncompleteSeries in:\n{}", Problems(all.clone())));
+    let kind = ProblemKind::IncompleteSeries;
+    assert_at(incomplete, "requests.csv:2:first_date", &kind);
+    let missing = all
+        .iter()
+        .find(|p| p.kind == ProblemKind::MissingValue)
+        .expect("the empty series column is named too");
+    assert_at(missing, "requests.csv:2:count", &ProblemKind::MissingValue);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting
+
+#[test]
+fn every_problem_in_a_file_is_reported_at_once() {
+    let result = Folder::base()
+        .file(
+            "requests.csv",
+            "id,association,topic,language,instructors_needed,priority,first_date,start,end,count,interval_days,venue_lat,venue_lon
+r1,small,smarttelefon,nb,0,9,2027-01-12,10:00,12:00,8,7,,
+r2,small,bankid,xx,1,3,,,,,,,
+r3,nowhere,bankid,nb,1,3,2027-01-12,10:00,12:00,8,7,,
+r4,small,bankid,nb,1,3,2027-01-12,10:00,12:00,8,7,,
+",
+        )
+        .load();
+    let all = problems(result);
+    assert_eq!(all.len(), 4, "{}", Problems(all.clone()));
+    assert!(all.iter().all(|p| p.file.ends_with("requests.csv")));
+    let mut at: Vec<(Option<u64>, Option<&str>)> =
+        all.iter().map(|p| (p.line, p.column.as_deref())).collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            (Some(2), Some("instructors_needed")),
+            (Some(2), Some("priority")),
+            (Some(3), Some("language")),
+            (Some(4), Some("association")),
+        ]
+    );
+}
+
+#[test]
+fn problems_in_several_files_are_reported_together() {
+    let result = Folder::base()
+        .line("availability.csv", 2, "i1,someday,09:00,15:00")
+        .line("blackouts.csv", 2, "i1,2027-02-26,2027-02-22")
+        .line("travel.csv", 2, "hub,small,far,25")
+        .load();
+    let all = problems(result);
+    assert_eq!(all.len(), 3, "{}", Problems(all.clone()));
+    for file in ["availability.csv", "blackouts.csv", "travel.csv"] {
+        assert!(
+            all.iter().any(|p| p.file.ends_with(file)),
+            "nothing for {file}"
+        );
+    }
+}
+
+#[test]
+fn line_numbers_count_blank_lines() {
+    let result = Folder::base()
+        .file(
+            "associations.csv",
+            "id,name,kind,lat,lon,municipality,opt_in,cluster
+hub,Seniornett Hub,hub,63.43,10.39,Trondheim,true,
+
+small,Seniornett Small,small,63.28,10.27,Melhus,maybe,hub
+",
+        )
+        .load();
+    let kind = ProblemKind::NotABool(text("maybe"));
+    expect_only(result, "associations.csv:4:opt_in", kind);
+}
+
+#[test]
+fn line_numbers_count_lines_inside_quoted_cells() {
+    let result = Folder::base()
+        .file(
+            "associations.csv",
+            "id,name,kind,lat,lon,municipality,opt_in,cluster
+hub,\"Seniornett
+Hub\",hub,63.43,10.39,Trondheim,true,
+small,Seniornett Small,small,63.28,10.27,Melhus,maybe,hub
+",
+        )
+        .load();
+    let kind = ProblemKind::NotABool(text("maybe"));
+    expect_only(result, "associations.csv:4:opt_in", kind);
+}
+
+#[test]
+fn a_bad_record_does_not_make_references_to_it_unknown() {
+    let result = Folder::base()
+        .line(
+            "instructors.csv",
+            3,
+            "i2,,hub,63.40,10.35,bankid,nb,40,2,10,8",
+        )
+        .load();
+    expect_only(result, "instructors.csv:3:name", ProblemKind::MissingValue);
+}
+
+#[test]
+fn problem_renders_differently_in_bokmal_and_english() {
+    let result = Folder::base()
+        .line("requests.csv", 3, "r2,small,bankid,nb,1,6,,,,,,,")
+        .load();
+    let all = problems(result);
+    let nb = all[0].render(Lang::Nb);
+    let en = all[0].render(Lang::En);
+    assert_ne!(nb, en);
+    for rendered in [&nb, &en] {
+        assert!(rendered.contains("requests.csv:3:"), "{rendered}");
+        assert!(rendered.contains("'priority'"), "{rendered}");
+        assert!(rendered.contains('6'), "{rendered}");
+    }
+    assert!(nb.contains("kolonne 'priority'"), "{nb}");
+    assert!(en.contains("column 'priority'"), "{en}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON datasets
+
+fn write_base_json(folder: &Folder) -> (Dataset, PathBuf) {
+    let ds = folder.load().unwrap_or_else(|p| panic!("{p}"));
+    let path = folder.path("dataset.json");
+    write_json(&ds, &path).expect("write json");
+    (ds, path)
+}
+
+fn load_json(path: &Path) -> Result<Dataset, Problems> {
+    load(path)
+}
+
+#[test]
+fn json_round_trip_loads_the_same_data() {
+    let folder = Folder::base();
+    let (ds, path) = write_base_json(&folder);
+    let back = load_json(&path).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(back.to_canonical_json(), ds.to_canonical_json());
+}
+
+#[test]
+fn json_syntax_error_is_reported_with_its_line() {
+    let folder = Folder::base();
+    let (_, path) = write_base_json(&folder);
+    let json = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = json.lines().map(str::to_owned).collect();
+    let k = lines
+        .iter()
+        .position(|l| l.contains("\"topic\":"))
+        .expect("a topic line");
+    lines[k] = lines[k].replace("\"topic\":", "\"topic\" ");
+    std::fs::write(&path, lines.join("\n")).unwrap();
+
+    let all = problems(load_json(&path));
+    assert_eq!(all.len(), 1, "{}", Problems(all.clone()));
+    let p = &all[0];
+    assert!(p.file.ends_with("dataset.json"), "{}", p.file);
+    assert_eq!(p.line, Some(k as u64 + 1), "{p}");
+    assert_eq!(p.column, None);
+    assert!(matches!(p.kind, ProblemKind::Unreadable(_)), "{p}");
+}
+
+#[test]
+fn json_request_with_both_series_and_sessions_is_reported() {
+    let folder = Folder::base();
+    let (_, path) = write_base_json(&folder);
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    value["requests"][0]["sessions"] =
+        serde_json::json!([{ "date": "2027-01-19", "start": "10:00", "end": "12:00" }]);
+    std::fs::write(&path, value.to_string()).unwrap();
+
+    let all = problems(load_json(&path));
+    assert_eq!(all.len(), 1, "{}", Problems(all.clone()));
+    let p = &all[0];
+    assert!(p.file.ends_with("dataset.json requests[0]"), "{}", p.file);
+    assert_eq!(p.line, None);
+    assert_eq!(p.column.as_deref(), Some("first_date"));
+    assert_eq!(p.kind, ProblemKind::BothSeriesAndSessions);
+}
