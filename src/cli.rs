@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use klynge::export::{GroupBy, Rota, to_ics};
 use klynge::i18n::{Lang, Localized};
 use klynge::ingest;
-use klynge::plan::{self, ClusterMode, Figures, Outcome, Params, SolverKind, StageStatus};
+use klynge::plan::{self, ClusterMode, Outcome, Params, SolverKind, StageStatus};
 use klynge::store::{NewRun, Store};
 use klynge::travel::TravelParams;
 
@@ -211,8 +211,6 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
     };
     let outcome = plan::plan(&ds, &params, a.solver, &on_component);
     bar.finish_and_clear();
-    let baseline = (a.solver == SolverKind::Milp)
-        .then(|| plan::plan(&ds, &params, SolverKind::Greedy, &|_, _| {}).figures);
 
     let violations = plan::check(&ds, &outcome.check_scenario(&params), &outcome.pairs());
     if !violations.is_empty() {
@@ -242,7 +240,7 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
             dataset: &ds,
             params: &params,
             outcome: &outcome,
-            baseline: baseline.as_ref(),
+            baseline: outcome.baseline.as_ref(),
         })
         .await?;
     store.close().await;
@@ -254,7 +252,6 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
             &a.scenario,
             &name,
             &outcome,
-            baseline.as_ref(),
             ds.instructors.len(),
             lang
         )
@@ -277,7 +274,6 @@ fn summary(
     scenario: &str,
     dataset: &str,
     o: &Outcome,
-    baseline: Option<&Figures>,
     instructors: usize,
     lang: Lang,
 ) -> String {
@@ -342,20 +338,16 @@ fn summary(
         SolverKind::Milp => "MILP (HiGHS)",
         SolverKind::Greedy => lang.pick("grådig", "greedy"),
     };
+    let mode = format!("{:?}", o.cluster_mode).to_lowercase();
     s.push_str(&match lang {
         Lang::Nb => format!(
-            "Løser: {solver}, klyngemodus {:?}, {} komponenter, {} aktuelle par, {:.2} s\n",
-            o.cluster_mode,
+            "Løser: {solver}, klyngemodus {mode}, {} komponent(er), {} aktuelle par, {:.2} s\n",
             o.components.len(),
             o.eligible_pairs,
             o.seconds
-        )
-        .to_lowercase()
-        .replacen("løser: milp (highs)", "Løser: MILP (HiGHS)", 1)
-        .replacen("løser:", "Løser:", 1),
+        ),
         Lang::En => format!(
-            "Solver: {solver}, cluster mode {}, {} components, {} eligible pairs, {:.2} s\n",
-            format!("{:?}", o.cluster_mode).to_lowercase(),
+            "Solver: {solver}, cluster mode {mode}, {} component(s), {} eligible pairs, {:.2} s\n",
             o.components.len(),
             o.eligible_pairs,
             o.seconds
@@ -386,7 +378,7 @@ fn summary(
             st.seconds
         ));
     }
-    if let Some(b) = baseline {
+    if let Some(b) = &o.baseline {
         s.push_str(&match lang {
             Lang::Nb => format!(
                 "Grådig grunnlinje (for hånd): {} {of} {} forespørsler, vektet dekning {} ({:+}), {:.0} km ({:+.0})\n",
@@ -414,9 +406,22 @@ fn summary(
             lang.pick("Ikke dekket", "Not covered"),
             o.uncovered.len()
         ));
-        for u in &o.uncovered {
+        const SHOWN: usize = 15;
+        for u in o.uncovered.iter().take(SHOWN) {
             let reasons: Vec<String> = u.reasons.iter().map(|r| r.localized(lang)).collect();
             s.push_str(&format!("  {}: {}\n", u.request, reasons.join("; ")));
+        }
+        if o.uncovered.len() > SHOWN {
+            s.push_str(&match lang {
+                Lang::Nb => format!(
+                    "  … og {} til (alle står i `klynge rota {id}`)\n",
+                    o.uncovered.len() - SHOWN
+                ),
+                Lang::En => format!(
+                    "  … and {} more (all are listed by `klynge rota {id}`)\n",
+                    o.uncovered.len() - SHOWN
+                ),
+            });
         }
     }
     s

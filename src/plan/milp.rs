@@ -260,11 +260,14 @@ pub fn relative_gap(objective: f64, bound: f64) -> f64 {
     (bound - objective).abs() / objective.abs().max(1.0)
 }
 
-/// Solves one component lexicographically within `time_limit` seconds.
+/// Solves one component lexicographically within `time_limit` seconds, starting from
+/// `warm` (pair indices of a feasible rota, normally greedy's): a stage cut short by the
+/// time limit still has a solution at least that good.
 pub fn solve_component(
     inst: &Instance,
     elig: &Eligibility,
     comp: &Component,
+    warm: &[usize],
     time_limit: f64,
     gap: f64,
 ) -> ComponentSolution {
@@ -273,55 +276,90 @@ pub fn solve_component(
     let remaining = |share: f64| ((time_limit - started.elapsed().as_secs_f64()) * share).max(0.05);
     let mut stages = Vec::new();
     let mut held: Vec<Constraint> = Vec::new();
-    let mut columns: Option<Vec<f64>> = None;
+    let mut columns = model.start_from(inst, elig, comp, warm);
 
-    // Stage 1: weighted coverage, held at the value reached.
-    match model.solve(Stage::Coverage, &held, remaining(0.6), gap, None) {
+    // Stage 1: weighted coverage, held at the value reached (or at the warm start's, if
+    // the solver failed).
+    let reached = match model.solve(Stage::Coverage, &held, remaining(0.6), gap, Some(&columns)) {
         Ok((cols, rep)) => {
-            // Weighted coverage is a sum of integers: round down the value found and hold it.
-            let reached = (rep.objective + 1e-6).floor();
-            held.push(constraint!(model.coverage.clone() >= reached - 1e-6));
-            columns = Some(cols);
+            columns = cols;
+            stages.push(rep);
+            stages[0].objective
+        }
+        Err(_) => {
+            stages.push(failed(Stage::Coverage));
+            model.coverage_of(inst, comp, &columns)
+        }
+    };
+    // Weighted coverage is a sum of integers: hold the value reached, rounded down.
+    let reached = (reached + 1e-6).floor();
+    held.push(constraint!(model.coverage.clone() >= reached - 1e-6));
+
+    // Stage 3: travel, held at the value reached (with a hair of tolerance for round-off).
+    match model.solve(Stage::Travel, &held, remaining(0.7), gap, Some(&columns)) {
+        Ok((cols, rep)) => {
+            let reached = rep.objective;
+            held.push(constraint!(
+                model.travel.clone() <= reached + 1e-6 * reached.abs().max(1.0)
+            ));
+            columns = cols;
             stages.push(rep);
         }
-        Err(_) => stages.push(failed(Stage::Coverage)),
-    }
-    // Stage 3: travel, held at the value reached (with a hair of tolerance for round-off).
-    if let Some(warm) = columns.clone() {
-        match model.solve(Stage::Travel, &held, remaining(0.7), gap, Some(&warm)) {
-            Ok((cols, rep)) => {
-                let reached = rep.objective;
-                held.push(constraint!(
-                    model.travel.clone() <= reached + 1e-6 * reached.abs().max(1.0)
-                ));
-                columns = Some(cols);
-                stages.push(rep);
-            }
-            Err(_) => stages.push(failed(Stage::Travel)),
-        }
+        Err(_) => stages.push(failed(Stage::Travel)),
     }
     // Stage 4: balance; the warm start's z is its own largest load.
-    if let Some(mut warm) = columns.clone() {
-        warm[model.z_column()] = load_of(inst, elig, comp, &model, &warm);
-        match model.solve(Stage::Balance, &held, remaining(1.0), gap, Some(&warm)) {
-            Ok((cols, rep)) => {
-                columns = Some(cols);
-                stages.push(rep);
-            }
-            Err(_) => stages.push(failed(Stage::Balance)),
+    columns[model.z_column()] = load_of(inst, elig, comp, &model, &columns);
+    match model.solve(Stage::Balance, &held, remaining(1.0), gap, Some(&columns)) {
+        Ok((cols, rep)) => {
+            columns = cols;
+            stages.push(rep);
         }
+        Err(_) => stages.push(failed(Stage::Balance)),
     }
-    let chosen = match columns {
-        Some(cols) => comp
-            .pairs
+    let chosen = comp
+        .pairs
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| columns[model.x_column(k)] > 0.5)
+        .map(|(_, &p)| p)
+        .collect();
+    ComponentSolution { chosen, stages }
+}
+
+impl Model {
+    /// Column values of a rota given as global pair indices (sorted).
+    fn start_from(
+        &self,
+        inst: &Instance,
+        elig: &Eligibility,
+        comp: &Component,
+        warm: &[usize],
+    ) -> Vec<f64> {
+        let mut cols = vec![0.0; self.x.len() + self.y.len() + 1];
+        for (k, p) in comp.pairs.iter().enumerate() {
+            if warm.binary_search(p).is_ok() {
+                cols[self.x_column(k)] = 1.0;
+                let r = elig.pairs[*p].r;
+                let ry = comp
+                    .requests
+                    .binary_search(&r)
+                    .expect("request in component");
+                cols[self.x.len() + ry] = 1.0;
+            }
+        }
+        cols[self.z_column()] = load_of(inst, elig, comp, self, &cols);
+        cols
+    }
+
+    /// Stage 1's objective for given column values.
+    fn coverage_of(&self, inst: &Instance, comp: &Component, cols: &[f64]) -> f64 {
+        comp.requests
             .iter()
             .enumerate()
-            .filter(|&(k, _)| cols[model.x_column(k)] > 0.5)
-            .map(|(_, &p)| p)
-            .collect(),
-        None => Vec::new(),
-    };
-    ComponentSolution { chosen, stages }
+            .filter(|&(ry, _)| cols[self.x.len() + ry] > 0.5)
+            .map(|(_, &r)| inst.weight[r])
+            .sum()
+    }
 }
 
 fn failed(stage: Stage) -> StageReport {

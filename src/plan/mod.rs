@@ -90,6 +90,8 @@ pub struct Outcome {
     pub components: Vec<ComponentReport>,
     pub eligible_pairs: usize,
     pub seconds: f64,
+    /// The greedy baseline's figures on the same instance (MILP only).
+    pub baseline: Option<Figures>,
 }
 
 /// Plans a validated dataset. `on_component` is told (done, total) as components finish.
@@ -102,25 +104,27 @@ pub fn plan(
     let started = Instant::now();
     let inst = Instance::new(ds, params.clone());
     let elig = Eligibility::build(&inst);
-    let (chosen, components) = match solver {
-        SolverKind::Greedy => (greedy::solve(&inst, &elig), Vec::new()),
-        SolverKind::Milp => solve_milp(&inst, &elig, on_component),
+    // The greedy rota is the baseline, and the optimiser's warm start.
+    let by_hand = greedy::solve(&inst, &elig);
+    let (chosen, components, baseline) = match solver {
+        SolverKind::Greedy => (by_hand, Vec::new(), None),
+        SolverKind::Milp => {
+            let (chosen, components) = solve_milp(&inst, &elig, &by_hand, on_component);
+            let baseline = figures(ds, &assignments_of(&inst, &elig, &by_hand));
+            (chosen, components, Some(baseline))
+        }
     };
     let stages = total_stages(&components);
-    outcome(
-        &inst,
-        &elig,
-        solver,
-        chosen,
-        stages,
-        components,
-        started.elapsed().as_secs_f64(),
-    )
+    let seconds = started.elapsed().as_secs_f64();
+    let mut o = outcome(&inst, &elig, solver, chosen, stages, components, seconds);
+    o.baseline = baseline;
+    o
 }
 
 fn solve_milp(
     inst: &Instance,
     elig: &Eligibility,
+    warm: &[usize],
     on_component: &(dyn Fn(usize, usize) + Sync),
 ) -> (Vec<usize>, Vec<ComponentReport>) {
     let comps = decompose::components(elig, inst.n_instructors(), inst.n_requests());
@@ -139,7 +143,8 @@ fn solve_milp(
                 // Each component's share of the time, as if the workers were always busy.
                 let share = (limit * c.size() as f64 / total_size as f64 * threads as f64)
                     .clamp(limit.min(1.0), limit);
-                let sol = milp::solve_component(inst, elig, c, share, inst.params.mip_rel_gap);
+                let sol =
+                    milp::solve_component(inst, elig, c, warm, share, inst.params.mip_rel_gap);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
                 on_component(n, comps.len());
                 (
@@ -217,18 +222,7 @@ fn outcome(
     seconds: f64,
 ) -> Outcome {
     let ds = inst.ds;
-    let assignments: Vec<Assignment> = chosen
-        .iter()
-        .map(|&p| {
-            let pair = &elig.pairs[p];
-            Assignment {
-                request: ds.requests[pair.r].id.clone(),
-                instructor: ds.instructors[pair.i].id.clone(),
-                km: pair.travel.km,
-                minutes: pair.travel.minutes,
-            }
-        })
-        .collect();
+    let assignments = assignments_of(inst, elig, &chosen);
     let covered: BTreeSet<usize> = chosen.iter().map(|&p| elig.pairs[p].r).collect();
     let uncovered = (0..inst.n_requests())
         .filter(|r| !covered.contains(r))
@@ -247,7 +241,24 @@ fn outcome(
         components,
         eligible_pairs: elig.pairs.len(),
         seconds,
+        baseline: None,
     }
+}
+
+/// Chosen pairs as assignments.
+fn assignments_of(inst: &Instance, elig: &Eligibility, chosen: &[usize]) -> Vec<Assignment> {
+    chosen
+        .iter()
+        .map(|&p| {
+            let pair = &elig.pairs[p];
+            Assignment {
+                request: inst.ds.requests[pair.r].id.clone(),
+                instructor: inst.ds.instructors[pair.i].id.clone(),
+                km: pair.travel.km,
+                minutes: pair.travel.minutes,
+            }
+        })
+        .collect()
 }
 
 /// The key figures of any rota over `ds` (used for stored rotas too).
