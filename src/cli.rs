@@ -42,6 +42,29 @@ enum Command {
         /// The run's id (see `klynge runs`).
         run: i64,
     },
+    /// Plan scenarios (TOML files naming a dataset and what to change) and store each run
+    /// under its scenario's name.
+    Scenario {
+        #[command(subcommand)]
+        action: ScenarioAction,
+    },
+    /// Compare runs side by side: key figures, coverage per association, rota changes.
+    Compare {
+        /// Two or more run ids; the first is the reference for the changes.
+        #[arg(required = true, num_args = 2..)]
+        runs: Vec<i64>,
+        #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+        format: CompareFormat,
+    },
+    /// Why requests of a run are uncovered, and the smallest single changes that would cover
+    /// them (each confirmed by planning again).
+    Explain {
+        run: i64,
+        /// One request (default: every uncovered request).
+        request: Option<String>,
+    },
+    /// The instructors who could take a request, ranked, with what each choice costs.
+    Suggest { run: i64, request: String },
     /// Write a synthetic dataset with real Norwegian geography.
     Generate {
         /// Number of instructors (requests: 1.6 per instructor).
@@ -53,6 +76,23 @@ enum Command {
         /// Output: a folder (CSV files) or a file ending in .json.
         out: PathBuf,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum ScenarioAction {
+    /// Plan each scenario file and store its run.
+    Run {
+        /// Scenario files (.toml).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CompareFormat {
+    Table,
+    Csv,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
@@ -87,6 +127,9 @@ struct PlanArgs {
     /// Components solved at once (default: the number of cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Travel reimbursement in NOK per km, shown by `compare`.
+    #[arg(long)]
+    nok_per_km: Option<f64>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -145,6 +188,14 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Runs => runs_cmd(&cli.db, lang).await,
         Command::Rota(args) => rota_cmd(&cli.db, lang, args).await,
         Command::Check { run } => check_cmd(&cli.db, lang, run).await,
+        Command::Scenario {
+            action: ScenarioAction::Run { files },
+        } => scenario_cmd(&cli.db, lang, &files).await,
+        Command::Compare { runs, format } => compare_cmd(&cli.db, lang, &runs, format).await,
+        Command::Explain { run, request } => {
+            explain_cmd(&cli.db, lang, run, request.as_deref()).await
+        }
+        Command::Suggest { run, request } => suggest_cmd(&cli.db, lang, run, &request).await,
         Command::Generate {
             instructors,
             seed,
@@ -194,6 +245,7 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
         time_limit_s: a.time_limit,
         mip_rel_gap: a.gap,
         threads: a.threads.unwrap_or_else(|| Params::default().threads),
+        nok_per_km: a.nok_per_km,
     };
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -425,6 +477,247 @@ fn summary(
         }
     }
     s
+}
+
+async fn scenario_cmd(db: &str, lang: Lang, files: &[PathBuf]) -> Result<(), Failure> {
+    // Read and apply every scenario first: a bad file stops the batch before anything is
+    // planned or written.
+    let mut planned = Vec::new();
+    for f in files {
+        let sc =
+            klynge::scenario::Scenario::load(f).map_err(|p| Failure::new(2, p.render(lang)))?;
+        let ds = ingest::load(&sc.dataset).map_err(|p| Failure::new(2, p.render(lang)))?;
+        let ds = sc.apply(ds).map_err(|p| Failure::new(2, p.render(lang)))?;
+        planned.push((sc, ds));
+    }
+    let store = Store::open(db).await?;
+    for (sc, ds) in &planned {
+        eprintln!(
+            "{} «{}» …",
+            lang.pick("Planlegger scenario", "Planning scenario"),
+            sc.name
+        );
+        let outcome = plan::plan(ds, &sc.params, SolverKind::Milp, &|_, _| {});
+        let violations = plan::check(ds, &outcome.check_scenario(&sc.params), &outcome.pairs());
+        if !violations.is_empty() {
+            let list: Vec<String> = violations.iter().map(|v| v.render(lang)).collect();
+            return Err(Failure::new(
+                1,
+                format!("{}: {}", sc.name, list.join("\n  ")),
+            ));
+        }
+        let name = sc
+            .dataset
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let id = store
+            .save_run(&NewRun {
+                scenario: &sc.name,
+                dataset_name: &name,
+                dataset: ds,
+                params: &sc.params,
+                outcome: &outcome,
+                baseline: outcome.baseline.as_ref(),
+            })
+            .await?;
+        print!(
+            "{}",
+            summary(
+                id,
+                db,
+                &sc.name,
+                &name,
+                &outcome,
+                ds.instructors.len(),
+                lang
+            )
+        );
+        println!();
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn compare_cmd(
+    db: &str,
+    lang: Lang,
+    ids: &[i64],
+    format: CompareFormat,
+) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let mut runs = Vec::new();
+    for &id in ids {
+        runs.push(store.run(id).await?);
+    }
+    store.close().await;
+    let c = klynge::compare::compare(&runs);
+    print!(
+        "{}",
+        match format {
+            CompareFormat::Table => c.to_table(lang),
+            CompareFormat::Csv => c.to_csv(lang),
+            CompareFormat::Json => c.to_json(),
+        }
+    );
+    Ok(())
+}
+
+async fn explain_cmd(db: &str, lang: Lang, id: i64, request: Option<&str>) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let run = store.run(id).await?;
+    store.close().await;
+    if let Some(r) = request {
+        if !run.dataset.requests.iter().any(|x| x.id == r) {
+            return Err(Failure::new(
+                2,
+                format!(
+                    "{} '{r}'",
+                    lang.pick("Ukjent forespørsel", "Unknown request")
+                ),
+            ));
+        }
+        let who: Vec<&str> = run
+            .assignments
+            .iter()
+            .filter(|a| a.request == r)
+            .map(|a| a.instructor.as_str())
+            .collect();
+        if !who.is_empty() {
+            println!(
+                "{r}: {} {}",
+                lang.pick("dekket av", "covered by"),
+                who.join(", ")
+            );
+            return Ok(());
+        }
+    }
+    // Each candidate change is re-planned: keep those solves short.
+    let params = Params {
+        time_limit_s: run.params.time_limit_s.min(10.0),
+        ..run.params.clone()
+    };
+    for u in run
+        .uncovered
+        .iter()
+        .filter(|u| request.is_none_or(|r| r == u.request))
+    {
+        println!("{}:", u.request);
+        for reason in &u.reasons {
+            println!(
+                "  {} {}",
+                lang.pick("Fordi", "Because"),
+                reason.localized(lang)
+            );
+        }
+        let fixes = klynge::whatif::fixes(&run.dataset, &params, &u.request);
+        if fixes.is_empty() {
+            println!(
+                "  {}",
+                lang.pick(
+                    "Ingen enkeltendring som er prøvd, ville dekket den.",
+                    "No single change tried would cover it."
+                )
+            );
+        }
+        for f in fixes {
+            println!("  → {}", f.localized(lang));
+        }
+    }
+    Ok(())
+}
+
+async fn suggest_cmd(db: &str, lang: Lang, id: i64, request: &str) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let run = store.run(id).await?;
+    store.close().await;
+    let Some(req) = run.dataset.requests.iter().find(|r| r.id == request) else {
+        return Err(Failure::new(
+            2,
+            format!(
+                "{} '{request}'",
+                lang.pick("Ukjent forespørsel", "Unknown request")
+            ),
+        ));
+    };
+    let inst = plan::Instance::new(
+        &run.dataset,
+        Params {
+            cluster_mode: Some(run.cluster_mode),
+            ..run.params.clone()
+        },
+    );
+    let elig = plan::Eligibility::build(&inst);
+    let r = inst.request_index[request];
+    let n = inst.sessions[r].len() as f64;
+    let mut options: Vec<&plan::eligibility::Pair> =
+        elig.by_request[r].iter().map(|&p| &elig.pairs[p]).collect();
+    options.sort_by(|a, b| a.travel.km.total_cmp(&b.travel.km));
+    if options.is_empty() {
+        println!(
+            "{request}: {}",
+            lang.pick(
+                "ingen instruktør kan ta denne forespørselen",
+                "no instructor can take this request"
+            )
+        );
+        return Ok(());
+    }
+    let scenario = plan::CheckScenario {
+        max_km: run.params.max_km,
+        travel: run.params.travel,
+        cluster_mode: run.cluster_mode,
+    };
+    let others: Vec<(String, String)> = run
+        .assignments
+        .iter()
+        .filter(|a| a.request != request)
+        .map(|a| (a.request.clone(), a.instructor.clone()))
+        .collect();
+    println!(
+        "{request} ({}, {}, {} {}):",
+        req.topic,
+        req.language,
+        n,
+        lang.pick("økter", "sessions")
+    );
+    for (rank, p) in options.iter().enumerate() {
+        let ins = &run.dataset.instructors[p.i];
+        let mut rota = others.clone();
+        rota.push((request.to_string(), ins.id.clone()));
+        let clashes: Vec<String> = plan::check(&run.dataset, &scenario, &rota)
+            .into_iter()
+            .filter(|v| {
+                v.instructor.as_deref() == Some(ins.id.as_str())
+                    && v.constraint != plan::HardConstraint::Staffing
+            })
+            .map(|v| v.render(lang))
+            .collect();
+        let cost = match lang {
+            Lang::Nb => format!(
+                "{:.1} km hver vei, {:.0} km tur-retur i alt",
+                p.travel.km,
+                2.0 * p.travel.km * n
+            ),
+            Lang::En => format!(
+                "{:.1} km each way, {:.0} round-trip km in all",
+                p.travel.km,
+                2.0 * p.travel.km * n
+            ),
+        };
+        let status = if clashes.is_empty() {
+            lang.pick("ledig", "free").to_string()
+        } else {
+            format!("{}: {}", lang.pick("koster", "costs"), clashes.join("; "))
+        };
+        println!(
+            "  {}. {} ({}) — {cost} — {status}",
+            rank + 1,
+            ins.name,
+            ins.id
+        );
+    }
+    Ok(())
 }
 
 async fn runs_cmd(db: &str, lang: Lang) -> Result<(), Failure> {

@@ -1,7 +1,7 @@
 //! Synthetic datasets with real Norwegian geography, for tests and benchmarks.
 //!
 //! Hubs are placed in the most populous municipalities (kept at least 40 km apart), small
-//! associations in other municipalities drawn by population, and each small association
+//! associations in other municipalities within 120 km of a hub, drawn by population, and each small association
 //! joins the cluster of its nearest hub when one is within 100 km. The municipality table
 //! (`fixtures/norway_municipalities.csv`, all 357 with coordinates) is compiled in, so the
 //! generator works from any directory. The same seed always gives the same dataset.
@@ -118,7 +118,14 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
 
     // Small associations: other municipalities, drawn by population.
     let n_small = (instructors / 3).max(3);
-    let mut pool: Vec<usize> = (0..munis.len()).filter(|k| !hubs.contains(k)).collect();
+    // Only municipalities within 120 km of a hub: a cluster is a neighbourhood.
+    let mut pool: Vec<usize> = (0..munis.len())
+        .filter(|k| !hubs.contains(k))
+        .filter(|&k| {
+            hubs.iter()
+                .any(|&h| geodesic_km(munis[h].location, munis[k].location) <= 120.0)
+        })
+        .collect();
     let mut smalls: Vec<usize> = Vec::new();
     while smalls.len() < n_small && !pool.is_empty() {
         let pick = *pool

@@ -6,11 +6,14 @@
 //! rota with a lexicographic MILP (`plan`), verifies it with an independent checker, stores
 //! it (`store`) and renders it (`export`). See ARCHITECTURE.md for the map.
 
+pub mod compare;
 pub mod export;
 pub mod generate;
 pub mod i18n;
 pub mod ingest;
 pub mod model;
 pub mod plan;
+pub mod scenario;
 pub mod store;
 pub mod travel;
+pub mod whatif;

@@ -307,3 +307,63 @@ fn generated_dataset_plans_in_both_forms() {
     );
     assert!(stdout(klynge(&db).args(["--lang", "en", "check", "2"])).contains("valid"));
 }
+
+#[test]
+fn scenarios_compare_explain_and_suggest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let sc = |n: &str| pilot().join("scenarios").join(n);
+    let out = stdout(
+        klynge(&db)
+            .args(["--lang", "en", "scenario", "run"])
+            .arg(sc("today.toml"))
+            .arg(sc("km40.toml"))
+            .arg(sc("km80.toml")),
+    );
+    assert!(
+        out.contains("scenario 'today'")
+            && out.contains("scenario 'km40'")
+            && out.contains("scenario 'km80'"),
+        "{out}"
+    );
+
+    let table = stdout(klynge(&db).args(["--lang", "en", "compare", "1", "2", "3"]));
+    assert!(
+        table.contains("Round-trip km") && table.contains("Travel cost (NOK)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Changes from run 1 to 2") && table.contains("Changes from run 1 to 3"),
+        "{table}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        klynge(&db).args(["compare", "1", "2", "3", "--format", "json"]),
+    ))
+    .expect("json");
+    assert_eq!(json["runs"].as_array().map(Vec::len), Some(3));
+    let csv_text = stdout(klynge(&db).args(["compare", "1", "2", "--format", "csv"]));
+    assert!(csv_text.lines().count() > 10);
+
+    let r27 = stdout(klynge(&db).args(["--lang", "en", "explain", "1", "r27"]));
+    assert!(
+        r27.contains("Because every eligible instructor is busy"),
+        "{r27}"
+    );
+    assert!(r27.contains("were dropped"), "{r27}");
+    let km40 = stdout(klynge(&db).args(["--lang", "en", "explain", "2"]));
+    assert!(
+        km40.contains("(limit 40 km)") && km40.contains("covered if max_km were"),
+        "{km40}"
+    );
+    let nb = stdout(klynge(&db).args(["explain", "1", "r05"]));
+    assert!(
+        nb.contains("Fordi ingen som underviser i emnet snakker språket «so»"),
+        "{nb}"
+    );
+
+    let suggest = stdout(klynge(&db).args(["--lang", "en", "suggest", "1", "r27"]));
+    assert!(
+        suggest.contains("(i07)") && suggest.contains("costs"),
+        "{suggest}"
+    );
+}

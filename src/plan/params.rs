@@ -38,6 +38,9 @@ pub struct Params {
     pub mip_rel_gap: f64,
     /// Components solved at once.
     pub threads: usize,
+    /// Travel reimbursement in NOK per km, for comparisons (`None`: not priced).
+    #[serde(default)]
+    pub nok_per_km: Option<f64>,
 }
 
 impl Default for Params {
@@ -49,6 +52,7 @@ impl Default for Params {
             time_limit_s: 60.0,
             mip_rel_gap: 1e-4,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            nok_per_km: None,
         }
     }
 }

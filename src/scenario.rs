@@ -1,0 +1,203 @@
+//! Scenario files: a dataset plus what a planner wants to try differently ("what if the
+//! travel limit were 40 km?", "what if these two instructors stopped?").
+//!
+//! A scenario is a small TOML file. Paths in it are relative to the file itself, so a
+//! scenario folder can live beside its dataset:
+//!
+//! ```toml
+//! name = "km40"                     # default: the file's name without .toml
+//! description = "Travel limit 40 km"
+//! dataset = ".."                    # a dataset folder or .json file
+//! max_km = 40.0                     # scenario-wide one-way limit
+//! detour_factor = 1.3
+//! speed_kmh = 60.0
+//! cluster_mode = "fixed"            # fixed | open
+//! time_limit = 60.0                 # seconds
+//! nok_per_km = 3.5                  # travel reimbursement rate, for `compare`
+//! remove_instructors = ["i03"]
+//! drop_requests = ["r05"]
+//! term_start = "2027-01-11"         # sessions outside the term are dropped
+//! term_end = "2027-04-02"
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::model::{Dataset, Origin, Problem, ProblemKind, Problems};
+use crate::plan::calendar::sessions_of;
+use crate::plan::{ClusterMode, Params};
+
+/// A scenario file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    name: Option<String>,
+    description: Option<String>,
+    dataset: PathBuf,
+    max_km: Option<f64>,
+    detour_factor: Option<f64>,
+    speed_kmh: Option<f64>,
+    cluster_mode: Option<ClusterMode>,
+    time_limit: Option<f64>,
+    gap: Option<f64>,
+    nok_per_km: Option<f64>,
+    #[serde(default)]
+    remove_instructors: Vec<String>,
+    #[serde(default)]
+    drop_requests: Vec<String>,
+    term_start: Option<NaiveDate>,
+    term_end: Option<NaiveDate>,
+}
+
+/// A scenario ready to plan.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub description: Option<String>,
+    pub file: PathBuf,
+    pub dataset: PathBuf,
+    pub params: Params,
+    remove_instructors: Vec<String>,
+    drop_requests: Vec<String>,
+    term: (Option<NaiveDate>, Option<NaiveDate>),
+}
+
+impl Scenario {
+    /// Reads a scenario file; errors name the file, line and what was expected.
+    pub fn load(path: &Path) -> Result<Scenario, Problems> {
+        let file = path.display().to_string();
+        let origin = Origin::new(file.clone(), None);
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Problems(vec![Problem::at(
+                &origin,
+                None,
+                ProblemKind::Unreadable(e.to_string()),
+            )])
+        })?;
+        let raw: ScenarioFile = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| 1 + text[..s.start].matches('\n').count() as u64);
+            Problems(vec![Problem {
+                file: file.clone(),
+                line,
+                column: None,
+                kind: ProblemKind::Unreadable(e.message().to_owned()),
+            }])
+        })?;
+        let mut problems = Vec::new();
+        let positive = |v: Option<f64>, col: &str, min: f64, problems: &mut Vec<Problem>| {
+            if let Some(x) = v
+                && !(x.is_finite() && x >= min)
+            {
+                problems.push(Problem::at(
+                    &origin,
+                    Some(col),
+                    ProblemKind::OutOfRange {
+                        value: x.to_string(),
+                        expected: format!("≥ {min}"),
+                    },
+                ));
+            }
+        };
+        positive(raw.max_km, "max_km", 0.0, &mut problems);
+        positive(raw.detour_factor, "detour_factor", 1.0, &mut problems);
+        positive(raw.speed_kmh, "speed_kmh", 1.0, &mut problems);
+        positive(raw.time_limit, "time_limit", 0.1, &mut problems);
+        positive(raw.gap, "gap", 0.0, &mut problems);
+        positive(raw.nok_per_km, "nok_per_km", 0.0, &mut problems);
+        if let (Some(a), Some(b)) = (raw.term_start, raw.term_end)
+            && b < a
+        {
+            problems.push(Problem::at(
+                &origin,
+                Some("term_end"),
+                ProblemKind::EndNotAfterStart {
+                    start: a.to_string(),
+                    end: b.to_string(),
+                },
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(Problems(problems));
+        }
+        let base = path.parent().unwrap_or(Path::new("."));
+        let defaults = Params::default();
+        let params = Params {
+            max_km: raw.max_km,
+            travel: crate::travel::TravelParams {
+                detour_factor: raw.detour_factor.unwrap_or(defaults.travel.detour_factor),
+                speed_kmh: raw.speed_kmh.unwrap_or(defaults.travel.speed_kmh),
+            },
+            cluster_mode: raw.cluster_mode,
+            time_limit_s: raw.time_limit.unwrap_or(defaults.time_limit_s),
+            mip_rel_gap: raw.gap.unwrap_or(defaults.mip_rel_gap),
+            nok_per_km: raw.nok_per_km,
+            ..defaults
+        };
+        Ok(Scenario {
+            name: raw.name.unwrap_or_else(|| {
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "scenario".into())
+            }),
+            description: raw.description,
+            file: path.to_owned(),
+            dataset: base.join(raw.dataset),
+            params,
+            remove_instructors: raw.remove_instructors,
+            drop_requests: raw.drop_requests,
+            term: (raw.term_start, raw.term_end),
+        })
+    }
+
+    /// Applies the scenario's edits to its dataset. Ids that the dataset does not know are
+    /// problems (a typo must not silently change nothing).
+    pub fn apply(&self, mut ds: Dataset) -> Result<Dataset, Problems> {
+        let origin = Origin::new(self.file.display().to_string(), None);
+        let mut problems = Vec::new();
+        for id in &self.remove_instructors {
+            if !ds.instructors.iter().any(|i| &i.id == id) {
+                problems.push(Problem::at(
+                    &origin,
+                    Some("remove_instructors"),
+                    ProblemKind::UnknownInstructor(id.clone()),
+                ));
+            }
+        }
+        for id in &self.drop_requests {
+            if !ds.requests.iter().any(|r| &r.id == id) {
+                problems.push(Problem::at(
+                    &origin,
+                    Some("drop_requests"),
+                    ProblemKind::UnknownRequest(id.clone()),
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Problems(problems));
+        }
+        ds.instructors
+            .retain(|i| !self.remove_instructors.contains(&i.id));
+        ds.travel
+            .retain(|t| !self.remove_instructors.contains(&t.from));
+        ds.requests.retain(|r| !self.drop_requests.contains(&r.id));
+        if let (None, None) = self.term {
+        } else {
+            let (from, to) = self.term;
+            let inside = |d: NaiveDate| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t);
+            for r in &mut ds.requests {
+                let sessions: Vec<_> = sessions_of(r)
+                    .into_iter()
+                    .filter(|s| inside(s.date))
+                    .collect();
+                r.series = None;
+                r.sessions = sessions;
+            }
+            ds.requests.retain(|r| !r.sessions.is_empty());
+        }
+        Ok(ds)
+    }
+}

@@ -1,0 +1,216 @@
+//! "What would it take?": for an uncovered request, the smallest single changes that would
+//! get it covered, each one confirmed by planning again with the change made.
+//!
+//! Three kinds of change are tried, cheapest to ask of volunteers first:
+//! - raise a travel limit (the scenario's `max_km`, or one instructor's own) to the
+//!   distance of a qualified instructor who is just out of reach;
+//! - let one qualified instructor in range also be free at the request's times;
+//! - drop one request that holds an instructor who could otherwise take this one.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, Localized};
+use crate::model::{Dataset, Hm, Slot};
+use crate::plan::{self, Eligibility, Instance, Params, Rule, SolverKind};
+
+/// One change that, made alone, gets the request covered (confirmed by re-planning).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Fix {
+    /// The scenario-wide limit raised to `km`.
+    ScenarioMaxKm { km: f64 },
+    /// One instructor's own travel limit raised to `km`.
+    InstructorMaxKm { instructor: String, km: f64 },
+    /// One instructor also free on these weekdays and hours.
+    AlsoFree {
+        instructor: String,
+        slots: Vec<(String, Hm, Hm)>,
+    },
+    /// Another request dropped.
+    DropRequest { request: String, priority: u8 },
+}
+
+impl Localized for Fix {
+    fn localized(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Fix::ScenarioMaxKm { km }, Lang::Nb) => format!("dekket hvis max_km var {km:.0}"),
+            (Fix::ScenarioMaxKm { km }, Lang::En) => format!("covered if max_km were {km:.0}"),
+            (Fix::InstructorMaxKm { instructor, km }, Lang::Nb) => {
+                format!("dekket hvis {instructor} ville reise {km:.0} km")
+            }
+            (Fix::InstructorMaxKm { instructor, km }, Lang::En) => {
+                format!("covered if {instructor} would travel {km:.0} km")
+            }
+            (Fix::AlsoFree { instructor, slots }, lang) => {
+                let list: Vec<String> = slots
+                    .iter()
+                    .map(|(d, a, b)| format!("{d} {a}–{b}"))
+                    .collect();
+                match lang {
+                    Lang::Nb => format!(
+                        "dekket hvis {instructor} også var ledig {}",
+                        list.join(", ")
+                    ),
+                    Lang::En => {
+                        format!("covered if {instructor} were also free {}", list.join(", "))
+                    }
+                }
+            }
+            (Fix::DropRequest { request, priority }, Lang::Nb) => {
+                format!("dekket hvis forespørsel {request} (prioritet {priority}) ble droppet")
+            }
+            (Fix::DropRequest { request, priority }, Lang::En) => {
+                format!("covered if request {request} (priority {priority}) were dropped")
+            }
+        }
+    }
+}
+
+/// Candidates tried per kind of change (each one costs a re-plan).
+const TRIES: usize = 4;
+
+fn covered(ds: &Dataset, params: &Params, request: &str) -> bool {
+    let o = plan::plan(ds, params, SolverKind::Milp, &|_, _| {});
+    o.assignments.iter().any(|a| a.request == request)
+}
+
+/// The confirmed single changes that would cover `request`, cheapest first within each
+/// kind. `params` should carry a modest time limit: every candidate is re-planned.
+pub fn fixes(ds: &Dataset, params: &Params, request: &str) -> Vec<Fix> {
+    let inst = Instance::new(ds, params.clone());
+    let Some(&r) = inst.request_index.get(request) else {
+        return Vec::new();
+    };
+    let elig = Eligibility::build(&inst);
+    let req = &ds.requests[r];
+    let mut out = Vec::new();
+
+    // Qualified = passes every static rule; sorted by distance.
+    let static_rules =
+        Rule::OptIn.bit() | Rule::Cluster.bit() | Rule::Topic.bit() | Rule::Language.bit();
+    let mut qualified: Vec<(usize, f64)> = (0..inst.n_instructors())
+        .filter(|&i| elig.mask(i, r) & static_rules == 0)
+        .filter_map(|i| elig.km(i, r).map(|km| (i, km)))
+        .collect();
+    qualified.sort_by(|a, b| a.1.total_cmp(&b.1));
+
+    // 1. Travel limits.
+    for &(i, km) in qualified
+        .iter()
+        .filter(|&&(i, _)| elig.mask(i, r) & Rule::Distance.bit() != 0)
+        .take(TRIES)
+    {
+        let ins = &ds.instructors[i];
+        let needed = km.ceil();
+        let fix = if params.max_km.is_some_and(|m| m < needed) && ins.max_km >= km {
+            let p = Params {
+                max_km: Some(needed),
+                ..params.clone()
+            };
+            covered(ds, &p, request).then_some(Fix::ScenarioMaxKm { km: needed })
+        } else {
+            let mut changed = ds.clone();
+            changed.instructors[i].max_km = needed;
+            let p = Params {
+                max_km: params.max_km.map(|m| m.max(needed)),
+                ..params.clone()
+            };
+            covered(&changed, &p, request).then(|| Fix::InstructorMaxKm {
+                instructor: ins.id.clone(),
+                km: needed,
+            })
+        };
+        if let Some(f) = fix
+            && !out.contains(&f)
+        {
+            out.push(f);
+        }
+    }
+
+    // 2. Availability: in range, not free at the session times (not away).
+    let in_range_unavailable = qualified.iter().filter(|&&(i, _)| {
+        let m = elig.mask(i, r);
+        m & Rule::Distance.bit() == 0
+            && m & Rule::Availability.bit() != 0
+            && m & Rule::Blackout.bit() == 0
+    });
+    for &(i, _) in in_range_unavailable.take(TRIES) {
+        let minutes = elig_minutes(&inst, i, r);
+        let mut slots: Vec<(chrono::Weekday, Hm, Hm)> = Vec::new();
+        for s in &inst.sessions[r] {
+            use chrono::Datelike;
+            let from = Hm((s.start.minutes() - minutes).max(0) as u16);
+            let to = Hm((s.end.minutes() + minutes).min(24 * 60) as u16);
+            let slot = (s.date.weekday(), from, to);
+            if !slots.contains(&slot) {
+                slots.push(slot);
+            }
+        }
+        let mut changed = ds.clone();
+        changed.instructors[i]
+            .availability
+            .extend(slots.iter().map(|&(weekday, start, end)| Slot {
+                weekday,
+                start,
+                end,
+                origin: Default::default(),
+            }));
+        if covered(&changed, params, request) {
+            out.push(Fix::AlsoFree {
+                instructor: ds.instructors[i].id.clone(),
+                slots: slots
+                    .iter()
+                    .map(|&(w, a, b)| (crate::model::weekday_code(w).to_string(), a, b))
+                    .collect(),
+            });
+        }
+    }
+
+    // 3. Drop a request that holds an eligible instructor (lowest priority first).
+    let o = plan::plan(ds, params, SolverKind::Milp, &|_, _| {});
+    let eligible: Vec<&str> = elig.by_request[r]
+        .iter()
+        .map(|&p| ds.instructors[elig.pairs[p].i].id.as_str())
+        .collect();
+    let mut holders: Vec<(u8, String)> = o
+        .assignments
+        .iter()
+        .filter(|a| eligible.contains(&a.instructor.as_str()) && a.request != req.id)
+        .filter_map(|a| {
+            ds.requests
+                .iter()
+                .find(|x| x.id == a.request)
+                .map(|x| (x.priority, x.id.clone()))
+        })
+        .collect();
+    holders.sort();
+    holders.dedup();
+    for (priority, other) in holders.into_iter().take(TRIES) {
+        let mut changed = ds.clone();
+        changed.requests.retain(|x| x.id != other);
+        if covered(&changed, params, request) {
+            out.push(Fix::DropRequest {
+                request: other,
+                priority,
+            });
+        }
+    }
+    out
+}
+
+/// One-way minutes from instructor `i` to request `r` (computed whatever the rules say).
+fn elig_minutes(inst: &Instance, i: usize, r: usize) -> i64 {
+    let ins = &inst.ds.instructors[i];
+    let req = &inst.ds.requests[r];
+    i64::from(
+        inst.travel
+            .travel(
+                &ins.id,
+                &ins.association,
+                inst.homes[i],
+                &req.association,
+                inst.venues[r],
+            )
+            .minutes,
+    )
+}

@@ -1,0 +1,281 @@
+//! Scenario files and the comparison of their runs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use klynge::compare::{Change, compare, diff};
+use klynge::ingest;
+use klynge::model::ProblemKind;
+use klynge::plan::{self, SolverKind};
+use klynge::scenario::Scenario;
+use klynge::store::{NewRun, Store, StoredRun};
+
+fn scenario_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/trondelag/scenarios")
+        .join(name)
+}
+
+/// Plans the scenario files into a fresh SQLite store and loads the runs back.
+async fn plan_all(files: &[&str]) -> (tempfile::TempDir, Vec<StoredRun>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("k.db").display().to_string())
+        .await
+        .expect("open");
+    let mut runs = Vec::new();
+    for f in files {
+        let sc = Scenario::load(&scenario_file(f)).expect("scenario loads");
+        let ds = sc
+            .apply(ingest::load(&sc.dataset).expect("dataset"))
+            .expect("apply");
+        let o = plan::plan(&ds, &sc.params, SolverKind::Milp, &|_, _| {});
+        assert!(plan::check(&ds, &o.check_scenario(&sc.params), &o.pairs()).is_empty());
+        let id = store
+            .save_run(&NewRun {
+                scenario: &sc.name,
+                dataset_name: "trondelag",
+                dataset: &ds,
+                params: &sc.params,
+                outcome: &o,
+                baseline: o.baseline.as_ref(),
+            })
+            .await
+            .expect("save");
+        runs.push(store.run(id).await.expect("load"));
+    }
+    store.close().await;
+    (dir, runs)
+}
+
+#[tokio::test]
+async fn tighter_travel_limit_never_covers_more() {
+    let (_dir, runs) = plan_all(&["today.toml", "km80.toml", "km40.toml"]).await;
+    let w: Vec<f64> = runs
+        .iter()
+        .map(|r| r.summary.figures.weighted_covered)
+        .collect();
+    assert!(
+        w[0] >= w[1] && w[1] >= w[2],
+        "weighted coverage today ≥ 80 km ≥ 40 km: {w:?}"
+    );
+    assert!(
+        w[0] > w[2],
+        "a 40 km limit must cost the pilot something: {w:?}"
+    );
+    assert_eq!(
+        runs.iter()
+            .map(|r| r.summary.scenario.as_str())
+            .collect::<Vec<_>>(),
+        ["today", "km80", "km40"]
+    );
+}
+
+#[tokio::test]
+async fn comparison_figures_and_diff_are_consistent() {
+    let (_dir, runs) = plan_all(&["today.toml", "km40.toml"]).await;
+    let c = compare(&runs);
+    for (f, run) in c.runs.iter().zip(&runs) {
+        let by_assoc: usize = f.coverage_by_association.values().map(|(c, _)| c).sum();
+        assert_eq!(by_assoc, f.sessions_covered);
+        let total: usize = f.coverage_by_association.values().map(|(_, t)| t).sum();
+        assert_eq!(total, f.sessions_total);
+        let nok = f.reimbursement_nok.expect("the scenarios set nok_per_km");
+        assert!((nok - 3.5 * run.summary.figures.total_km).abs() < 1e-6);
+        let (min, median, max) = f.sessions_per_instructor;
+        assert!(
+            min as f64 <= median && median <= max as f64 && max == run.summary.figures.max_load
+        );
+        assert_eq!(
+            f.lent_across_clusters, 0,
+            "fixed clusters lend to nobody else"
+        );
+    }
+    // Applying the diff to the first rota gives the second.
+    let staffing = |r: &StoredRun| {
+        let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for a in &r.assignments {
+            m.entry(a.request.clone())
+                .or_default()
+                .push(a.instructor.clone());
+        }
+        m.values_mut().for_each(|v| v.sort());
+        m
+    };
+    let mut rota = staffing(&runs[0]);
+    let changes = &c.diffs[0].1;
+    assert!(
+        !changes.is_empty(),
+        "a 40 km limit changes the pilot's rota"
+    );
+    for ch in changes {
+        match ch {
+            Change::Added {
+                request,
+                instructors,
+            } => assert!(rota.insert(request.clone(), instructors.clone()).is_none()),
+            Change::Removed { request, .. } => assert!(rota.remove(request).is_some()),
+            Change::InstructorChanged {
+                request,
+                before,
+                after,
+            } => {
+                assert_eq!(
+                    rota.insert(request.clone(), after.clone()).as_ref(),
+                    Some(before)
+                );
+            }
+        }
+    }
+    assert_eq!(rota, staffing(&runs[1]));
+    assert!(diff(&runs[0], &runs[0]).is_empty());
+    // Every format renders.
+    let table = c.to_table(klynge::i18n::Lang::En);
+    assert!(table.contains("Requests covered") && table.contains("Changes from run 1 to 2"));
+    let json: serde_json::Value = serde_json::from_str(&c.to_json()).expect("json");
+    assert_eq!(json["runs"].as_array().map(Vec::len), Some(2));
+    assert!(c.to_csv(klynge::i18n::Lang::En).lines().count() > changes.len());
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+#[test]
+fn scenario_edits_remove_drop_and_cut_to_the_term() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pilot = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag");
+    let f = write(
+        dir.path(),
+        "edit.toml",
+        &format!(
+            "dataset = {:?}\nremove_instructors = [\"i07\"]\ndrop_requests = [\"r05\"]\nterm_start = \"2027-02-01\"\nterm_end = \"2027-03-01\"\n",
+            pilot.display().to_string()
+        ),
+    );
+    let sc = Scenario::load(&f).expect("loads");
+    assert_eq!(sc.name, "edit");
+    let ds = sc
+        .apply(ingest::load(&sc.dataset).expect("dataset"))
+        .expect("apply");
+    assert!(ds.instructors.iter().all(|i| i.id != "i07"));
+    assert!(ds.requests.iter().all(|r| r.id != "r05"));
+    for r in &ds.requests {
+        for s in plan::calendar::sessions_of(r) {
+            assert!(
+                s.date.to_string().as_str() >= "2027-02-01"
+                    && s.date.to_string().as_str() <= "2027-03-01"
+            );
+        }
+    }
+}
+
+#[test]
+fn scenario_errors_name_the_file_line_and_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        "dataset = \"..\"\nmax_km = \"far\"\n",
+    );
+    let p = Scenario::load(&bad).expect_err("bad type");
+    assert_eq!(p.0[0].line, Some(2));
+    let unknown = write(
+        dir.path(),
+        "unknown.toml",
+        "dataset = \"..\"\nmax_kms = 3.0\n",
+    );
+    let p = Scenario::load(&unknown).expect_err("unknown field");
+    assert!(
+        p.render(klynge::i18n::Lang::En).contains("max_kms"),
+        "{}",
+        p.render(klynge::i18n::Lang::En)
+    );
+    let neg = write(
+        dir.path(),
+        "neg.toml",
+        "dataset = \"..\"\ndetour_factor = 0.5\n",
+    );
+    let p = Scenario::load(&neg).expect_err("out of range");
+    assert_eq!(p.0[0].column.as_deref(), Some("detour_factor"));
+    let pilot = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag");
+    let typo = write(
+        dir.path(),
+        "typo.toml",
+        &format!(
+            "dataset = {:?}\nremove_instructors = [\"i99\"]\n",
+            pilot.display().to_string()
+        ),
+    );
+    let sc = Scenario::load(&typo).expect("loads");
+    let p = sc
+        .apply(ingest::load(&sc.dataset).expect("dataset"))
+        .expect_err("unknown id");
+    assert_eq!(p.0[0].kind, ProblemKind::UnknownInstructor("i99".into()));
+}
+
+/// Every fix `whatif` proposes, applied by this test on its own, gets the request covered
+/// in a rota the checker accepts.
+#[test]
+fn each_proposed_fix_covers_the_request_when_applied() {
+    use klynge::whatif::{Fix, fixes};
+    let mut sc = Scenario::load(&scenario_file("km40.toml")).expect("scenario");
+    sc.params.time_limit_s = 10.0;
+    let ds = sc
+        .apply(ingest::load(&sc.dataset).expect("dataset"))
+        .expect("apply");
+    let o = plan::plan(&ds, &sc.params, SolverKind::Milp, &|_, _| {});
+    let mut tried = 0;
+    for u in o
+        .uncovered
+        .iter()
+        .filter(|u| ["r27", "r28", "r37", "r38"].contains(&u.request.as_str()))
+    {
+        for fix in fixes(&ds, &sc.params, &u.request) {
+            let (mut changed, mut params) = (ds.clone(), sc.params.clone());
+            match &fix {
+                Fix::ScenarioMaxKm { km } => params.max_km = Some(*km),
+                Fix::InstructorMaxKm { instructor, km } => {
+                    changed
+                        .instructors
+                        .iter_mut()
+                        .find(|i| &i.id == instructor)
+                        .expect("instructor")
+                        .max_km = *km;
+                    params.max_km = params.max_km.map(|m| m.max(*km));
+                }
+                Fix::AlsoFree { instructor, slots } => {
+                    let ins = changed
+                        .instructors
+                        .iter_mut()
+                        .find(|i| &i.id == instructor)
+                        .expect("instructor");
+                    for (day, start, end) in slots {
+                        ins.availability.push(klynge::model::Slot {
+                            weekday: klynge::model::parse_weekday(day).expect("weekday"),
+                            start: *start,
+                            end: *end,
+                            origin: Default::default(),
+                        });
+                    }
+                }
+                Fix::DropRequest { request, .. } => changed.requests.retain(|r| &r.id != request),
+            }
+            let after = plan::plan(&changed, &params, SolverKind::Milp, &|_, _| {});
+            assert!(
+                plan::check(&changed, &after.check_scenario(&params), &after.pairs()).is_empty()
+            );
+            assert!(
+                after.assignments.iter().any(|a| a.request == u.request),
+                "{fix:?} does not cover {}",
+                u.request
+            );
+            tried += 1;
+        }
+    }
+    assert!(
+        tried >= 2,
+        "expected fixes for the pilot's uncovered requests under a 40 km limit"
+    );
+}
