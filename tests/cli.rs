@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod common;
+
 fn pilot() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag")
 }
@@ -366,4 +368,36 @@ fn scenarios_compare_explain_and_suggest() {
         suggest.contains("(i07)") && suggest.contains("costs"),
         "{suggest}"
     );
+}
+
+#[test]
+fn every_command_works_on_postgres_through_database_url() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(pg) = rt.block_on(common::pg::pg_database()) else {
+        return;
+    };
+    let cmd = || {
+        let mut c = Command::cargo_bin("klynge").expect("binary");
+        c.env("DATABASE_URL", &pg.url).env("KLYNGE_LANG", "en");
+        c
+    };
+    let out = stdout(cmd().arg("plan").arg(pilot()));
+    assert!(out.contains("Run 1 stored in postgres://"), "{out}");
+    stdout(
+        cmd()
+            .arg("plan")
+            .arg(pilot())
+            .args(["--solver", "greedy", "--scenario", "by-hand"]),
+    );
+    let runs = stdout(cmd().arg("runs"));
+    assert!(
+        runs.contains("by-hand") && runs.contains("default"),
+        "{runs}"
+    );
+    let csv_text = stdout(cmd().args(["rota", "1", "--format", "csv"]));
+    assert!(csv_text.lines().count() > 100, "{csv_text}");
+    assert!(stdout(cmd().args(["check", "2"])).contains("the rota is valid"));
+    let cmp = stdout(cmd().args(["compare", "1", "2"]));
+    assert!(cmp.contains("Changes from run 1 to 2"), "{cmp}");
+    rt.block_on(pg.finish());
 }

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod pg;
+
 use chrono::{NaiveDate, Weekday};
 use klynge::model::{
     Association, AssociationKind, Blackout, Dataset, Hm, Instructor, Request, Series, Slot,
