@@ -120,7 +120,8 @@ struct PlanArgs {
     /// Average travel speed, km/h.
     #[arg(long, default_value_t = 60.0)]
     speed_kmh: f64,
-    /// fixed: only the association's own cluster hub; open: any hub within reach.
+    /// fixed: only the association's own cluster hub; open: any hub within reach;
+    /// proposed: klynge proposes the clusters first, then plans as fixed.
     /// Default: fixed when the dataset names clusters, else open.
     #[arg(long, value_enum)]
     cluster_mode: Option<ClusterMode>,
@@ -130,6 +131,10 @@ struct PlanArgs {
     /// Travel reimbursement in NOK per km, shown by `compare`.
     #[arg(long)]
     nok_per_km: Option<f64>,
+    /// With --cluster-mode proposed: also write the dataset's associations.csv, with the
+    /// proposed `cluster` column, to this file.
+    #[arg(long)]
+    save_clusters: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -247,7 +252,63 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
         threads: a.threads.unwrap_or_else(|| Params::default().threads),
         nok_per_km: a.nok_per_km,
     };
-    let bar = ProgressBar::new(0);
+    let planned = plan_checked(&ds, &params, a.solver, lang, true)?;
+    if let (Some(path), Some(p)) = (&a.save_clusters, &planned.proposal) {
+        let dir = tempdir_for(path)?;
+        ingest::write_folder(&p.apply(&ds), &dir)
+            .map_err(|e| Failure::new(1, format!("{}: {e}", path.display())))?;
+        std::fs::rename(dir.join("associations.csv"), path)
+            .map_err(|e| Failure::new(1, format!("{}: {e}", path.display())))?;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let store = Store::open(db).await?;
+    let name = dataset_name(&a.dataset);
+    let id = store_planned(&store, &a.scenario, &name, &planned).await?;
+    store.close().await;
+    if let Some(p) = &planned.proposal {
+        print!("{}", proposal_text(p, lang));
+    }
+    print!(
+        "{}",
+        summary(
+            id,
+            db,
+            &a.scenario,
+            &name,
+            &planned.outcome,
+            planned.ds.instructors.len(),
+            lang
+        )
+    );
+    Ok(())
+}
+
+/// A run that has been planned and checked, ready to store.
+struct Planned {
+    /// The dataset planned (with proposed clusters, if any).
+    ds: klynge::model::Dataset,
+    /// The parameters as given (a proposed cluster mode stays `proposed`).
+    params: Params,
+    outcome: Outcome,
+    proposal: Option<plan::clusters::ClusterProposal>,
+}
+
+/// Resolves proposed clusters, plans, and runs the independent checker: a rota it rejects
+/// is an error, never a stored run.
+fn plan_checked(
+    ds: &klynge::model::Dataset,
+    params: &Params,
+    solver: SolverKind,
+    lang: Lang,
+    progress: bool,
+) -> Result<Planned, Failure> {
+    let (ds, resolved, proposal) =
+        plan::resolve_clusters(ds, params).map_err(|e| Failure::new(1, e))?;
+    let bar = if progress {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{elapsed}]")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
@@ -261,10 +322,9 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     };
-    let outcome = plan::plan(&ds, &params, a.solver, &on_component);
+    let outcome = plan::plan(&ds, &resolved, solver, &on_component);
     bar.finish_and_clear();
-
-    let violations = plan::check(&ds, &outcome.check_scenario(&params), &outcome.pairs());
+    let violations = plan::check(&ds, &outcome.check_scenario(&resolved), &outcome.pairs());
     if !violations.is_empty() {
         let mut msg = lang
             .pick(
@@ -278,37 +338,91 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
         }
         return Err(Failure::new(1, msg));
     }
+    Ok(Planned {
+        ds,
+        params: params.clone(),
+        outcome,
+        proposal,
+    })
+}
 
-    let store = Store::open(db).await?;
-    let name = a
-        .dataset
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let id = store
+async fn store_planned(
+    store: &Store,
+    scenario: &str,
+    dataset_name: &str,
+    p: &Planned,
+) -> Result<i64, Failure> {
+    Ok(store
         .save_run(&NewRun {
-            scenario: &a.scenario,
-            dataset_name: &name,
-            dataset: &ds,
-            params: &params,
-            outcome: &outcome,
-            baseline: outcome.baseline.as_ref(),
+            scenario,
+            dataset_name,
+            dataset: &p.ds,
+            params: &p.params,
+            outcome: &p.outcome,
+            baseline: p.outcome.baseline.as_ref(),
         })
-        .await?;
-    store.close().await;
-    print!(
-        "{}",
-        summary(
-            id,
-            db,
-            &a.scenario,
-            &name,
-            &outcome,
-            ds.instructors.len(),
-            lang
-        )
-    );
-    Ok(())
+        .await?)
+}
+
+/// A dataset's name for listings: its folder or file name (`..` resolved).
+fn dataset_name(path: &std::path::Path) -> String {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A scratch folder beside `path` (so that the final rename stays on one file system).
+fn tempdir_for(path: &std::path::Path) -> Result<PathBuf, Failure> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let dir = parent.join(format!(".klynge-clusters-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Failure::new(1, format!("{}: {e}", dir.display())))?;
+    Ok(dir)
+}
+
+fn proposal_text(p: &plan::clusters::ClusterProposal, lang: Lang) -> String {
+    let mut s = String::from(lang.pick("Foreslåtte klynger:\n", "Proposed clusters:\n"));
+    let mut by_hub: std::collections::BTreeMap<&str, Vec<&plan::clusters::Membership>> =
+        Default::default();
+    for m in &p.memberships {
+        by_hub.entry(m.hub.as_str()).or_default().push(m);
+    }
+    for (hub, members) in by_hub {
+        let demand: f64 = members.iter().map(|m| m.demand).sum();
+        let supply = p.supply.get(hub).copied().unwrap_or(0.0);
+        s.push_str(&format!(
+            "  {hub} ({} {demand:.0} / {} {supply:.0}):\n",
+            lang.pick("etterspørsel", "demand"),
+            lang.pick("kapasitet", "supply")
+        ));
+        for m in members {
+            s.push_str(&format!(
+                "    {:<18} {:>6.1} km  {:>4.0} {}\n",
+                m.small,
+                m.km,
+                m.demand,
+                lang.pick("økter", "sessions")
+            ));
+        }
+    }
+    if !p.unreachable.is_empty() {
+        s.push_str(&format!(
+            "  {}: {}\n",
+            lang.pick("Ingen hub innen rekkevidde", "No hub within reach"),
+            p.unreachable.join(", ")
+        ));
+    }
+    for (hub, over) in &p.over {
+        s.push_str(&match lang {
+            Lang::Nb => format!("  Merk: {hub} får {over:.0} økter mer enn kapasiteten\n"),
+            Lang::En => format!("  Note: {hub} takes on {over:.0} sessions beyond its supply\n"),
+        });
+    }
+    s
 }
 
 fn pct(part: f64, whole: f64) -> String {
@@ -497,30 +611,12 @@ async fn scenario_cmd(db: &str, lang: Lang, files: &[PathBuf]) -> Result<(), Fai
             lang.pick("Planlegger scenario", "Planning scenario"),
             sc.name
         );
-        let outcome = plan::plan(ds, &sc.params, SolverKind::Milp, &|_, _| {});
-        let violations = plan::check(ds, &outcome.check_scenario(&sc.params), &outcome.pairs());
-        if !violations.is_empty() {
-            let list: Vec<String> = violations.iter().map(|v| v.render(lang)).collect();
-            return Err(Failure::new(
-                1,
-                format!("{}: {}", sc.name, list.join("\n  ")),
-            ));
+        let p = plan_checked(ds, &sc.params, SolverKind::Milp, lang, false)?;
+        let name = dataset_name(&sc.dataset);
+        let id = store_planned(&store, &sc.name, &name, &p).await?;
+        if let Some(proposal) = &p.proposal {
+            print!("{}", proposal_text(proposal, lang));
         }
-        let name = sc
-            .dataset
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let id = store
-            .save_run(&NewRun {
-                scenario: &sc.name,
-                dataset_name: &name,
-                dataset: ds,
-                params: &sc.params,
-                outcome: &outcome,
-                baseline: outcome.baseline.as_ref(),
-            })
-            .await?;
         print!(
             "{}",
             summary(
@@ -528,8 +624,8 @@ async fn scenario_cmd(db: &str, lang: Lang, files: &[PathBuf]) -> Result<(), Fai
                 db,
                 &sc.name,
                 &name,
-                &outcome,
-                ds.instructors.len(),
+                &p.outcome,
+                p.ds.instructors.len(),
                 lang
             )
         );

@@ -18,6 +18,23 @@
 //! drop_requests = ["r05"]
 //! term_start = "2027-01-11"         # sessions outside the term are dropped
 //! term_end = "2027-04-02"
+//!
+//! [[add_hubs]]                      # as in associations.csv
+//! id = "orkdal"
+//! name = "Seniornett Orkdal"
+//! kind = "hub"
+//! lat = 63.30
+//! lon = 9.85
+//!
+//! [[add_instructors]]               # as in instructors.csv, slots nested
+//! id = "o1"
+//! name = "Ola Orkdal"
+//! association = "orkdal"
+//! topics = ["smarttelefon"]
+//! languages = ["nb"]
+//! max_km = 60.0
+//! max_sessions_per_week = 2
+//! availability = [{ weekday = "tue", start = "09:00", end = "15:00" }]
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -25,7 +42,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::model::{Dataset, Origin, Problem, ProblemKind, Problems};
+use crate::model::{
+    Association, Dataset, Instructor, Origin, Problem, ProblemKind, Problems, validate,
+};
 use crate::plan::calendar::sessions_of;
 use crate::plan::{ClusterMode, Params};
 
@@ -49,6 +68,10 @@ struct ScenarioFile {
     drop_requests: Vec<String>,
     term_start: Option<NaiveDate>,
     term_end: Option<NaiveDate>,
+    #[serde(default)]
+    add_hubs: Vec<Association>,
+    #[serde(default)]
+    add_instructors: Vec<Instructor>,
 }
 
 /// A scenario ready to plan.
@@ -62,6 +85,8 @@ pub struct Scenario {
     remove_instructors: Vec<String>,
     drop_requests: Vec<String>,
     term: (Option<NaiveDate>, Option<NaiveDate>),
+    add_hubs: Vec<Association>,
+    add_instructors: Vec<Instructor>,
 }
 
 impl Scenario {
@@ -150,13 +175,26 @@ impl Scenario {
             remove_instructors: raw.remove_instructors,
             drop_requests: raw.drop_requests,
             term: (raw.term_start, raw.term_end),
+            add_hubs: raw.add_hubs,
+            add_instructors: raw.add_instructors,
         })
     }
 
     /// Applies the scenario's edits to its dataset. Ids that the dataset does not know are
-    /// problems (a typo must not silently change nothing).
+    /// problems (a typo must not silently change nothing), and the edited dataset is
+    /// validated again (an added instructor must belong to a hub, and so on).
     pub fn apply(&self, mut ds: Dataset) -> Result<Dataset, Problems> {
         let origin = Origin::new(self.file.display().to_string(), None);
+        for (k, h) in self.add_hubs.iter().enumerate() {
+            let mut h = h.clone();
+            h.origin = Origin::new(format!("{} add_hubs[{k}]", origin.file), None);
+            ds.associations.push(h);
+        }
+        for (k, i) in self.add_instructors.iter().enumerate() {
+            let mut i = i.clone();
+            i.origin = Origin::new(format!("{} add_instructors[{k}]", origin.file), None);
+            ds.instructors.push(i);
+        }
         let mut problems = Vec::new();
         for id in &self.remove_instructors {
             if !ds.instructors.iter().any(|i| &i.id == id) {
@@ -198,6 +236,11 @@ impl Scenario {
             }
             ds.requests.retain(|r| !r.sessions.is_empty());
         }
-        Ok(ds)
+        let problems = validate(&ds);
+        if problems.is_empty() {
+            Ok(ds)
+        } else {
+            Err(Problems(problems))
+        }
     }
 }

@@ -159,7 +159,7 @@ pub fn check(
         if !assoc.is_some_and(|a| a.opt_in) {
             fail(Rule::OptIn, req.association.clone());
         }
-        if scenario.cluster_mode == ClusterMode::Fixed
+        if scenario.cluster_mode != ClusterMode::Open
             && assoc.and_then(|a| a.cluster.as_deref()) != Some(ins.association.as_str())
         {
             fail(

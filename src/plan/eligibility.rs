@@ -109,7 +109,7 @@ fn test_pair(inst: &Instance, i: usize, r: usize) -> (u8, Option<Travel>) {
     if !assoc.opt_in {
         mask |= Rule::OptIn.bit();
     }
-    if inst.cluster_mode == ClusterMode::Fixed
+    if inst.cluster_mode != ClusterMode::Open
         && assoc.cluster.as_deref() != Some(ins.association.as_str())
     {
         mask |= Rule::Cluster.bit();

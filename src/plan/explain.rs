@@ -166,7 +166,7 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
     if !assoc.opt_in {
         return vec![Reason::NotOptedIn];
     }
-    if inst.cluster_mode == ClusterMode::Fixed && assoc.cluster.is_none() {
+    if inst.cluster_mode != ClusterMode::Open && assoc.cluster.is_none() {
         return vec![Reason::NoCluster];
     }
     let passes = |m: u8, rules: &[Rule]| rules.iter().all(|rule| m & rule.bit() == 0);

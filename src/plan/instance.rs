@@ -42,7 +42,13 @@ impl<'a> Instance<'a> {
     /// Prepares a validated dataset. Panics only on a dataset that did not pass validation
     /// (an instructor whose hub does not exist), which the readers never return.
     pub fn new(ds: &'a Dataset, params: Params) -> Self {
-        let cluster_mode = params.cluster_mode.unwrap_or_else(|| {
+        // `proposed` is resolved before planning (`plan::resolve_clusters`); should it reach
+        // here, the clusters in the data are planned as fixed.
+        let cluster_mode = match params.cluster_mode {
+            Some(ClusterMode::Proposed) => Some(ClusterMode::Fixed),
+            other => other,
+        };
+        let cluster_mode = cluster_mode.unwrap_or_else(|| {
             if ds
                 .associations
                 .iter()

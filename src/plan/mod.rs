@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod checker;
+pub mod clusters;
 pub mod conflicts;
 pub mod decompose;
 pub mod eligibility;
@@ -92,6 +93,24 @@ pub struct Outcome {
     pub seconds: f64,
     /// The greedy baseline's figures on the same instance (MILP only).
     pub baseline: Option<Figures>,
+}
+
+/// Resolves `cluster_mode = proposed`: proposes the clusters, and returns the dataset with
+/// the proposed `cluster` column and parameters that plan within it (`fixed`). Other modes
+/// pass through unchanged.
+pub fn resolve_clusters(
+    ds: &Dataset,
+    params: &Params,
+) -> Result<(Dataset, Params, Option<clusters::ClusterProposal>), String> {
+    if params.cluster_mode != Some(ClusterMode::Proposed) {
+        return Ok((ds.clone(), params.clone(), None));
+    }
+    let proposal = clusters::propose(ds, params)?;
+    let fixed = Params {
+        cluster_mode: Some(ClusterMode::Fixed),
+        ..params.clone()
+    };
+    Ok((proposal.apply(ds), fixed, Some(proposal)))
 }
 
 /// Plans a validated dataset. `on_component` is told (done, total) as components finish.

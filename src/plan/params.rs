@@ -12,6 +12,8 @@ pub enum ClusterMode {
     Fixed,
     /// Any hub within reach.
     Open,
+    /// klynge first proposes the clusters (`plan::clusters`), then plans as `fixed`.
+    Proposed,
 }
 
 /// Which planner makes the rota.

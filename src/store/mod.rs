@@ -572,6 +572,7 @@ impl FromStr for ClusterMode {
         match s {
             "fixed" => Ok(ClusterMode::Fixed),
             "open" => Ok(ClusterMode::Open),
+            "proposed" => Ok(ClusterMode::Proposed),
             other => Err(format!("unknown cluster mode {other}")),
         }
     }
