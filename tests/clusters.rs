@@ -18,7 +18,8 @@ fn two_hubs(supply_a: u32, supply_b: u32) -> klynge::model::Dataset {
     ib.max_sessions_total = Some(supply_b);
     let mut far = small("far", 600.0);
     far.cluster = None;
-    let ds = dataset(
+
+    dataset(
         vec![
             b,
             small("s1", 10.0),
@@ -32,8 +33,7 @@ fn two_hubs(supply_a: u32, supply_b: u32) -> klynge::model::Dataset {
             request("r2", "s2", "2027-01-12", "10:00", "12:00", 4),
             request("r3", "s3", "2027-01-13", "10:00", "12:00", 4),
         ],
-    );
-    ds
+    )
 }
 
 fn hub_of(p: &klynge::plan::clusters::ClusterProposal, small: &str) -> String {
