@@ -56,6 +56,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
     },
+    /// Write one self-contained HTML page comparing runs: figures, charts and a map.
+    Report {
+        /// One or more run ids; the first is the reference for the changes.
+        #[arg(required = true)]
+        runs: Vec<i64>,
+        /// The HTML file to write.
+        #[arg(long, short, default_value = "report.html")]
+        out: PathBuf,
+    },
     /// Why requests of a run are uncovered, and the smallest single changes that would cover
     /// them (each confirmed by planning again).
     Explain {
@@ -163,6 +172,7 @@ enum Format {
     Csv,
     Json,
     Ics,
+    Geojson,
 }
 
 /// A failure with its exit code: 2 for bad input, 1 for everything else.
@@ -197,6 +207,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             action: ScenarioAction::Run { files },
         } => scenario_cmd(&cli.db, lang, &files).await,
         Command::Compare { runs, format } => compare_cmd(&cli.db, lang, &runs, format).await,
+        Command::Report { runs, out } => report_cmd(&cli.db, lang, &runs, &out).await,
         Command::Explain { run, request } => {
             explain_cmd(&cli.db, lang, run, request.as_deref()).await
         }
@@ -659,6 +670,25 @@ async fn compare_cmd(
     Ok(())
 }
 
+async fn report_cmd(
+    db: &str,
+    lang: Lang,
+    ids: &[i64],
+    out: &std::path::Path,
+) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let mut runs = Vec::new();
+    for &id in ids {
+        runs.push(store.run(id).await?);
+    }
+    store.close().await;
+    let cmp = klynge::compare::compare(&runs);
+    let html = klynge::export::report::to_html(&runs, &cmp, lang);
+    std::fs::write(out, html).map_err(|e| Failure::new(1, format!("{}: {e}", out.display())))?;
+    println!("{} {}", lang.pick("Skrev", "Wrote"), out.display());
+    Ok(())
+}
+
 async fn explain_cmd(db: &str, lang: Lang, id: i64, request: Option<&str>) -> Result<(), Failure> {
     let store = Store::open(db).await?;
     let run = store.run(id).await?;
@@ -879,6 +909,19 @@ async fn rota_cmd(db: &str, lang: Lang, a: RotaArgs) -> Result<(), Failure> {
                 })
                 .unwrap_or_else(|_| "20270101T000000Z".into());
             to_ics(&rota, &stamp)
+        }
+        Format::Geojson => {
+            let keep: Vec<plan::Assignment> = run
+                .assignments
+                .iter()
+                .filter(|x| {
+                    rota.entries
+                        .iter()
+                        .any(|e| e.request == x.request && e.instructor == x.instructor)
+                })
+                .cloned()
+                .collect();
+            klynge::export::to_geojson(&run.dataset, &keep)
         }
     };
     match a.out {

@@ -320,12 +320,18 @@ fn scenarios_compare_explain_and_suggest() {
             .args(["--lang", "en", "scenario", "run"])
             .arg(sc("today.toml"))
             .arg(sc("km40.toml"))
-            .arg(sc("km80.toml")),
+            .arg(sc("km80.toml"))
+            .arg(sc("proposed.toml")),
     );
     assert!(
         out.contains("scenario 'today'")
             && out.contains("scenario 'km40'")
             && out.contains("scenario 'km80'"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Proposed clusters:")
+            && out.contains("scenario 'proposed', dataset trondelag"),
         "{out}"
     );
 
@@ -361,6 +367,67 @@ fn scenarios_compare_explain_and_suggest() {
     assert!(
         nb.contains("Fordi ingen som underviser i emnet snakker språket «so»"),
         "{nb}"
+    );
+
+    let geo: serde_json::Value = serde_json::from_str(&stdout(
+        klynge(&db).args(["rota", "1", "--format", "geojson"]),
+    ))
+    .expect("geojson");
+    assert_eq!(geo["type"], "FeatureCollection");
+    let features = geo["features"].as_array().expect("features");
+    let kinds = |k: &str| {
+        features
+            .iter()
+            .filter(|f| f["properties"]["kind"] == k)
+            .count()
+    };
+    assert_eq!(
+        kinds("hub") + kinds("small"),
+        12,
+        "the pilot's associations"
+    );
+    let rota_json: serde_json::Value =
+        serde_json::from_str(&stdout(klynge(&db).args(["rota", "1", "--format", "json"])))
+            .expect("json");
+    assert_eq!(
+        kinds("assignment"),
+        rota_json["entries"].as_array().map_or(0, Vec::len)
+    );
+    for f in features {
+        let c = &f["geometry"]["coordinates"];
+        let first = if f["geometry"]["type"] == "Point" {
+            c.clone()
+        } else {
+            c[0].clone()
+        };
+        let (lon, lat) = (
+            first[0].as_f64().expect("lon"),
+            first[1].as_f64().expect("lat"),
+        );
+        assert!(
+            (8.0..12.5).contains(&lon) && (62.0..64.5).contains(&lat),
+            "[lon, lat] order: {first}"
+        );
+    }
+
+    let report = dir.path().join("report.html");
+    stdout(
+        klynge(&db)
+            .args(["--lang", "en", "report", "1", "2", "3", "4", "--out"])
+            .arg(&report),
+    );
+    let html = std::fs::read_to_string(&report).expect("report written");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(
+        html.matches("<svg").count() >= 1 + 4 + 4,
+        "coverage chart, 4 load charts, 4 maps"
+    );
+    for name in ["today", "km80", "km40", "proposed", "Seniornett Oppdal"] {
+        assert!(html.contains(name), "{name} missing");
+    }
+    assert!(
+        !html.contains("src=") && !html.contains("http"),
+        "the report must not load anything"
     );
 
     let suggest = stdout(klynge(&db).args(["--lang", "en", "suggest", "1", "r27"]));

@@ -1,7 +1,11 @@
-//! A rota rendered for people and other programs: a table, CSV, JSON and iCalendar.
+//! A rota rendered for people and other programs: a table, CSV, JSON, iCalendar, GeoJSON,
+//! and an HTML report comparing runs.
 
+mod geojson;
 mod ics;
+pub mod report;
 
+pub use geojson::to_geojson;
 pub use ics::to_ics;
 
 use std::collections::BTreeMap;
