@@ -140,6 +140,10 @@ struct PlanArgs {
     /// Travel reimbursement in NOK per km, shown by `compare`.
     #[arg(long)]
     nok_per_km: Option<f64>,
+    /// Add the fairness stage: after coverage, maximise the smallest share of its requested
+    /// sessions that any association gets, before travel is minimised.
+    #[arg(long)]
+    fairness: bool,
     /// With --cluster-mode proposed: also write the dataset's associations.csv, with the
     /// proposed `cluster` column, to this file.
     #[arg(long)]
@@ -262,6 +266,7 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
         mip_rel_gap: a.gap,
         threads: a.threads.unwrap_or_else(|| Params::default().threads),
         nok_per_km: a.nok_per_km,
+        fairness: a.fairness,
     };
     let planned = plan_checked(&ds, &params, a.solver, lang, true)?;
     if let (Some(path), Some(p)) = (&a.save_clusters, &planned.proposal) {
@@ -545,7 +550,7 @@ fn summary(
         s.push_str(&format!(
             "  {} {} ({}): {status}; {} {:.1}, {} {:.1}, gap {:.2} %, {:.2} s\n",
             lang.pick("Trinn", "Stage"),
-            st.stage.number(),
+            st.stage.label(),
             st.stage.name(lang),
             lang.pick("verdi", "value"),
             st.objective,

@@ -61,6 +61,9 @@ pub struct Comparison {
     pub runs: Vec<RunFigures>,
     /// For each run after the first: (run id, changes from the first run).
     pub diffs: Vec<(i64, Vec<Change>)>,
+    /// For each run after the first: (run id, [(association, sessions covered gained (+)
+    /// or lost (−) against the first run)]), gainers first.
+    pub shifts: Vec<(i64, Vec<(String, i64)>)>,
 }
 
 fn staffing(run: &StoredRun) -> BTreeMap<String, Vec<String>> {
@@ -179,13 +182,37 @@ fn figures_of(run: &StoredRun) -> RunFigures {
 
 /// Compares runs; the first is the reference for the diffs.
 pub fn compare(runs: &[StoredRun]) -> Comparison {
+    let figures: Vec<RunFigures> = runs.iter().map(figures_of).collect();
+    let shifts = figures
+        .iter()
+        .skip(1)
+        .map(|f| {
+            let base = &figures[0].coverage_by_association;
+            let names: BTreeSet<&String> = base
+                .keys()
+                .chain(f.coverage_by_association.keys())
+                .collect();
+            let mut moved: Vec<(String, i64)> = names
+                .into_iter()
+                .map(|a| {
+                    let before = base.get(a).map_or(0, |c| c.0) as i64;
+                    let after = f.coverage_by_association.get(a).map_or(0, |c| c.0) as i64;
+                    (a.clone(), after - before)
+                })
+                .filter(|(_, d)| *d != 0)
+                .collect();
+            moved.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            (f.run, moved)
+        })
+        .collect();
     Comparison {
-        runs: runs.iter().map(figures_of).collect(),
+        runs: figures,
         diffs: runs
             .iter()
             .skip(1)
             .map(|r| (r.summary.id, diff(&runs[0], r)))
             .collect(),
+        shifts,
     }
 }
 
@@ -320,6 +347,21 @@ impl Comparison {
                 out.push_str(&format!("  {v:>w$}"));
             }
             out.push('\n');
+        }
+        for (run, moved) in &self.shifts {
+            let list: Vec<String> = moved.iter().map(|(a, d)| format!("{d:+} {a}")).collect();
+            out.push_str(&match lang {
+                Lang::Nb => format!(
+                    "\nVinnere og tapere, kjøring {} → {run} (økter dekket): {}\n",
+                    self.runs[0].run,
+                    list.join(", ")
+                ),
+                Lang::En => format!(
+                    "\nWho gains, who loses, run {} → {run} (sessions covered): {}\n",
+                    self.runs[0].run,
+                    list.join(", ")
+                ),
+            });
         }
         for (run, changes) in &self.diffs {
             out.push_str(&match lang {

@@ -14,6 +14,7 @@
 //! cluster_mode = "fixed"            # fixed | open
 //! time_limit = 60.0                 # seconds
 //! nok_per_km = 3.5                  # travel reimbursement rate, for `compare`
+//! fairness = true                   # after coverage, lift the worst-served association
 //! remove_instructors = ["i03"]
 //! drop_requests = ["r05"]
 //! term_start = "2027-01-11"         # sessions outside the term are dropped
@@ -62,6 +63,8 @@ struct ScenarioFile {
     time_limit: Option<f64>,
     gap: Option<f64>,
     nok_per_km: Option<f64>,
+    #[serde(default)]
+    fairness: bool,
     #[serde(default)]
     remove_instructors: Vec<String>,
     #[serde(default)]
@@ -160,6 +163,7 @@ impl Scenario {
             time_limit_s: raw.time_limit.unwrap_or(defaults.time_limit_s),
             mip_rel_gap: raw.gap.unwrap_or(defaults.mip_rel_gap),
             nok_per_km: raw.nok_per_km,
+            fairness: raw.fairness,
             ..defaults
         };
         Ok(Scenario {

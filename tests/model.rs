@@ -116,7 +116,12 @@ fn rule_blackout_no_session_on_a_blackout_date() {
     assert_eq!(
         uncovered_reasons(&o, "r1"),
         vec![Reason::Unavailable {
-            instructors: vec![("away".into(), vec![Rule::Blackout])]
+            instructors: vec![klynge::plan::Unavailable {
+                instructor: "away".into(),
+                rules: vec![Rule::Blackout],
+                // Mondays 11, 18, 25 January: only the 18th is in the blackout.
+                dates: vec![date("2027-01-18")],
+            }]
         }]
     );
 }
@@ -488,4 +493,41 @@ fn components_are_solved_separately_and_merged() {
     let o = solve(&ds);
     assert_eq!(o.components.len(), 2);
     assert_eq!(rota(&o), vec!["r1:i1", "r2:i2"]);
+}
+
+#[test]
+fn stage_fairness_lifts_the_worst_served_association_before_travel() {
+    // One instructor can give 2 sessions; A (near) asks for two, B (far) for one. Coverage
+    // is 6 whichever two are covered; travel alone prefers A's two (B gets 0 %); fairness
+    // first makes the smallest share 50 %: B's request and one of A's.
+    let mut i = instructor("i1");
+    i.max_sessions_total = Some(2);
+    let ds = dataset(
+        vec![small("a", 5.0), small("b", 30.0)],
+        vec![i],
+        vec![
+            request("a1", "a", MON, "10:00", "12:00", 1),
+            request("a2", "a", TUE, "10:00", "12:00", 1),
+            request("b1", "b", "2027-01-13", "10:00", "12:00", 1),
+        ],
+    );
+    assert_eq!(rota(&solve(&ds)), vec!["a1:i1", "a2:i1"]);
+    let p = klynge::plan::Params {
+        fairness: true,
+        ..params()
+    };
+    let o = solve_with(&ds, &p, SolverKind::Milp);
+    let covered = rota(&o);
+    assert!(covered.contains(&"b1:i1".to_string()), "{covered:?}");
+    assert_eq!(covered.len(), 2);
+    assert_eq!(
+        o.figures.weighted_covered, 6.0,
+        "fairness never costs coverage"
+    );
+    let f = o
+        .stages
+        .iter()
+        .find(|s| s.stage == Stage::Fairness)
+        .expect("fairness stage");
+    assert!((f.objective - 0.5).abs() < 1e-6, "{f:?}");
 }

@@ -201,6 +201,9 @@ proptest! {
         let greedy = solve_with(&ds, &p, SolverKind::Greedy);
         prop_assert!(milp.figures.weighted_covered + 1e-9 >= greedy.figures.weighted_covered,
             "milp {} < greedy {}", milp.figures.weighted_covered, greedy.figures.weighted_covered);
+        // The fairness stage never costs weighted coverage, and its rota is valid too.
+        let fair = solve_with(&ds, &Params { fairness: true, ..p.clone() }, SolverKind::Milp);
+        prop_assert_eq!(fair.figures.weighted_covered, milp.figures.weighted_covered);
         // Every request is either covered or explained.
         prop_assert_eq!(milp.figures.requests_covered + milp.uncovered.len(), ds.requests.len());
         for u in &milp.uncovered {

@@ -128,6 +128,13 @@ async fn comparison_figures_and_diff_are_consistent() {
     }
     assert_eq!(rota, staffing(&runs[1]));
     assert!(diff(&runs[0], &runs[0]).is_empty());
+    // Gains and losses per association add up to the change in sessions covered.
+    let net: i64 = c.shifts[0].1.iter().map(|(_, d)| d).sum();
+    assert_eq!(
+        net,
+        c.runs[1].sessions_covered as i64 - c.runs[0].sessions_covered as i64
+    );
+    assert!(c.shifts[0].1.iter().all(|(_, d)| *d != 0));
     // Every format renders.
     let table = c.to_table(klynge::i18n::Lang::En);
     assert!(table.contains("Requests covered") && table.contains("Changes from run 1 to 2"));

@@ -59,9 +59,9 @@ pub fn to_html(runs: &[StoredRun], cmp: &Comparison, lang: Lang) -> String {
     legend(&mut h, cmp);
 
     // Coverage per association: one bar per run, share of sessions covered.
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h2>{}</h2>\n",
+        "<h2>{}</h2>",
         lang.pick("Dekning per forening", "Coverage per association")
     );
     let assocs: Vec<&String> = cmp.runs[0].coverage_by_association.keys().collect();
@@ -101,9 +101,9 @@ pub fn to_html(runs: &[StoredRun], cmp: &Comparison, lang: Lang) -> String {
     h.push_str("</svg>\n");
 
     // Load per instructor, per run.
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h2>{}</h2>\n",
+        "<h2>{}</h2>",
         lang.pick(
             "Belastning per instruktør (økter)",
             "Load per instructor (sessions)"
@@ -147,9 +147,9 @@ pub fn to_html(runs: &[StoredRun], cmp: &Comparison, lang: Lang) -> String {
     }
 
     // Maps.
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h2>{}</h2>\n",
+        "<h2>{}</h2>",
         lang.pick("Kart: klynger og reiser", "Map: clusters and travel")
     );
     for run in runs {

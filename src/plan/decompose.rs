@@ -53,3 +53,41 @@ pub fn components(elig: &Eligibility, n_instructors: usize, n_requests: usize) -
     comps.sort_by_key(|c| std::cmp::Reverse(c.size()));
     comps
 }
+
+/// Merges components whose requests share a key (e.g. their association), for objectives
+/// that couple them. Keeps the largest-first order.
+pub fn merge_by<'a>(comps: Vec<Component>, key: impl Fn(usize) -> &'a str) -> Vec<Component> {
+    let mut uf = petgraph::unionfind::UnionFind::<usize>::new(comps.len());
+    let mut first: std::collections::HashMap<&str, usize> = Default::default();
+    for (c, comp) in comps.iter().enumerate() {
+        for &r in &comp.requests {
+            let k = key(r);
+            match first.get(k) {
+                Some(&other) => {
+                    uf.union(other, c);
+                }
+                None => {
+                    first.insert(k, c);
+                }
+            }
+        }
+    }
+    let mut merged: std::collections::BTreeMap<usize, Component> = Default::default();
+    for (c, comp) in comps.into_iter().enumerate() {
+        let m = merged.entry(uf.find(c)).or_default();
+        m.requests.extend(comp.requests);
+        m.instructors.extend(comp.instructors);
+        m.pairs.extend(comp.pairs);
+    }
+    let mut out: Vec<Component> = merged
+        .into_values()
+        .map(|mut c| {
+            c.requests.sort_unstable();
+            c.instructors.sort_unstable();
+            c.pairs.sort_unstable();
+            c
+        })
+        .collect();
+    out.sort_by_key(|c| std::cmp::Reverse(c.size()));
+    out
+}

@@ -29,10 +29,8 @@ pub enum Reason {
         limit: f64,
     },
     /// Qualified instructors in range are not free at the session times or away on dates
-    /// (each with the time rules they fail).
-    Unavailable {
-        instructors: Vec<(String, Vec<Rule>)>,
-    },
+    /// (each with the time rules they fail and the dates they fail them on).
+    Unavailable { instructors: Vec<Unavailable> },
     /// Fewer eligible instructors than the request needs.
     TooFewEligible { needed: u32, eligible: u32 },
     /// Every eligible instructor is busy with other requests (named, with priority).
@@ -83,10 +81,18 @@ impl Localized for Reason {
             Reason::Unavailable { instructors } => {
                 let list: Vec<String> = instructors
                     .iter()
-                    .map(|(i, rules)| {
-                        let names: Vec<String> =
-                            rules.iter().map(|r| r.name(lang).to_lowercase()).collect();
-                        format!("{i}: {}", names.join(", "))
+                    .map(|u| {
+                        let names: Vec<String> = u
+                            .rules
+                            .iter()
+                            .map(|r| r.name(lang).to_lowercase())
+                            .collect();
+                        format!(
+                            "{}: {} ({})",
+                            u.instructor,
+                            names.join(", "),
+                            dates_text(&u.dates, lang)
+                        )
                     })
                     .collect();
                 if nb {
@@ -129,6 +135,14 @@ impl Localized for Reason {
             }
         }
     }
+}
+
+/// One qualified instructor in range who cannot take the request's sessions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Unavailable {
+    pub instructor: String,
+    pub rules: Vec<Rule>,
+    pub dates: Vec<chrono::NaiveDate>,
 }
 
 /// The reasons request `r` is uncovered, given the rota's assignments as (pair index).
@@ -217,10 +231,65 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
     let instructors = in_range
         .iter()
         .map(|&i| {
-            let rules = Rule::in_mask(masks[i])
-                .filter(|rule| matches!(rule, Rule::Availability | Rule::Blackout));
-            (ds.instructors[i].id.clone(), rules.collect())
+            let ins = &ds.instructors[i];
+            let rules: Vec<Rule> = Rule::in_mask(masks[i])
+                .filter(|rule| matches!(rule, Rule::Availability | Rule::Blackout))
+                .collect();
+            let m = i64::from(
+                inst.travel
+                    .travel(
+                        &ins.id,
+                        &ins.association,
+                        inst.homes[i],
+                        &req.association,
+                        inst.venues[r],
+                    )
+                    .minutes,
+            );
+            let dates = inst.sessions[r]
+                .iter()
+                .filter(|s| {
+                    use chrono::Datelike;
+                    let (from, to) = (s.start.minutes() - m, s.end.minutes() + m);
+                    let fits = ins.availability.iter().any(|slot| {
+                        slot.weekday == s.date.weekday()
+                            && slot.start.minutes() <= from
+                            && to <= slot.end.minutes()
+                    });
+                    let away = ins
+                        .blackouts
+                        .iter()
+                        .any(|b| b.from <= s.date && s.date <= b.to);
+                    !fits || away
+                })
+                .map(|s| s.date)
+                .collect();
+            Unavailable {
+                instructor: ins.id.clone(),
+                rules,
+                dates,
+            }
         })
         .collect();
     vec![Reason::Unavailable { instructors }]
+}
+
+/// "all 6 dates", or the dates themselves when only some fail.
+fn dates_text(dates: &[chrono::NaiveDate], lang: Lang) -> String {
+    let list: Vec<String> = dates
+        .iter()
+        .map(|d| d.format("%d.%m.").to_string())
+        .collect();
+    match lang {
+        Lang::Nb => format!(
+            "{} {}",
+            if dates.len() == 1 { "dato" } else { "datoer" },
+            list.join(", ")
+        ),
+        Lang::En => format!(
+            "{} {}",
+            if dates.len() == 1 { "date" } else { "dates" },
+            list.join(", ")
+        ),
+    }
 }

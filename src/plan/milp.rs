@@ -24,6 +24,9 @@ use super::load::weekly_load;
 pub enum Stage {
     /// 1. maximise Σ p(r)·|sessions(r)|·y(r).
     Coverage,
+    /// Optional, after 1: maximise the smallest share of its requested sessions that any
+    /// small association gets covered.
+    Fairness,
     /// 3. minimise Σ 2·travel_km(i,r)·|sessions(r)|·x(i,r).
     Travel,
     /// 4. minimise the largest number of sessions given to one instructor.
@@ -34,14 +37,30 @@ impl Stage {
     pub fn number(self) -> u8 {
         match self {
             Stage::Coverage => 1,
+            // 2 is the repair stage of DESIGN.md; fairness is stored as 5, shown as 1b.
+            Stage::Fairness => 5,
             Stage::Travel => 3,
             Stage::Balance => 4,
+        }
+    }
+
+    /// The stage as users see it numbered ("1", "1b", "3", "4").
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Coverage => "1",
+            Stage::Fairness => "1b",
+            Stage::Travel => "3",
+            Stage::Balance => "4",
         }
     }
 
     pub fn name(self, lang: crate::i18n::Lang) -> &'static str {
         match self {
             Stage::Coverage => lang.pick("vektet dekning", "weighted coverage"),
+            Stage::Fairness => lang.pick(
+                "minste dekningsandel for en forening",
+                "smallest share covered for an association",
+            ),
             Stage::Travel => lang.pick("reise, km tur-retur", "travel, round-trip km"),
             Stage::Balance => lang.pick("største belastning, økter", "largest load, sessions"),
         }
@@ -87,6 +106,8 @@ struct Model {
     /// y(r) per request of the component.
     y: Vec<Variable>,
     z: Variable,
+    /// f ∈ [0,1], the smallest share covered (fairness stage only).
+    f: Option<Variable>,
     constraints: Vec<Constraint>,
     coverage: Expression,
     travel: Expression,
@@ -106,6 +127,10 @@ impl Model {
             .map(|_| vars.add(variable().binary()))
             .collect();
         let z = vars.add(variable().min(0));
+        let f = inst
+            .params
+            .fairness
+            .then(|| vars.add(variable().min(0).max(1)));
         let local_pair = |p: usize| comp.pairs.binary_search(&p).expect("pair in component");
 
         let mut constraints = Vec::new();
@@ -163,11 +188,29 @@ impl Model {
             // Stage 4's load variable: z ≥ sessions given to i.
             constraints.push(constraint!(total <= z));
         }
+        // Fairness: Σ_{r of a} |sessions(r)|·y(r) ≥ f · Σ_{r of a} |sessions(r)| for every
+        // association a with a request in the component.
+        if let Some(f) = f {
+            let mut by_assoc: std::collections::BTreeMap<&str, (Expression, f64)> =
+                Default::default();
+            for (ry, &r) in comp.requests.iter().enumerate() {
+                let n = inst.sessions[r].len() as f64;
+                let e = by_assoc
+                    .entry(inst.ds.requests[r].association.as_str())
+                    .or_insert_with(|| (Expression::from(0), 0.0));
+                e.0 += n * y[ry];
+                e.1 += n;
+            }
+            for (_, (covered, requested)) in by_assoc {
+                constraints.push(constraint!(covered >= requested * f));
+            }
+        }
         Model {
             vars,
             x,
             y,
             z,
+            f,
             constraints,
             coverage,
             travel,
@@ -175,13 +218,21 @@ impl Model {
     }
 
     /// HiGHS's column of x for the component's k-th pair: variables are columns in the
-    /// order they were added (all x, then all y, then z).
+    /// order they were added (all x, then all y, then z, then f if any).
     fn x_column(&self, k: usize) -> usize {
         k
     }
 
     fn z_column(&self) -> usize {
         self.x.len() + self.y.len()
+    }
+
+    fn f_column(&self) -> usize {
+        self.z_column() + 1
+    }
+
+    fn n_columns(&self) -> usize {
+        self.z_column() + 1 + usize::from(self.f.is_some())
     }
 
     /// Solves one stage from a warm start; returns the column values and the figures.
@@ -197,6 +248,7 @@ impl Model {
         let vars = self.vars.clone();
         let unsolved = match stage {
             Stage::Coverage => vars.maximise(self.coverage.clone()),
+            Stage::Fairness => vars.maximise(self.f.expect("fairness stage needs f")),
             Stage::Travel => vars.minimise(self.travel.clone()),
             Stage::Balance => vars.minimise(self.z),
         };
@@ -295,6 +347,21 @@ pub fn solve_component(
     let reached = (reached + 1e-6).floor();
     held.push(constraint!(model.coverage.clone() >= reached - 1e-6));
 
+    // Optional fairness stage: the smallest share covered, held at the value reached. The
+    // warm start's f is its own smallest share (0 is always feasible).
+    if let Some(f) = model.f {
+        columns[model.f_column()] = 0.0;
+        match model.solve(Stage::Fairness, &held, remaining(0.5), gap, Some(&columns)) {
+            Ok((cols, rep)) => {
+                let reached = rep.objective;
+                held.push(constraint!(f >= reached - 1e-7));
+                columns = cols;
+                stages.push(rep);
+            }
+            Err(_) => stages.push(failed(Stage::Fairness)),
+        }
+    }
+
     // Stage 3: travel, held at the value reached (with a hair of tolerance for round-off).
     match model.solve(Stage::Travel, &held, remaining(0.7), gap, Some(&columns)) {
         Ok((cols, rep)) => {
@@ -335,7 +402,7 @@ impl Model {
         comp: &Component,
         warm: &[usize],
     ) -> Vec<f64> {
-        let mut cols = vec![0.0; self.x.len() + self.y.len() + 1];
+        let mut cols = vec![0.0; self.n_columns()];
         for (k, p) in comp.pairs.iter().enumerate() {
             if warm.binary_search(p).is_ok() {
                 cols[self.x_column(k)] = 1.0;

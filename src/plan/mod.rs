@@ -29,7 +29,7 @@ use crate::model::Dataset;
 
 pub use checker::{CheckScenario, Violation, check};
 pub use eligibility::Eligibility;
-pub use explain::Reason;
+pub use explain::{Reason, Unavailable};
 pub use instance::Instance;
 pub use milp::{Stage, StageReport, StageStatus};
 pub use params::{ClusterMode, Params, SolverKind};
@@ -146,7 +146,17 @@ fn solve_milp(
     warm: &[usize],
     on_component: &(dyn Fn(usize, usize) + Sync),
 ) -> (Vec<usize>, Vec<ComponentReport>) {
-    let comps = decompose::components(elig, inst.n_instructors(), inst.n_requests());
+    let mut comps = decompose::components(elig, inst.n_instructors(), inst.n_requests());
+    if inst.params.fairness {
+        // An association's share couples the components its requests fall in.
+        let assoc_of: Vec<&str> = inst
+            .ds
+            .requests
+            .iter()
+            .map(|r| r.association.as_str())
+            .collect();
+        comps = decompose::merge_by(comps, |r| assoc_of[r]);
+    }
     let threads = inst.params.threads.max(1);
     let total_size: usize = comps.iter().map(|c| c.size()).sum::<usize>().max(1);
     let limit = inst.params.time_limit_s.max(0.1);
@@ -192,7 +202,12 @@ fn solve_milp(
 /// maximum over components), the status is the worst, the gap is recomputed.
 fn total_stages(components: &[ComponentReport]) -> Vec<StageReport> {
     let mut out: Vec<StageReport> = Vec::new();
-    for stage in [Stage::Coverage, Stage::Travel, Stage::Balance] {
+    for stage in [
+        Stage::Coverage,
+        Stage::Fairness,
+        Stage::Travel,
+        Stage::Balance,
+    ] {
         let reps: Vec<&StageReport> = components
             .iter()
             .flat_map(|c| &c.stages)
@@ -201,7 +216,13 @@ fn total_stages(components: &[ComponentReport]) -> Vec<StageReport> {
         if reps.is_empty() {
             continue;
         }
-        let (objective, bound) = if stage == Stage::Balance {
+        let (objective, bound) = if stage == Stage::Fairness {
+            // The smallest share over all components.
+            (
+                reps.iter().map(|r| r.objective).fold(1.0, f64::min),
+                reps.iter().map(|r| r.bound).fold(1.0, f64::min),
+            )
+        } else if stage == Stage::Balance {
             (
                 reps.iter().map(|r| r.objective).fold(0.0, f64::max),
                 reps.iter().map(|r| r.bound).fold(0.0, f64::max),

@@ -43,6 +43,10 @@ pub struct Params {
     /// Travel reimbursement in NOK per km, for comparisons (`None`: not priced).
     #[serde(default)]
     pub nok_per_km: Option<f64>,
+    /// Adds the fairness stage after stage 1: maximise the smallest share of its requested
+    /// sessions that any association gets covered, before travel is minimised.
+    #[serde(default)]
+    pub fairness: bool,
 }
 
 impl Default for Params {
@@ -55,6 +59,7 @@ impl Default for Params {
             mip_rel_gap: 1e-4,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             nok_per_km: None,
+            fairness: false,
         }
     }
 }

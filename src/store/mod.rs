@@ -413,6 +413,7 @@ impl Store {
                 1 => Stage::Coverage,
                 3 => Stage::Travel,
                 4 => Stage::Balance,
+                5 => Stage::Fairness,
                 n => return Err(StoreError::Corrupt(format!("unknown stage {n}"))),
             };
             let status: StageStatus = from_json(&format!("\"{}\"", r.try_get::<String, _>(1)?))?;
