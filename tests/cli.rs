@@ -468,3 +468,38 @@ fn every_command_works_on_postgres_through_database_url() {
     assert!(cmp.contains("Changes from run 1 to 2"), "{cmp}");
     rt.block_on(pg.finish());
 }
+
+#[test]
+fn proposed_clusters_are_printed_and_saved_as_the_cluster_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let saved = dir.path().join("associations.csv");
+    let out = stdout(
+        klynge(&db)
+            .args(["--lang", "en", "plan"])
+            .arg(pilot())
+            .args(["--cluster-mode", "proposed", "--save-clusters"])
+            .arg(&saved),
+    );
+    assert!(
+        out.contains("Proposed clusters:") && out.contains("trondheim (demand"),
+        "{out}"
+    );
+    // The saved file is the pilot's associations.csv with the proposed cluster column:
+    // one hub, so every opted-in small association joins it.
+    let text = std::fs::read_to_string(&saved).expect("saved");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().expect("header").clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).expect("column");
+    let (kind, opt_in, cluster) = (col("kind"), col("opt_in"), col("cluster"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), 12);
+    for r in &rows {
+        let expected = if &r[kind] == "small" && &r[opt_in] == "true" {
+            "trondheim"
+        } else {
+            ""
+        };
+        assert_eq!(&r[cluster], expected, "{r:?}");
+    }
+}
