@@ -74,6 +74,23 @@ enum Command {
     },
     /// The instructors who could take a request, ranked, with what each choice costs.
     Suggest { run: i64, request: String },
+    /// Serve the HTTP API and the web pages for associations, coordinators and instructors.
+    Serve {
+        /// The cluster's data (associations, instructors; requests in it are planned too).
+        #[arg(long)]
+        dataset: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Time limit for plans started from the service, seconds.
+        #[arg(long, default_value_t = 30.0)]
+        time_limit: f64,
+    },
+    /// Make or revoke access tokens for the service.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Write a synthetic dataset with real Norwegian geography.
     Generate {
         /// Number of instructors (requests: 1.6 per instructor).
@@ -95,6 +112,20 @@ enum ScenarioAction {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenAction {
+    /// Make a token; it is shown once and stored only as a hash.
+    Create {
+        #[arg(long, value_enum)]
+        role: klynge::store::Role,
+        /// Whom it is for: a hub id or `*` (coordinator), an association id, an instructor id.
+        #[arg(long = "for")]
+        subject: String,
+    },
+    /// Revoke a token.
+    Revoke { token: String },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -211,6 +242,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             action: ScenarioAction::Run { files },
         } => scenario_cmd(&cli.db, lang, &files).await,
         Command::Compare { runs, format } => compare_cmd(&cli.db, lang, &runs, format).await,
+        Command::Serve {
+            dataset,
+            listen,
+            time_limit,
+        } => serve_cmd(&cli.db, lang, &dataset, &listen, time_limit).await,
+        Command::Token { action } => token_cmd(&cli.db, lang, action).await,
         Command::Report { runs, out } => report_cmd(&cli.db, lang, &runs, &out).await,
         Command::Explain { run, request } => {
             explain_cmd(&cli.db, lang, run, request.as_deref()).await
@@ -672,6 +709,62 @@ async fn compare_cmd(
             CompareFormat::Json => c.to_json(),
         }
     );
+    Ok(())
+}
+
+async fn serve_cmd(
+    db: &str,
+    lang: Lang,
+    dataset: &std::path::Path,
+    listen: &str,
+    time_limit: f64,
+) -> Result<(), Failure> {
+    let base = ingest::load(dataset).map_err(|p| Failure::new(2, p.render(lang)))?;
+    let store = Store::open(db).await?;
+    let state = std::sync::Arc::new(klynge::server::AppState {
+        store,
+        base,
+        planning: tokio::sync::Mutex::new(()),
+        time_limit_s: time_limit,
+    });
+    eprintln!(
+        "{} http://{listen}/ ({})",
+        lang.pick("klynge lytter på", "klynge listening on"),
+        lang.pick("Ctrl-C stopper", "Ctrl-C stops")
+    );
+    klynge::server::serve(state, listen)
+        .await
+        .map_err(|e| Failure::new(1, format!("{listen}: {e}")))
+}
+
+async fn token_cmd(db: &str, lang: Lang, action: TokenAction) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    match action {
+        TokenAction::Create { role, subject } => {
+            let token = store.create_token(role, &subject).await?;
+            println!("{token}");
+            eprintln!(
+                "{}",
+                lang.pick(
+                    "Nøkkelen vises bare nå; den lagres bare som en hash.",
+                    "The token is shown only now; only its hash is stored."
+                )
+            );
+        }
+        TokenAction::Revoke { token } => {
+            if !store.revoke_token(&token).await? {
+                return Err(Failure::new(
+                    2,
+                    lang.pick("Ukjent nøkkel.", "Unknown token."),
+                ));
+            }
+            println!(
+                "{}",
+                lang.pick("Nøkkelen er tilbakekalt.", "The token is revoked.")
+            );
+        }
+    }
+    store.close().await;
     Ok(())
 }
 

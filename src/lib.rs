@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod model;
 pub mod plan;
 pub mod scenario;
+pub mod server;
 pub mod store;
 pub mod travel;
 pub mod whatif;

@@ -4,6 +4,10 @@
 //! a bool-free primitive (flags as SMALLINT, dates as ISO text, figures as JSON text). A run
 //! is written in one transaction: all of it is there, or none of it.
 
+mod service;
+
+pub use service::{LiveRequest, Principal, Role};
+
 use std::str::FromStr;
 
 use sha2::{Digest, Sha256};

@@ -1,0 +1,199 @@
+//! `klynge serve`: the HTTP API and web pages (axum on tokio).
+//!
+//! Handlers are thin: they authenticate, check the role, call the store or the planner,
+//! and render. The planning model knows nothing of HTTP.
+//!
+//! Access: every request carries a token (`Authorization: Bearer …`, or the `klynge_token`
+//! cookie that the login page sets). Coordinators see everything of their cluster (or all,
+//! with subject `*`); a small association sees and changes only its own requests; an
+//! instructor only their own assignments. Anything else is 401 (no or bad token) or 403
+//! (wrong role); another association's request is 404, so that nothing leaks about it.
+
+mod api;
+mod openapi;
+mod pages;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::i18n::Lang;
+use crate::model::Dataset;
+use crate::store::{Principal, Role, Store};
+
+/// Shared by all handlers.
+pub struct AppState {
+    pub store: Store,
+    /// The cluster's base data: associations, instructors (and any requests already in the
+    /// dataset); submitted requests are added to it for each plan.
+    pub base: Dataset,
+    /// One plan at a time; submissions go on meanwhile and wait for the next plan.
+    pub planning: tokio::sync::Mutex<()>,
+    /// Time limit for plans started from the service, seconds.
+    pub time_limit_s: f64,
+}
+
+pub type State = Arc<AppState>;
+
+/// (method, path) of every documented API operation.
+pub fn openapi_operations()
+-> impl Iterator<Item = (&'static str, &'static str, &'static str, &'static str)> {
+    openapi::OPERATIONS.iter().copied()
+}
+
+/// Request bodies larger than this are refused (413).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(state: State) -> Router {
+    Router::new()
+        .route("/api/openapi.json", get(openapi::spec))
+        .route(
+            "/api/requests",
+            get(api::list_requests).post(api::submit_request),
+        )
+        .route("/api/requests/{id}/withdraw", post(api::withdraw_request))
+        .route("/api/runs", get(api::list_runs).post(api::start_plan))
+        .route("/api/runs/{id}/publish", post(api::publish_run))
+        .route("/api/assignments", get(api::list_assignments))
+        .route(
+            "/api/assignments/{run}/{request}/{answer}",
+            post(api::answer_assignment),
+        )
+        .route("/api/feed", post(api::new_feed))
+        .route("/calendar/{secret}", get(api::calendar_feed))
+        .route("/", get(pages::login_page))
+        .route("/login", post(pages::login))
+        .route("/association", get(pages::association_page))
+        .route("/association/requests", post(pages::association_submit))
+        .route(
+            "/association/requests/{id}/withdraw",
+            post(pages::association_withdraw),
+        )
+        .route("/coordinator", get(pages::coordinator_page))
+        .route("/coordinator/plan", post(pages::coordinator_plan))
+        .route(
+            "/coordinator/runs/{id}/publish",
+            post(pages::coordinator_publish),
+        )
+        .route("/instructor", get(pages::instructor_page))
+        .route(
+            "/instructor/{run}/{request}/{answer}",
+            post(pages::instructor_answer),
+        )
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// An error response: status and a message in the user's language.
+#[derive(Debug)]
+pub struct ApiError(pub StatusCode, pub String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, axum::Json(serde_json::json!({ "error": self.1 }))).into_response()
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        match e {
+            crate::store::StoreError::NotFound(id) => {
+                ApiError(StatusCode::NOT_FOUND, format!("no run {id}"))
+            }
+            // Details of database errors stay in the server; users get the kind.
+            _ => ApiError(StatusCode::INTERNAL_SERVER_ERROR, "database error".into()),
+        }
+    }
+}
+
+/// The language asked for: `?lang=en`, else `Accept-Language` starting with `en`, else nb.
+pub fn lang_of(headers: &HeaderMap, query: Option<&str>) -> Lang {
+    if let Some(l) = query.and_then(|q| q.parse().ok()) {
+        return l;
+    }
+    match headers.get("accept-language").and_then(|v| v.to_str().ok()) {
+        Some(v) if v.trim_start().starts_with("en") => Lang::En,
+        _ => Lang::Nb,
+    }
+}
+
+/// The token in the request: bearer header first, then the login cookie.
+fn token_of(headers: &HeaderMap) -> Option<String> {
+    if let Some(v) = headers.get("authorization").and_then(|v| v.to_str().ok())
+        && let Some(t) = v.strip_prefix("Bearer ")
+    {
+        return Some(t.trim().to_owned());
+    }
+    let cookies = headers.get("cookie").and_then(|v| v.to_str().ok())?;
+    cookies
+        .split(';')
+        .find_map(|c| c.trim().strip_prefix("klynge_token=").map(str::to_owned))
+}
+
+/// The caller, or 401.
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+) -> Result<Principal, ApiError> {
+    let unauthorized = || {
+        ApiError(
+            StatusCode::UNAUTHORIZED,
+            lang.pick(
+                "mangler gyldig tilgangsnøkkel",
+                "a valid access token is required",
+            )
+            .into(),
+        )
+    };
+    let token = token_of(headers).ok_or_else(unauthorized)?;
+    state
+        .store
+        .principal(&token)
+        .await?
+        .ok_or_else(unauthorized)
+}
+
+/// The caller if they have one of `roles`, else 401/403.
+pub async fn require(
+    state: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    roles: &[Role],
+) -> Result<Principal, ApiError> {
+    let who = authenticate(state, headers, lang).await?;
+    if roles.contains(&who.role) {
+        Ok(who)
+    } else {
+        Err(ApiError(
+            StatusCode::FORBIDDEN,
+            lang.pick("ikke tilgang for din rolle", "not allowed for your role")
+                .into(),
+        ))
+    }
+}
+
+/// Whether a coordinator may see an association: `*` sees all, a hub's coordinator the
+/// associations of its cluster (and the hub itself).
+pub fn coordinator_sees(state: &AppState, who: &Principal, association: &str) -> bool {
+    who.subject == "*"
+        || who.subject == association
+        || state
+            .base
+            .association(association)
+            .is_some_and(|a| a.cluster.as_deref() == Some(who.subject.as_str()))
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(state: State, listen: &str) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,294 @@
+//! What the service keeps besides runs: access tokens (hashed), requests submitted by small
+//! associations, instructors' answers, calendar feed secrets, and the run life cycle
+//! (proposed → published → superseded).
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::{Result, Store, StoreError};
+use crate::model::Request;
+
+/// Who a token speaks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Of one cluster (subject: the hub id) or of all (subject: `*`).
+    Coordinator,
+    /// A small association (subject: its id): its own requests only.
+    Association,
+    /// An instructor (subject: their id): their own assignments only.
+    Instructor,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Coordinator => "coordinator",
+            Role::Association => "association",
+            Role::Instructor => "instructor",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Role> {
+        match s {
+            "coordinator" => Some(Role::Coordinator),
+            "association" => Some(Role::Association),
+            "instructor" => Some(Role::Instructor),
+            _ => None,
+        }
+    }
+}
+
+/// The holder of a valid token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Principal {
+    pub role: Role,
+    pub subject: String,
+}
+
+/// A request submitted through the service.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LiveRequest {
+    pub request: Request,
+    pub note: String,
+    pub created_at: String,
+    pub withdrawn: bool,
+}
+
+fn hash(secret: &str) -> String {
+    format!("{:x}", Sha256::digest(secret.as_bytes()))
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut rng = rand::rng();
+    (0..bytes)
+        .map(|_| format!("{:02x}", rng.random::<u8>()))
+        .collect()
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Store {
+    /// Makes a token; only its hash is stored. The secret is returned once.
+    pub async fn create_token(&self, role: Role, subject: &str) -> Result<String> {
+        let secret = format!("kl_{}", random_hex(24));
+        sqlx::query("INSERT INTO tokens (hash, role, subject, created_at, revoked) VALUES ($1, $2, $3, $4, 0)")
+            .bind(hash(&secret))
+            .bind(role.as_str())
+            .bind(subject)
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        Ok(secret)
+    }
+
+    /// The holder of a token, if it is valid and not revoked.
+    pub async fn principal(&self, secret: &str) -> Result<Option<Principal>> {
+        let row = sqlx::query("SELECT role, subject FROM tokens WHERE hash = $1 AND revoked = 0")
+            .bind(hash(secret))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.and_then(|r| {
+            let role: String = r.get(0);
+            Role::parse(&role).map(|role| Principal {
+                role,
+                subject: r.get(1),
+            })
+        }))
+    }
+
+    /// Revokes a token; false if there was no such token.
+    pub async fn revoke_token(&self, secret: &str) -> Result<bool> {
+        let done = sqlx::query("UPDATE tokens SET revoked = 1 WHERE hash = $1")
+            .bind(hash(secret))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Stores a submitted request under a fresh id (returned). The request's own id is
+    /// replaced.
+    pub async fn submit_request(&self, request: &Request, note: &str) -> Result<String> {
+        let id = format!("q{}", random_hex(6));
+        let mut r = request.clone();
+        r.id = id.clone();
+        let body = serde_json::to_string(&r).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO live_requests (id, association, body, note, created_at, withdrawn) VALUES ($1, $2, $3, $4, $5, 0)",
+        )
+        .bind(&id)
+        .bind(&r.association)
+        .bind(body)
+        .bind(note)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Submitted requests, oldest first; only `association`'s when given.
+    pub async fn live_requests(&self, association: Option<&str>) -> Result<Vec<LiveRequest>> {
+        let rows = match association {
+            Some(a) => {
+                sqlx::query("SELECT body, note, created_at, withdrawn FROM live_requests WHERE association = $1 ORDER BY created_at, id")
+                    .bind(a)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT body, note, created_at, withdrawn FROM live_requests ORDER BY created_at, id")
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                let body: String = r.try_get(0)?;
+                Ok(LiveRequest {
+                    request: serde_json::from_str(&body)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    note: r.try_get(1)?,
+                    created_at: r.try_get(2)?,
+                    withdrawn: r.try_get::<i64, _>(3)? != 0,
+                })
+            })
+            .collect()
+    }
+
+    /// Withdraws a submitted request of `association`; false if it has no such request.
+    pub async fn withdraw_request(&self, id: &str, association: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE live_requests SET withdrawn = 1 WHERE id = $1 AND association = $2",
+        )
+        .bind(id)
+        .bind(association)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Publishes a run; the run published before it becomes superseded (one transaction).
+    pub async fn publish_run(&self, id: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let exists = sqlx::query("SELECT id FROM runs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(id));
+        }
+        sqlx::query(
+            "UPDATE runs SET status = 'superseded' WHERE status = 'published' AND id <> $1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE runs SET status = 'published' WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The id of the newest run with `status`, or of the newest run at all.
+    pub async fn latest_run(&self, status: Option<&str>) -> Result<Option<i64>> {
+        let row = match status {
+            Some(s) => {
+                sqlx::query("SELECT MAX(id) FROM runs WHERE status = $1")
+                    .bind(s)
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT MAX(id) FROM runs")
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+        };
+        Ok(row.try_get::<Option<i64>, _>(0)?)
+    }
+
+    /// Records an instructor's answer (`accepted` / `declined`) to an assignment.
+    pub async fn respond(
+        &self,
+        run: i64,
+        request: &str,
+        instructor: &str,
+        answer: &str,
+    ) -> Result<bool> {
+        let assigned = sqlx::query(
+            "SELECT run_id FROM assignments WHERE run_id = $1 AND request = $2 AND instructor = $3",
+        )
+        .bind(run)
+        .bind(request)
+        .bind(instructor)
+        .fetch_optional(&self.pool)
+        .await?;
+        if assigned.is_none() {
+            return Ok(false);
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM responses WHERE run_id = $1 AND request = $2 AND instructor = $3")
+            .bind(run)
+            .bind(request)
+            .bind(instructor)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO responses (run_id, request, instructor, answer, answered_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(run)
+            .bind(request)
+            .bind(instructor)
+            .bind(answer)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The answers given on a run: (request, instructor) → answer.
+    pub async fn responses(
+        &self,
+        run: i64,
+    ) -> Result<std::collections::BTreeMap<(String, String), String>> {
+        let rows =
+            sqlx::query("SELECT request, instructor, answer FROM responses WHERE run_id = $1")
+                .bind(run)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
+            .collect()
+    }
+
+    /// A new calendar-feed secret for an instructor (any earlier one stops working).
+    pub async fn rotate_feed(&self, instructor: &str) -> Result<String> {
+        let secret = random_hex(20);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM feeds WHERE instructor = $1")
+            .bind(instructor)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO feeds (secret_hash, instructor) VALUES ($1, $2)")
+            .bind(hash(&secret))
+            .bind(instructor)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(secret)
+    }
+
+    /// The instructor a feed secret belongs to.
+    pub async fn feed_owner(&self, secret: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT instructor FROM feeds WHERE secret_hash = $1")
+            .bind(hash(secret))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+}

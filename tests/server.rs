@@ -1,0 +1,629 @@
+//! The service: every endpoint against the role matrix, input limits, the pages, and a
+//! bounded load test on loopback.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use klynge::server::{AppState, router};
+use klynge::store::{Role, Store};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    state: Arc<AppState>,
+    coord_all: String,
+    coord_hub: String,
+    malvik: String,
+    melhus: String,
+    i01: String,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("k.db").display().to_string())
+        .await
+        .expect("open");
+    let base = klynge::ingest::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag"),
+    )
+    .expect("pilot");
+    let coord_all = store
+        .create_token(Role::Coordinator, "*")
+        .await
+        .expect("token");
+    let coord_hub = store
+        .create_token(Role::Coordinator, "trondheim")
+        .await
+        .expect("token");
+    let malvik = store
+        .create_token(Role::Association, "malvik")
+        .await
+        .expect("token");
+    let melhus = store
+        .create_token(Role::Association, "melhus")
+        .await
+        .expect("token");
+    let i01 = store
+        .create_token(Role::Instructor, "i01")
+        .await
+        .expect("token");
+    let state = Arc::new(AppState {
+        store,
+        base,
+        planning: tokio::sync::Mutex::new(()),
+        time_limit_s: 10.0,
+    });
+    Fixture {
+        _dir: dir,
+        state,
+        coord_all,
+        coord_hub,
+        malvik,
+        melhus,
+        i01,
+    }
+}
+
+/// Calls the router: (status, body as text).
+async fn call(
+    f: &Fixture,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .expect("request");
+    let resp = router(f.state.clone())
+        .oneshot(req)
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn submission() -> Value {
+    json!({
+        "topic": "smarttelefon", "language": "nb", "priority": 4,
+        "series": { "first_date": "2027-01-12", "start": "10:00", "end": "12:00", "count": 4, "interval_days": 7 },
+        "note": "Biblioteket, 2. etasje"
+    })
+}
+
+#[tokio::test]
+async fn openapi_is_public_and_describes_every_api_route() {
+    let f = fixture().await;
+    let (s, body) = call(&f, "GET", "/api/openapi.json", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let spec: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(spec["openapi"], "3.1.0");
+    for (method, path, _, _) in klynge::server::openapi_operations() {
+        assert!(
+            spec["paths"][path][method].is_object(),
+            "{method} {path} undocumented"
+        );
+        // And the documented operation is a real route: the router's own "no route" answer
+        // is an empty 404 or a 405; our handlers always say something.
+        let uri = path
+            .replace("{id}", "1")
+            .replace("{run}", "1")
+            .replace("{request}", "r01")
+            .replace("{answer}", "accept")
+            .replace("{secret}", "x");
+        let (s, body) = call(&f, &method.to_uppercase(), &uri, Some(&f.coord_all), None).await;
+        assert!(
+            s != StatusCode::METHOD_NOT_ALLOWED && !body.is_empty(),
+            "{method} {path}: {s}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn requests_role_matrix() {
+    let f = fixture().await;
+    // Listing.
+    assert_eq!(
+        call(&f, "GET", "/api/requests", None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&f, "GET", "/api/requests", Some("kl_bogus"), None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&f, "GET", "/api/requests", Some(&f.i01), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // Submitting.
+    assert_eq!(
+        call(&f, "POST", "/api/requests", None, Some(submission()))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(
+            &f,
+            "POST",
+            "/api/requests",
+            Some(&f.i01),
+            Some(submission())
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, body) = call(
+        &f,
+        "POST",
+        "/api/requests",
+        Some(&f.malvik),
+        Some(submission()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let malvik_id = serde_json::from_str::<Value>(&body).expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let mut other = submission();
+    other["association"] = json!("melhus");
+    assert_eq!(
+        call(
+            &f,
+            "POST",
+            "/api/requests",
+            Some(&f.malvik),
+            Some(other.clone())
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/requests", Some(&f.coord_hub), Some(other))
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        call(
+            &f,
+            "POST",
+            "/api/requests",
+            Some(&f.coord_all),
+            Some(submission())
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+    // Each association sees only its own.
+    let (s, body) = call(&f, "GET", "/api/requests", Some(&f.melhus), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let list: Vec<Value> = serde_json::from_str(&body).expect("json");
+    assert_eq!(list.len(), 1);
+    assert!(list.iter().all(|r| r["association"] == "melhus") && !body.contains("malvik"));
+    let (_, body) = call(&f, "GET", "/api/requests", Some(&f.coord_all), None).await;
+    assert_eq!(
+        serde_json::from_str::<Vec<Value>>(&body)
+            .expect("json")
+            .len(),
+        2
+    );
+    // Withdrawing: another association's request does not exist for you.
+    let uri = format!("/api/requests/{malvik_id}/withdraw");
+    assert_eq!(
+        call(&f, "POST", &uri, None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&f, "POST", &uri, Some(&f.i01), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&f, "POST", &uri, Some(&f.melhus), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(&f, "POST", &uri, Some(&f.malvik), None).await.0,
+        StatusCode::OK
+    );
+    let (_, body) = call(&f, "GET", "/api/requests", Some(&f.malvik), None).await;
+    assert!(body.contains("\"withdrawn\""), "{body}");
+    // A revoked token stops working.
+    assert!(f.state.store.revoke_token(&f.melhus).await.expect("revoke"));
+    assert_eq!(
+        call(&f, "GET", "/api/requests", Some(&f.melhus), None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_a_reason_and_nothing_is_stored() {
+    let f = fixture().await;
+    let (s, body) = call_raw(&f, "{\"topic\": ", &f.malvik).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(body.contains("ugyldig JSON"), "{body}");
+    let mut unknown = submission();
+    unknown["colour"] = json!("blue");
+    assert_eq!(
+        call(&f, "POST", "/api/requests", Some(&f.malvik), Some(unknown))
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    let mut bad = submission();
+    bad["series"]["end"] = json!("09:00");
+    bad["language"] = json!("xx");
+    let (s, body) = call(
+        &f,
+        "POST",
+        "/api/requests?lang=en",
+        Some(&f.malvik),
+        Some(bad),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let errors: Value = serde_json::from_str(&body).expect("json");
+    let fields: Vec<&str> = errors["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        fields.contains(&"end") && fields.contains(&"language"),
+        "{body}"
+    );
+    let huge = format!(
+        "{{\"topic\": \"{}\"}}",
+        "x".repeat(klynge::server::BODY_LIMIT + 10)
+    );
+    assert_eq!(
+        call_raw(&f, &huge, &f.malvik).await.0,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    assert!(
+        f.state
+            .store
+            .live_requests(None)
+            .await
+            .expect("list")
+            .is_empty(),
+        "nothing half-made is stored"
+    );
+}
+
+async fn call_raw(f: &Fixture, body: &str, token: &str) -> (StatusCode, String) {
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/requests")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_owned()))
+        .expect("request");
+    let resp = router(f.state.clone())
+        .oneshot(req)
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn runs_assignments_answers_and_feed_role_matrix() {
+    let f = fixture().await;
+    for t in [&f.malvik, &f.i01] {
+        assert_eq!(
+            call(&f, "GET", "/api/runs", Some(t), None).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            call(&f, "POST", "/api/runs", Some(t), None).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            call(&f, "POST", "/api/runs/1/publish", Some(t), None)
+                .await
+                .0,
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(
+        call(&f, "GET", "/api/runs", None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/runs", None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/runs/1/publish", None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(
+            &f,
+            "POST",
+            "/api/requests",
+            Some(&f.malvik),
+            Some(submission())
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    let (s, body) = call(&f, "POST", "/api/runs", Some(&f.coord_hub), None).await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        call(&f, "POST", "/api/runs/99/publish", Some(&f.coord_all), None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/runs/1/publish", Some(&f.coord_all), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (s, body) = call(&f, "GET", "/api/runs", Some(&f.coord_all), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("\"published\""), "{body}");
+
+    // Assignments: an instructor sees only their own; associations none.
+    assert_eq!(
+        call(&f, "GET", "/api/assignments", Some(&f.malvik), None)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&f, "GET", "/api/assignments", None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (s, body) = call(&f, "GET", "/api/assignments", Some(&f.i01), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let mine: Vec<Value> = serde_json::from_str(&body).expect("json");
+    assert!(mine.iter().all(|a| a["instructor"] == "i01"));
+    let (_, body) = call(&f, "GET", "/api/assignments", Some(&f.coord_all), None).await;
+    let all: Vec<Value> = serde_json::from_str(&body).expect("json");
+    assert!(all.len() > mine.len());
+    // Answers: only on one's own assignments.
+    let other = all
+        .iter()
+        .find(|a| a["instructor"] != "i01")
+        .expect("someone else's");
+    let uri = format!(
+        "/api/assignments/1/{}/accept",
+        other["request"].as_str().expect("request")
+    );
+    assert_eq!(
+        call(&f, "POST", &uri, Some(&f.i01), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        call(&f, "POST", &uri, Some(&f.coord_all), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&f, "POST", &uri, Some(&f.malvik), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&f, "POST", &uri, None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    if let Some(a) = mine.first() {
+        let uri = format!(
+            "/api/assignments/1/{}/accept",
+            a["request"].as_str().expect("request")
+        );
+        assert_eq!(
+            call(&f, "POST", &uri, Some(&f.i01), None).await.0,
+            StatusCode::OK
+        );
+        let uri = format!(
+            "/api/assignments/1/{}/maybe",
+            a["request"].as_str().expect("request")
+        );
+        assert_eq!(
+            call(&f, "POST", &uri, Some(&f.i01), None).await.0,
+            StatusCode::BAD_REQUEST
+        );
+    }
+    // The calendar feed: made by the instructor, read by its secret alone.
+    assert_eq!(
+        call(&f, "POST", "/api/feed", Some(&f.malvik), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/feed", None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (s, body) = call(&f, "POST", "/api/feed", Some(&f.i01), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let url = serde_json::from_str::<Value>(&body).expect("json")["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let (s, ics) = call(&f, "GET", &url, None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR")
+            && ics.matches("BEGIN:VEVENT").count()
+                == mine
+                    .iter()
+                    .map(|a| a["sessions"].as_array().map_or(0, Vec::len))
+                    .sum::<usize>()
+    );
+    assert_eq!(
+        call(&f, "GET", "/calendar/not-a-secret.ics", None, None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn pages_need_the_right_role_and_show_errors_beside_fields() {
+    let f = fixture().await;
+    let page = |uri: &str, cookie: Option<&str>, method: &str, form: Option<&str>| {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(c) = cookie {
+            req = req.header("cookie", format!("klynge_token={c}"));
+        }
+        let req = match form {
+            Some(b) => req
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(b.to_owned())),
+            None => req.body(Body::empty()),
+        }
+        .expect("request");
+        let app = router(f.state.clone());
+        async move {
+            let resp = app.oneshot(req).await.expect("response");
+            let status = resp.status();
+            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                .await
+                .expect("body");
+            (status, String::from_utf8_lossy(&bytes).into_owned())
+        }
+    };
+    assert_eq!(page("/", None, "GET", None).await.0, StatusCode::OK);
+    assert_eq!(
+        page("/association", None, "GET", None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        page("/coordinator", Some(&f.malvik), "GET", None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        page("/instructor", Some(&f.malvik), "GET", None).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, html) = page("/association", Some(&f.malvik), "GET", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Be om instruktør") && html.contains("Seniornett Malvik"));
+    let (s, html) = page("/association?lang=en", Some(&f.malvik), "GET", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Request an instructor"));
+    let bad = "topic=epost&language=nb&first_date=2027-02-01&start=12%3A00&end=10%3A00&count=4&interval_days=7&instructors_needed=1&priority=3&note=";
+    let (s, html) = page("/association/requests", Some(&f.malvik), "POST", Some(bad)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("id=\"err-end\""),
+        "the error stands beside the end field"
+    );
+    assert!(html.contains("value=\"12:00\""), "what was typed is kept");
+    let good = bad.replace("start=12%3A00&end=10%3A00", "start=10%3A00&end=12%3A00");
+    let (s, _) = page(
+        "/association/requests",
+        Some(&f.malvik),
+        "POST",
+        Some(&good),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        f.state
+            .store
+            .live_requests(Some("malvik"))
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+    let (s, _) = page(
+        "/login",
+        None,
+        "POST",
+        Some(&format!("token={}&lang=nb", f.i01)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page("/login", None, "POST", Some("token=kl_nope&lang=nb"))
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+/// 200 submissions at once over real TCP on loopback: every one is answered 201 and stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_concurrent_submissions_are_all_stored() {
+    let f = fixture().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(axum::serve(listener, router(f.state.clone())).into_future());
+    let body = submission().to_string();
+    let mut tasks = Vec::new();
+    for k in 0..200 {
+        let token = if k % 2 == 0 {
+            f.malvik.clone()
+        } else {
+            f.melhus.clone()
+        };
+        let body = body.clone();
+        tasks.push(tokio::spawn(async move {
+            tokio::time::timeout(
+                std::time::Duration::from_secs(60),
+                post(addr, &token, &body),
+            )
+            .await
+            .expect("in time")
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        if t.await.expect("task").starts_with("HTTP/1.1 201") {
+            created += 1;
+        }
+    }
+    server.abort();
+    assert_eq!(created, 200);
+    assert_eq!(
+        f.state.store.live_requests(None).await.expect("list").len(),
+        200
+    );
+}
+
+/// A minimal HTTP/1.1 POST; returns the whole response.
+async fn post(addr: std::net::SocketAddr, token: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let req = format!(
+        "POST /api/requests HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.expect("write");
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.expect("read");
+    out
+}
