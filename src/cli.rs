@@ -74,6 +74,16 @@ enum Command {
     },
     /// The instructors who could take a request, ranked, with what each choice costs.
     Suggest { run: i64, request: String },
+    /// Repair a run after something changed (an instructor dropped out, requests changed):
+    /// re-plan with the fewest changes, confirmed assignments pinned, declined ones out,
+    /// store the new run and list what changed, for whom.
+    Repair {
+        /// The run to repair.
+        run: i64,
+        /// The changed dataset (default: the run's own input).
+        #[arg(long)]
+        dataset: Option<PathBuf>,
+    },
     /// Serve the HTTP API and the web pages for associations, coordinators and instructors.
     Serve {
         /// The cluster's data (associations, instructors; requests in it are planned too).
@@ -242,6 +252,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             action: ScenarioAction::Run { files },
         } => scenario_cmd(&cli.db, lang, &files).await,
         Command::Compare { runs, format } => compare_cmd(&cli.db, lang, &runs, format).await,
+        Command::Repair { run, dataset } => {
+            repair_cmd(&cli.db, lang, run, dataset.as_deref()).await
+        }
         Command::Serve {
             dataset,
             listen,
@@ -304,6 +317,7 @@ async fn plan_cmd(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
         threads: a.threads.unwrap_or_else(|| Params::default().threads),
         nok_per_km: a.nok_per_km,
         fairness: a.fairness,
+        repair: None,
     };
     let planned = plan_checked(&ds, &params, a.solver, lang, true)?;
     if let (Some(path), Some(p)) = (&a.save_clusters, &planned.proposal) {
@@ -709,6 +723,89 @@ async fn compare_cmd(
             CompareFormat::Json => c.to_json(),
         }
     );
+    Ok(())
+}
+
+async fn repair_cmd(
+    db: &str,
+    lang: Lang,
+    id: i64,
+    dataset: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let run = store.run(id).await?;
+    let answers = store.responses(id).await?;
+    let ds = match dataset {
+        Some(path) => ingest::load(path).map_err(|p| Failure::new(2, p.render(lang)))?,
+        None => run.dataset.clone(),
+    };
+    let params = Params {
+        cluster_mode: Some(run.cluster_mode),
+        repair: Some(plan::repair_spec(&run.assignments, &answers)),
+        ..run.params.clone()
+    };
+    let planned = plan_checked(&ds, &params, SolverKind::Milp, lang, true)?;
+    let scenario = format!("repair-of-{id}");
+    let name = dataset
+        .map(dataset_name)
+        .unwrap_or_else(|| run.summary.dataset.clone());
+    let new = store_planned(&store, &scenario, &name, &planned).await?;
+    let after = store.run(new).await?;
+    store.close().await;
+    print!(
+        "{}",
+        summary(
+            new,
+            db,
+            &scenario,
+            &name,
+            &planned.outcome,
+            planned.ds.instructors.len(),
+            lang
+        )
+    );
+    let changes = klynge::compare::diff(&run, &after);
+    println!(
+        "{}",
+        match lang {
+            Lang::Nb => format!("Endringer fra kjøring {id} ({}):", changes.len()),
+            Lang::En => format!("Changes from run {id} ({}):", changes.len()),
+        }
+    );
+    // For whom: every instructor who gains or loses a course.
+    let mut by_person: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for c in &changes {
+        let (request, before, after): (&String, &[String], &[String]) = match c {
+            klynge::compare::Change::Added {
+                request,
+                instructors,
+            } => (request, &[], instructors),
+            klynge::compare::Change::Removed {
+                request,
+                instructors,
+            } => (request, instructors, &[]),
+            klynge::compare::Change::InstructorChanged {
+                request,
+                before,
+                after,
+            } => (request, before, after),
+        };
+        for i in before.iter().filter(|i| !after.contains(i)) {
+            by_person
+                .entry(i.clone())
+                .or_default()
+                .push(format!("− {request}"));
+        }
+        for i in after.iter().filter(|i| !before.contains(i)) {
+            by_person
+                .entry(i.clone())
+                .or_default()
+                .push(format!("+ {request}"));
+        }
+    }
+    for (who, what) in by_person {
+        println!("  {who}: {}", what.join(", "));
+    }
     Ok(())
 }
 

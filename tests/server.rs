@@ -627,3 +627,55 @@ async fn post(addr: std::net::SocketAddr, token: &str, body: &str) -> String {
     s.read_to_string(&mut out).await.expect("read");
     out
 }
+
+#[tokio::test]
+async fn a_decline_is_repaired_into_a_new_proposed_run_without_that_assignment() {
+    let f = fixture().await;
+    assert_eq!(
+        call(&f, "POST", "/api/runs", Some(&f.coord_all), None)
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/runs/1/publish", Some(&f.coord_all), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (_, body) = call(&f, "GET", "/api/assignments", Some(&f.i01), None).await;
+    let mine: Vec<Value> = serde_json::from_str(&body).expect("json");
+    let request = mine.first().expect("i01 has an assignment in the pilot")["request"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let (s, body) = call(
+        &f,
+        "POST",
+        &format!("/api/assignments/1/{request}/decline"),
+        Some(&f.i01),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let repair = serde_json::from_str::<Value>(&body).expect("json")["repair_run"]
+        .as_i64()
+        .expect("a repair run");
+    let before = f.state.store.run(1).await.expect("run 1");
+    let after = f.state.store.run(repair).await.expect("repair run");
+    assert_eq!(after.summary.status, "proposed");
+    assert_eq!(after.summary.scenario, "service-repair");
+    assert!(
+        !after
+            .assignments
+            .iter()
+            .any(|a| a.request == request && a.instructor == "i01")
+    );
+    // Only what must change changes: at most the declined request and whatever it displaces.
+    let changes = klynge::compare::diff(&before, &after);
+    assert!(!changes.is_empty() && changes.len() <= 4, "{changes:?}");
+    assert!(
+        after.summary.figures.weighted_covered + 1e-9
+            >= before.summary.figures.weighted_covered - 10.0 * 5.0
+    );
+}

@@ -27,6 +27,9 @@ pub enum Stage {
     /// Optional, after 1: maximise the smallest share of its requested sessions that any
     /// small association gets covered.
     Fairness,
+    /// Stage 2, in repair mode only: minimise the assignments that differ from the rota
+    /// being repaired (confirmed ones are pinned).
+    Repair,
     /// 3. minimise Σ 2·travel_km(i,r)·|sessions(r)|·x(i,r).
     Travel,
     /// 4. minimise the largest number of sessions given to one instructor.
@@ -39,6 +42,7 @@ impl Stage {
             Stage::Coverage => 1,
             // 2 is the repair stage of DESIGN.md; fairness is stored as 5, shown as 1b.
             Stage::Fairness => 5,
+            Stage::Repair => 2,
             Stage::Travel => 3,
             Stage::Balance => 4,
         }
@@ -49,6 +53,7 @@ impl Stage {
         match self {
             Stage::Coverage => "1",
             Stage::Fairness => "1b",
+            Stage::Repair => "2",
             Stage::Travel => "3",
             Stage::Balance => "4",
         }
@@ -60,6 +65,10 @@ impl Stage {
             Stage::Fairness => lang.pick(
                 "minste dekningsandel for en forening",
                 "smallest share covered for an association",
+            ),
+            Stage::Repair => lang.pick(
+                "endringer fra rotaen som repareres",
+                "changes from the rota being repaired",
             ),
             Stage::Travel => lang.pick("reise, km tur-retur", "travel, round-trip km"),
             Stage::Balance => lang.pick("største belastning, økter", "largest load, sessions"),
@@ -111,6 +120,8 @@ struct Model {
     constraints: Vec<Constraint>,
     coverage: Expression,
     travel: Expression,
+    /// Stage 2 (repair mode): assignments that differ from the reference rota.
+    changes: Option<Expression>,
 }
 
 impl Model {
@@ -205,12 +216,43 @@ impl Model {
                 constraints.push(constraint!(covered >= requested * f));
             }
         }
+        // Repair mode: pinned pairs stay, declined pairs stay out, and stage 2 counts the
+        // changes: Σ_{(i,r) in the reference} (1 − x) + Σ_{(i,r) not in it} x.
+        let changes = inst.params.repair.as_ref().map(|rep| {
+            let key = |p: usize| {
+                let pair = &elig.pairs[p];
+                (
+                    inst.ds.requests[pair.r].id.as_str(),
+                    inst.ds.instructors[pair.i].id.as_str(),
+                )
+            };
+            let has = |list: &[(String, String)], k: (&str, &str)| {
+                list.iter().any(|(r, i)| r == k.0 && i == k.1)
+            };
+            let mut changes = Expression::from(0);
+            for (k, &p) in comp.pairs.iter().enumerate() {
+                let id = key(p);
+                if has(&rep.pinned, id) {
+                    constraints.push(constraint!(x[k] == 1));
+                }
+                if has(&rep.forbidden, id) {
+                    constraints.push(constraint!(x[k] == 0));
+                }
+                if has(&rep.reference, id) {
+                    changes += 1.0 - x[k];
+                } else {
+                    changes += x[k];
+                }
+            }
+            changes
+        });
         Model {
             vars,
             x,
             y,
             z,
             f,
+            changes,
             constraints,
             coverage,
             travel,
@@ -246,11 +288,24 @@ impl Model {
     ) -> Result<(Vec<f64>, StageReport), String> {
         let started = Instant::now();
         let vars = self.vars.clone();
-        let unsolved = match stage {
-            Stage::Coverage => vars.maximise(self.coverage.clone()),
-            Stage::Fairness => vars.maximise(self.f.expect("fairness stage needs f")),
-            Stage::Travel => vars.minimise(self.travel.clone()),
-            Stage::Balance => vars.minimise(self.z),
+        let (objective_expr, maximise): (Expression, bool) = match stage {
+            Stage::Coverage => (self.coverage.clone(), true),
+            Stage::Fairness => (self.f.expect("fairness stage needs f").into(), true),
+            Stage::Repair => (
+                self.changes
+                    .clone()
+                    .expect("repair stage needs the reference"),
+                false,
+            ),
+            Stage::Travel => (self.travel.clone(), false),
+            Stage::Balance => (self.z.into(), false),
+        };
+        // HiGHS gets no objective offset from good_lp: add the constant back ourselves.
+        let offset = good_lp::IntoAffineExpression::constant(&objective_expr);
+        let unsolved = if maximise {
+            vars.maximise(objective_expr)
+        } else {
+            vars.minimise(objective_expr)
         };
         let problem = unsolved
             .using(highs)
@@ -280,10 +335,10 @@ impl Model {
         if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
             return Err("HiGHS found no feasible solution in time".into());
         }
-        let objective = solved.objective_value();
+        let objective = solved.objective_value() + offset;
         let bound = solved
             .double_info_value(c"mip_dual_bound")
-            .unwrap_or(objective);
+            .map_or(objective, |b| b + offset);
         let gap = if status == StageStatus::Optimal && !solved.mip_gap().is_finite() {
             0.0
         } else {
@@ -359,6 +414,18 @@ pub fn solve_component(
                 stages.push(rep);
             }
             Err(_) => stages.push(failed(Stage::Fairness)),
+        }
+    }
+
+    // Stage 2 (repair mode): fewest changes, held at the value reached.
+    if let Some(changes) = &model.changes {
+        match model.solve(Stage::Repair, &held, remaining(0.5), gap, Some(&columns)) {
+            Ok((cols, rep)) => {
+                held.push(constraint!(changes.clone() <= rep.objective.round() + 1e-6));
+                columns = cols;
+                stages.push(rep);
+            }
+            Err(_) => stages.push(failed(Stage::Repair)),
         }
     }
 

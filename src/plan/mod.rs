@@ -32,7 +32,7 @@ pub use eligibility::Eligibility;
 pub use explain::{Reason, Unavailable};
 pub use instance::Instance;
 pub use milp::{Stage, StageReport, StageStatus};
-pub use params::{ClusterMode, Params, SolverKind};
+pub use params::{ClusterMode, Params, Repair, SolverKind};
 pub use rules::{HardConstraint, Rule};
 
 /// One instructor on one request, for all its sessions.
@@ -205,6 +205,7 @@ fn total_stages(components: &[ComponentReport]) -> Vec<StageReport> {
     for stage in [
         Stage::Coverage,
         Stage::Fairness,
+        Stage::Repair,
         Stage::Travel,
         Stage::Balance,
     ] {
@@ -354,5 +355,29 @@ impl Outcome {
             .iter()
             .map(|a| (a.request.clone(), a.instructor.clone()))
             .collect()
+    }
+}
+
+/// The repair of a stored rota: its assignments are the reference, accepted ones are
+/// pinned, declined ones forbidden. `answers` maps (request, instructor) to
+/// `accepted` / `declined`.
+pub fn repair_spec(
+    assignments: &[Assignment],
+    answers: &BTreeMap<(String, String), String>,
+) -> Repair {
+    let with = |answer: &str| -> Vec<(String, String)> {
+        answers
+            .iter()
+            .filter(|(_, a)| a.as_str() == answer)
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    Repair {
+        reference: assignments
+            .iter()
+            .map(|a| (a.request.clone(), a.instructor.clone()))
+            .collect(),
+        pinned: with("accepted"),
+        forbidden: with("declined"),
     }
 }

@@ -47,6 +47,18 @@ pub struct Params {
     /// sessions that any association gets covered, before travel is minimised.
     #[serde(default)]
     pub fairness: bool,
+    /// Repair mode (stage 2): the rota being repaired and what is fixed in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair: Option<Repair>,
+}
+
+/// What stage 2 needs: the rota being repaired, as (request, instructor) pairs; the
+/// confirmed assignments, which are pinned; and declined ones, which may not come back.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Repair {
+    pub reference: Vec<(String, String)>,
+    pub pinned: Vec<(String, String)>,
+    pub forbidden: Vec<(String, String)>,
 }
 
 impl Default for Params {
@@ -60,6 +72,7 @@ impl Default for Params {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             nok_per_km: None,
             fairness: false,
+            repair: None,
         }
     }
 }

@@ -206,8 +206,21 @@ pub async fn request_statuses(
     Ok(out)
 }
 
+/// Repairs run `id` against the current data: its confirmed (accepted) assignments are
+/// pinned, declined ones stay out, and the fewest changes are made (stage 2).
+pub async fn repair_now(state: &AppState, id: i64) -> Result<i64, ApiError> {
+    let run = state.store.run(id).await?;
+    let answers = state.store.responses(id).await?;
+    let spec = plan::repair_spec(&run.assignments, &answers);
+    plan_now_with(state, Some(spec)).await
+}
+
 /// Plans the current requests now (one plan at a time) and stores the run.
 pub async fn plan_now(state: &AppState) -> Result<i64, ApiError> {
+    plan_now_with(state, None).await
+}
+
+async fn plan_now_with(state: &AppState, repair: Option<plan::Repair>) -> Result<i64, ApiError> {
     let _one_at_a_time = state.planning.lock().await;
     let ds = current_dataset(state).await?;
     let problems = validate(&ds);
@@ -217,8 +230,14 @@ pub async fn plan_now(state: &AppState) -> Result<i64, ApiError> {
             format!("the current data are not valid: {}", problems[0]),
         ));
     }
+    let scenario = if repair.is_some() {
+        "service-repair"
+    } else {
+        "service"
+    };
     let params = Params {
         time_limit_s: state.time_limit_s,
+        repair,
         ..Params::default()
     };
     let (ds, params, outcome) = tokio::task::spawn_blocking(move || {
@@ -236,7 +255,7 @@ pub async fn plan_now(state: &AppState) -> Result<i64, ApiError> {
     let id = state
         .store
         .save_run(&NewRun {
-            scenario: "service",
+            scenario,
             dataset_name: "service",
             dataset: &ds,
             params: &params,
@@ -413,6 +432,25 @@ pub async fn start_plan(
         .into_response())
 }
 
+pub async fn repair_run(
+    AxState(state): AxState<State>,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let lang = lang_of(&headers, q.lang.as_deref());
+    require(&state, &headers, lang, &[Role::Coordinator]).await?;
+    let new = repair_now(&state, id).await?;
+    let before = state.store.run(id).await?;
+    let after = state.store.run(new).await?;
+    let changes = crate::compare::diff(&before, &after);
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": new, "repairs": id, "changes": changes })),
+    )
+        .into_response())
+}
+
 pub async fn publish_run(
     AxState(state): AxState<State>,
     Path(id): Path<i64>,
@@ -538,8 +576,14 @@ pub async fn answer_assignment(
                 .into(),
         ));
     }
+    // A decline is repaired at once: a new proposed run with the fewest changes.
+    let repaired = if answer == "declined" {
+        Some(repair_now(&state, run).await?)
+    } else {
+        None
+    };
     Ok(Json(
-        json!({ "run": run, "request": request, "answer": answer }),
+        json!({ "run": run, "request": request, "answer": answer, "repair_run": repaired }),
     ))
 }
 

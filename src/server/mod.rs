@@ -58,6 +58,7 @@ pub fn router(state: State) -> Router {
         .route("/api/requests/{id}/withdraw", post(api::withdraw_request))
         .route("/api/runs", get(api::list_runs).post(api::start_plan))
         .route("/api/runs/{id}/publish", post(api::publish_run))
+        .route("/api/runs/{id}/repair", post(api::repair_run))
         .route("/api/assignments", get(api::list_assignments))
         .route(
             "/api/assignments/{run}/{request}/{answer}",
@@ -78,6 +79,10 @@ pub fn router(state: State) -> Router {
         .route(
             "/coordinator/runs/{id}/publish",
             post(pages::coordinator_publish),
+        )
+        .route(
+            "/coordinator/runs/{id}/repair",
+            post(pages::coordinator_repair),
         )
         .route("/instructor", get(pages::instructor_page))
         .route(

@@ -51,7 +51,7 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     (
         "post",
         "/api/assignments/{run}/{request}/{answer}",
-        "Accept or decline an assignment (answer: accept | decline)",
+        "Accept or decline an assignment (answer: accept | decline); a decline is repaired at once into a new proposed run",
         "instructor",
     ),
     (

@@ -504,6 +504,57 @@ pub async fn coordinator_publish(
     }
 }
 
+pub async fn coordinator_repair(
+    AxState(state): AxState<State>,
+    Path(id): Path<i64>,
+    Query(qr): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang_of(&headers, qr.lang.as_deref());
+    if let Err(r) = who(&state, &headers, lang, Role::Coordinator).await {
+        return r;
+    }
+    let new = match api::repair_now(&state, id).await {
+        Ok(n) => n,
+        Err(e) => return e.into_response(),
+    };
+    let (Ok(before), Ok(after)) = (state.store.run(id).await, state.store.run(new).await) else {
+        return Redirect::to(&format!("/coordinator{}", q(lang))).into_response();
+    };
+    let mut b = match lang {
+        Lang::Nb => {
+            format!("<p>Kjøring {new} reparerer kjøring {id}. Endringer:</p><ul id=\"changes\">")
+        }
+        Lang::En => format!("<p>Run {new} repairs run {id}. Changes:</p><ul id=\"changes\">"),
+    };
+    for c in crate::compare::diff(&before, &after) {
+        let line = match c {
+            crate::compare::Change::Added {
+                request,
+                instructors,
+            } => format!("+ {request}: {}", instructors.join(", ")),
+            crate::compare::Change::Removed {
+                request,
+                instructors,
+            } => format!("− {request}: {}", instructors.join(", ")),
+            crate::compare::Change::InstructorChanged {
+                request,
+                before,
+                after,
+            } => {
+                format!("~ {request}: {} → {}", before.join(", "), after.join(", "))
+            }
+        };
+        b.push_str(&format!("<li>{}</li>", esc(&line)));
+    }
+    b.push_str(&format!(
+        "</ul><p><a href=\"/coordinator{}\">{}</a></p>",
+        q(lang),
+        lang.pick("Tilbake", "Back")
+    ));
+    page(lang, lang.pick("Reparasjon", "Repair"), &b).into_response()
+}
+
 pub async fn instructor_page(
     AxState(state): AxState<State>,
     Query(qr): Query<LangQuery>,
@@ -588,7 +639,15 @@ pub async fn instructor_answer(
         .respond(run, &request, &me.subject, answer)
         .await
     {
-        Ok(true) => Redirect::to(&format!("/instructor{}", q(lang))).into_response(),
+        Ok(true) => {
+            // A decline is repaired at once, as through the API.
+            if answer == "declined"
+                && let Err(e) = api::repair_now(&state, run).await
+            {
+                return e.into_response();
+            }
+            Redirect::to(&format!("/instructor{}", q(lang))).into_response()
+        }
         Ok(false) => (
             StatusCode::NOT_FOUND,
             page(

@@ -415,6 +415,7 @@ impl Store {
         .map(|r| {
             let stage = match r.try_get::<i64, _>(0)? {
                 1 => Stage::Coverage,
+                2 => Stage::Repair,
                 3 => Stage::Travel,
                 4 => Stage::Balance,
                 5 => Stage::Fairness,
