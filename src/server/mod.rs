@@ -115,15 +115,10 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
-/// The language asked for: `?lang=en`, else `Accept-Language` starting with `en`, else nb.
-pub fn lang_of(headers: &HeaderMap, query: Option<&str>) -> Lang {
-    if let Some(l) = query.and_then(|q| q.parse().ok()) {
-        return l;
-    }
-    match headers.get("accept-language").and_then(|v| v.to_str().ok()) {
-        Some(v) if v.trim_start().starts_with("en") => Lang::En,
-        _ => Lang::Nb,
-    }
+/// The language asked for: `?lang=en` switches to English; bokmål otherwise. (Browsers'
+/// Accept-Language is not followed: bokmål is the default for everyone.)
+pub fn lang_of(_headers: &HeaderMap, query: Option<&str>) -> Lang {
+    query.and_then(|q| q.parse().ok()).unwrap_or_default()
 }
 
 /// The token in the request: bearer header first, then the login cookie.

@@ -1,0 +1,284 @@
+//! The service in a real browser: headless Chromium driven over WebDriver (Debian's
+//! chromium and chromium-driver; `.ci/run` installs them). An association submits a
+//! request through the form, a coordinator plans and publishes, and the association's page
+//! then names its instructor. Where no browser is installed, the test says so loudly and
+//! skips.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use klynge::server::{AppState, router};
+use klynge::store::{Role, Store};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A minimal HTTP/1.1 JSON client for the WebDriver wire protocol.
+async fn wd(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> Value {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut s = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("chromedriver");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.expect("write");
+    // chromedriver keeps the connection open: read the head, then Content-Length bytes.
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        let n = s.read(&mut chunk).await.expect("read");
+        assert!(n > 0, "chromedriver closed the connection");
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    while buf.len() < head_end + length {
+        let n = s.read(&mut chunk).await.expect("read");
+        assert!(n > 0, "chromedriver closed the connection early");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let payload = String::from_utf8_lossy(&buf[head_end..head_end + length]).into_owned();
+    serde_json::from_str(&payload).unwrap_or_else(|e| panic!("webdriver said {payload}: {e}"))
+}
+
+struct Browser {
+    driver: SocketAddr,
+    session: String,
+}
+
+impl Browser {
+    async fn go(&self, url: &str) {
+        wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/url", self.session),
+            Some(json!({ "url": url })),
+        )
+        .await;
+    }
+    async fn find(&self, css: &str) -> String {
+        let v = wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/element", self.session),
+            Some(json!({ "using": "css selector", "value": css })),
+        )
+        .await;
+        v["value"]
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_owned()
+    }
+    async fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/element/{e}/clear", self.session),
+            Some(json!({})),
+        )
+        .await;
+        wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/element/{e}/value", self.session),
+            Some(json!({ "text": text })),
+        )
+        .await;
+    }
+    async fn click(&self, css: &str) {
+        let e = self.find(css).await;
+        wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/element/{e}/click", self.session),
+            Some(json!({})),
+        )
+        .await;
+    }
+    async fn text(&self, css: &str) -> String {
+        let e = self.find(css).await;
+        wd(
+            self.driver,
+            "GET",
+            &format!("/session/{}/element/{e}/text", self.session),
+            None,
+        )
+        .await["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+    async fn script(&self, js: &str) {
+        wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/execute/sync", self.session),
+            Some(json!({ "script": js, "args": [] })),
+        )
+        .await;
+    }
+    async fn login(&self, base: &str, token: &str) {
+        self.go(&format!("{base}/")).await;
+        self.type_into("#token", token).await;
+        self.click("button[type=submit]").await;
+    }
+}
+
+/// Stops chromedriver (and so its browser) however the test ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn association_form_to_published_instructor_in_headless_chromium() {
+    if !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists() {
+        eprintln!(
+            "\n!!!!! SKIPPING browser test: {CHROMIUM} or {CHROMEDRIVER} is not installed (apt-get install chromium chromium-driver) !!!!!\n"
+        );
+        return;
+    }
+    // The service, on loopback.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("k.db").display().to_string())
+        .await
+        .expect("open");
+    let base = klynge::ingest::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag"),
+    )
+    .expect("pilot");
+    let coordinator = store
+        .create_token(Role::Coordinator, "trondheim")
+        .await
+        .expect("token");
+    let malvik = store
+        .create_token(Role::Association, "malvik")
+        .await
+        .expect("token");
+    let state = Arc::new(AppState {
+        store,
+        base,
+        planning: tokio::sync::Mutex::new(()),
+        time_limit_s: 10.0,
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let app = format!("http://{}", listener.local_addr().expect("addr"));
+    let server = tokio::spawn(axum::serve(listener, router(state.clone())).into_future());
+
+    // The browser.
+    let port = free_port();
+    let _driver = KillOnDrop(
+        std::process::Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    for _ in 0..50 {
+        if tokio::net::TcpStream::connect(addr).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let profile = dir.path().join("chromium-profile");
+    let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": {
+        "binary": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 format!("--user-data-dir={}", profile.display())]
+    } } } });
+    let session = wd(addr, "POST", "/session", Some(caps)).await["value"]["sessionId"]
+        .as_str()
+        .expect("session")
+        .to_owned();
+    let b = Browser {
+        driver: addr,
+        session,
+    };
+
+    // 1. The association submits a course request through the form.
+    b.login(&app, &malvik).await;
+    assert!(b.text("h1").await.contains("Kursforespørsler"));
+    b.script("document.getElementById('topic').value = 'smarttelefon'; document.getElementById('first_date').value = '2027-01-13';").await;
+    b.type_into("#start", "11:00").await;
+    b.type_into("#end", "13:00").await;
+    b.type_into("#note", "Biblioteket").await;
+    b.click("#submit").await;
+    let status = b.text("#requests tr[data-request] .status").await;
+    assert_eq!(
+        status, "sendt inn",
+        "the new request is listed as submitted"
+    );
+
+    // 2. The coordinator plans and publishes.
+    b.login(&app, &coordinator).await;
+    b.click("#plan").await;
+    b.click(".publish").await;
+    assert_eq!(b.text("#runs tr[data-run] .status").await, "published");
+
+    // 3. The association's page names its instructor.
+    b.login(&app, &malvik).await;
+    let status = b.text("#requests tr[data-request] .status").await;
+    let instructors = b.text("#requests tr[data-request] .instructors").await;
+    assert_eq!(status, "foreslått", "proposed, with the instructor named");
+    let run = state.store.run(1).await.expect("run");
+    let live = state
+        .store
+        .live_requests(Some("malvik"))
+        .await
+        .expect("live");
+    let id = &live[0].request.id;
+    let names: Vec<String> = run
+        .assignments
+        .iter()
+        .filter(|a| &a.request == id)
+        .filter_map(|a| {
+            run.dataset
+                .instructors
+                .iter()
+                .find(|i| i.id == a.instructor)
+                .map(|i| i.name.clone())
+        })
+        .collect();
+    assert!(
+        !names.is_empty(),
+        "the submitted request is covered in the pilot"
+    );
+    assert_eq!(instructors, names.join(", "));
+
+    wd(addr, "DELETE", &format!("/session/{}", b.session), None).await;
+    server.abort();
+}
