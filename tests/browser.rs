@@ -5,6 +5,7 @@
 //! skips.
 
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,23 +17,35 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// A minimal HTTP/1.1 JSON client for the WebDriver wire protocol.
+/// A WebDriver call; retried a few times, since a busy chromedriver may drop a connection.
 async fn wd(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> Value {
+    for _ in 0..5 {
+        if let Some(v) = wd_once(addr, method, path, body.clone()).await {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    panic!("chromedriver does not answer {method} {path}");
+}
+
+/// A minimal HTTP/1.1 JSON client for the WebDriver wire protocol; None when the
+/// connection drops.
+async fn wd_once(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> Option<Value> {
     let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut s = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("chromedriver");
+    let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
     let req = format!(
         "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    s.write_all(req.as_bytes()).await.expect("write");
+    s.write_all(req.as_bytes()).await.ok()?;
     // chromedriver keeps the connection open: read the head, then Content-Length bytes.
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {
-        let n = s.read(&mut chunk).await.expect("read");
-        assert!(n > 0, "chromedriver closed the connection");
+        let n = s.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
         buf.extend_from_slice(&chunk[..n]);
         if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             break p + 4;
@@ -47,12 +60,14 @@ async fn wd(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> 
         })
         .unwrap_or(0);
     while buf.len() < head_end + length {
-        let n = s.read(&mut chunk).await.expect("read");
-        assert!(n > 0, "chromedriver closed the connection early");
+        let n = s.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
         buf.extend_from_slice(&chunk[..n]);
     }
     let payload = String::from_utf8_lossy(&buf[head_end..head_end + length]).into_owned();
-    serde_json::from_str(&payload).unwrap_or_else(|e| panic!("webdriver said {payload}: {e}"))
+    Some(serde_json::from_str(&payload).unwrap_or_else(|e| panic!("webdriver said {payload}: {e}")))
 }
 
 struct Browser {
@@ -70,6 +85,7 @@ impl Browser {
         )
         .await;
     }
+    /// The element matching `css` (the session waits up to its implicit timeout for it).
     async fn find(&self, css: &str) -> String {
         let v = wd(
             self.driver,
@@ -78,6 +94,7 @@ impl Browser {
             Some(json!({ "using": "css selector", "value": css })),
         )
         .await;
+        assert!(v["value"]["error"].is_null(), "no element {css}: {v}");
         v["value"]
             .as_object()
             .and_then(|o| o.values().next())
@@ -85,6 +102,42 @@ impl Browser {
             .unwrap_or_else(|| panic!("no element {css}: {v}"))
             .to_owned()
     }
+
+    /// Waits (up to 15 s) until the text of `css` is `expected`; pages change after a
+    /// click only once the server has answered.
+    async fn wait_text(&self, css: &str, expected: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..150 {
+            let v = wd(
+                self.driver,
+                "POST",
+                &format!("/session/{}/element", self.session),
+                Some(json!({ "using": "css selector", "value": css })),
+            )
+            .await;
+            if let Some(e) = v["value"]
+                .as_object()
+                .filter(|o| !o.contains_key("error"))
+                .and_then(|o| o.values().next())
+                .and_then(Value::as_str)
+            {
+                let t = wd(
+                    self.driver,
+                    "GET",
+                    &format!("/session/{}/element/{e}/text", self.session),
+                    None,
+                )
+                .await;
+                last = t["value"].as_str().unwrap_or("").to_owned();
+                if last == expected {
+                    return last;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        last
+    }
+
     async fn type_into(&self, css: &str, text: &str) {
         let e = self.find(css).await;
         wd(
@@ -146,6 +199,15 @@ struct KillOnDrop(std::process::Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
+        // chromedriver and the browsers it started share one process group (its own, see
+        // `process_group(0)`): end them all. The `--` matters: without it, kill may read
+        // the negative group id as an option.
+        let pgid = self.0.id();
+        if pgid > 1 {
+            let _ = std::process::Command::new("kill")
+                .args(["-s", "KILL", "--", &format!("-{pgid}")])
+                .status();
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -201,14 +263,19 @@ async fn association_form_to_published_instructor_in_headless_chromium() {
     let _driver = KillOnDrop(
         std::process::Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("chromedriver starts"),
     );
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
-    for _ in 0..50 {
-        if tokio::net::TcpStream::connect(addr).await.is_ok() {
+    // Ready when /status says so.
+    for _ in 0..100 {
+        if wd_once(addr, "GET", "/status", None)
+            .await
+            .is_some_and(|v| v["value"]["ready"] == true)
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -228,16 +295,28 @@ async fn association_form_to_published_instructor_in_headless_chromium() {
         driver: addr,
         session,
     };
+    wd(
+        addr,
+        "POST",
+        &format!("/session/{}/timeouts", b.session),
+        Some(json!({ "implicit": 10000, "pageLoad": 60000 })),
+    )
+    .await;
 
     // 1. The association submits a course request through the form.
     b.login(&app, &malvik).await;
-    assert!(b.text("h1").await.contains("Kursforespørsler"));
+    assert_eq!(
+        b.wait_text("h1", "Kursforespørsler").await,
+        "Kursforespørsler"
+    );
     b.script("document.getElementById('topic').value = 'smarttelefon'; document.getElementById('first_date').value = '2027-01-13';").await;
     b.type_into("#start", "11:00").await;
     b.type_into("#end", "13:00").await;
     b.type_into("#note", "Biblioteket").await;
     b.click("#submit").await;
-    let status = b.text("#requests tr[data-request] .status").await;
+    let status = b
+        .wait_text("#requests tr[data-request] .status", "sendt inn")
+        .await;
     assert_eq!(
         status, "sendt inn",
         "the new request is listed as submitted"
@@ -245,13 +324,23 @@ async fn association_form_to_published_instructor_in_headless_chromium() {
 
     // 2. The coordinator plans and publishes.
     b.login(&app, &coordinator).await;
+    assert_eq!(b.wait_text("h1", "Koordinator").await, "Koordinator");
     b.click("#plan").await;
+    assert_eq!(
+        b.wait_text("#runs tr[data-run] .status", "proposed").await,
+        "proposed"
+    );
     b.click(".publish").await;
-    assert_eq!(b.text("#runs tr[data-run] .status").await, "published");
+    assert_eq!(
+        b.wait_text("#runs tr[data-run] .status", "published").await,
+        "published"
+    );
 
     // 3. The association's page names its instructor.
     b.login(&app, &malvik).await;
-    let status = b.text("#requests tr[data-request] .status").await;
+    let status = b
+        .wait_text("#requests tr[data-request] .status", "foreslått")
+        .await;
     let instructors = b.text("#requests tr[data-request] .instructors").await;
     assert_eq!(status, "foreslått", "proposed, with the instructor named");
     let run = state.store.run(1).await.expect("run");

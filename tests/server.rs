@@ -10,6 +10,8 @@ use klynge::store::{Role, Store};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod common;
+
 struct Fixture {
     _dir: tempfile::TempDir,
     state: Arc<AppState>,
@@ -392,6 +394,15 @@ async fn runs_assignments_answers_and_feed_role_matrix() {
     let (s, body) = call(&f, "GET", "/api/runs", Some(&f.coord_all), None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains("\"published\""), "{body}");
+    // Repairing the published run with nothing changed changes nothing.
+    let (s, body) = call(&f, "POST", "/api/runs/1/repair", Some(&f.coord_all), None).await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let repaired: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        repaired["changes"].as_array().map(Vec::len),
+        Some(0),
+        "{body}"
+    );
 
     // Assignments: an instructor sees only their own; associations none.
     assert_eq!(
@@ -678,4 +689,111 @@ async fn a_decline_is_repaired_into_a_new_proposed_run_without_that_assignment()
         after.summary.figures.weighted_covered + 1e-9
             >= before.summary.figures.weighted_covered - 10.0 * 5.0
     );
+}
+
+/// Submissions that arrive while a plan runs are stored, and the next plan includes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submissions_during_a_plan_are_kept_for_the_next_one() {
+    let f = Arc::new(fixture().await);
+    let planner = {
+        let f = f.clone();
+        tokio::spawn(async move { klynge::server::plan_now(&f.state).await.expect("plan") })
+    };
+    let mut submitted = Vec::new();
+    for _ in 0..20 {
+        let (s, body) = call(
+            &f,
+            "POST",
+            "/api/requests",
+            Some(&f.malvik),
+            Some(submission()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED);
+        submitted.push(
+            serde_json::from_str::<Value>(&body).expect("json")["id"]
+                .as_str()
+                .expect("id")
+                .to_owned(),
+        );
+    }
+    let first = planner.await.expect("first plan");
+    let second = klynge::server::plan_now(&f.state)
+        .await
+        .expect("second plan");
+    let run = f.state.store.run(second).await.expect("run");
+    for id in &submitted {
+        assert!(
+            run.dataset.requests.iter().any(|r| &r.id == id),
+            "{id} missing from the next plan"
+        );
+    }
+    assert!(second > first);
+}
+
+/// The service on PostgreSQL: submit, plan, publish, list — as on SQLite.
+#[tokio::test]
+async fn the_service_works_on_postgres() {
+    let Some(db) = common::pg::pg_database().await else {
+        return;
+    };
+    let store = Store::open(&db.url).await.expect("open");
+    let base = klynge::ingest::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag"),
+    )
+    .expect("pilot");
+    let coord = store
+        .create_token(Role::Coordinator, "*")
+        .await
+        .expect("token");
+    let malvik = store
+        .create_token(Role::Association, "malvik")
+        .await
+        .expect("token");
+    let state = Arc::new(AppState {
+        store,
+        base,
+        planning: tokio::sync::Mutex::new(()),
+        time_limit_s: 10.0,
+    });
+    let f = Fixture {
+        _dir: tempfile::tempdir().expect("tempdir"),
+        state,
+        coord_all: coord.clone(),
+        coord_hub: coord.clone(),
+        malvik: malvik.clone(),
+        melhus: malvik.clone(),
+        i01: coord.clone(),
+    };
+    assert_eq!(
+        call(
+            &f,
+            "POST",
+            "/api/requests",
+            Some(&malvik),
+            Some(submission())
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/runs", Some(&coord), None).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/runs/1/publish", Some(&coord), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (s, body) = call(&f, "GET", "/api/requests", Some(&malvik), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let list: Vec<Value> = serde_json::from_str(&body).expect("json");
+    assert_eq!(list.len(), 1);
+    assert_ne!(
+        list[0]["status"], "submitted",
+        "the plan has decided on it: {body}"
+    );
+    db.finish().await;
 }

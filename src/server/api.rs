@@ -432,6 +432,27 @@ pub async fn start_plan(
         .into_response())
 }
 
+pub async fn approve_run(
+    AxState(state): AxState<State>,
+    Path(id): Path<i64>,
+    Query(q): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let lang = lang_of(&headers, q.lang.as_deref());
+    require(&state, &headers, lang, &[Role::Coordinator]).await?;
+    if !state.store.approve_run(id).await? {
+        return Err(ApiError(
+            StatusCode::CONFLICT,
+            lang.pick(
+                "bare en foreslått kjøring kan godkjennes",
+                "only a proposed run can be approved",
+            )
+            .into(),
+        ));
+    }
+    Ok(Json(json!({ "id": id, "status": "approved" })))
+}
+
 pub async fn repair_run(
     AxState(state): AxState<State>,
     Path(id): Path<i64>,

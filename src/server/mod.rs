@@ -13,6 +13,8 @@ mod api;
 mod openapi;
 mod pages;
 
+pub use api::{plan_now, repair_now};
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -57,6 +59,7 @@ pub fn router(state: State) -> Router {
         )
         .route("/api/requests/{id}/withdraw", post(api::withdraw_request))
         .route("/api/runs", get(api::list_runs).post(api::start_plan))
+        .route("/api/runs/{id}/approve", post(api::approve_run))
         .route("/api/runs/{id}/publish", post(api::publish_run))
         .route("/api/runs/{id}/repair", post(api::repair_run))
         .route("/api/assignments", get(api::list_assignments))

@@ -38,6 +38,12 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "post",
+        "/api/runs/{id}/approve",
+        "Approve a proposed run (409 if it is not proposed)",
+        "coordinator",
+    ),
+    (
+        "post",
         "/api/runs/{id}/publish",
         "Publish a run; the run published before it is superseded",
         "coordinator",

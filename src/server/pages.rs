@@ -437,7 +437,7 @@ pub async fn coordinator_page(
     ));
     for r in runs {
         let f = &r.figures;
-        let publish = if r.status == "proposed" {
+        let publish = if r.status == "proposed" || r.status == "approved" {
             format!(
                 "<form method=\"post\" action=\"/coordinator/runs/{}/publish{}\"><button class=\"publish\">{}</button></form>",
                 r.id,

@@ -90,6 +90,7 @@ pub struct NewRun<'a> {
 
 pub struct Store {
     pool: AnyPool,
+    is_sqlite: bool,
 }
 
 impl Store {
@@ -121,7 +122,18 @@ impl Store {
             .connect(&url)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, is_sqlite })
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads first and writes later fails at once
+    /// with SQLITE_BUSY when another writer got in between, whatever the busy timeout.
+    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(if self.is_sqlite {
+            self.pool.begin_with("BEGIN IMMEDIATE").await?
+        } else {
+            self.pool.begin().await?
+        })
     }
 
     pub async fn close(self) {
@@ -151,7 +163,7 @@ impl Store {
         let snapshot = ds.to_canonical_json();
         let hash = format!("{:x}", Sha256::digest(snapshot.as_bytes()));
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
 
         let known: Option<String> = sqlx::query("SELECT hash FROM datasets WHERE hash = $1")
             .bind(&hash)

@@ -171,9 +171,27 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Approves a proposed run (a coordinator has looked at it); false if it is not proposed.
+    pub async fn approve_run(&self, id: i64) -> Result<bool> {
+        let exists = sqlx::query("SELECT id FROM runs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound(id));
+        }
+        let done = sqlx::query(
+            "UPDATE runs SET status = 'approved' WHERE id = $1 AND status = 'proposed'",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Publishes a run; the run published before it becomes superseded (one transaction).
     pub async fn publish_run(&self, id: i64) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let exists = sqlx::query("SELECT id FROM runs WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -232,7 +250,7 @@ impl Store {
         if assigned.is_none() {
             return Ok(false);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("DELETE FROM responses WHERE run_id = $1 AND request = $2 AND instructor = $3")
             .bind(run)
             .bind(request)
@@ -269,7 +287,7 @@ impl Store {
     /// A new calendar-feed secret for an instructor (any earlier one stops working).
     pub async fn rotate_feed(&self, instructor: &str) -> Result<String> {
         let secret = random_hex(20);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("DELETE FROM feeds WHERE instructor = $1")
             .bind(instructor)
             .execute(&mut *tx)
