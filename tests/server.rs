@@ -797,3 +797,101 @@ async fn the_service_works_on_postgres() {
     );
     db.finish().await;
 }
+
+/// Every page, for every role: no or a bad token is 401, the wrong role 403, the right
+/// role gets through.
+#[tokio::test]
+async fn pages_role_matrix() {
+    let f = fixture().await;
+    assert_eq!(
+        call(&f, "POST", "/api/runs", Some(&f.coord_all), None)
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let pages: [(&str, &str, Role); 12] = [
+        ("GET", "/association", Role::Association),
+        ("POST", "/association/requests", Role::Association),
+        (
+            "POST",
+            "/association/requests/q0/withdraw",
+            Role::Association,
+        ),
+        ("GET", "/coordinator", Role::Coordinator),
+        ("POST", "/coordinator/plan", Role::Coordinator),
+        ("POST", "/coordinator/runs/1/publish", Role::Coordinator),
+        ("POST", "/coordinator/runs/1/repair", Role::Coordinator),
+        ("GET", "/instructor", Role::Instructor),
+        ("POST", "/instructor/feed", Role::Instructor),
+        ("POST", "/instructor/1/r01/accept", Role::Instructor),
+        ("POST", "/instructor/1/r01/maybe", Role::Instructor),
+        ("GET", "/instructor?lang=en", Role::Instructor),
+    ];
+    let token = |r: Role| match r {
+        Role::Coordinator => f.coord_hub.clone(),
+        Role::Association => f.malvik.clone(),
+        Role::Instructor => f.i01.clone(),
+    };
+    for (method, uri, right) in pages {
+        let form = (method == "POST").then_some("topic=epost");
+        for (cookie, expected) in [
+            (None, Some(StatusCode::UNAUTHORIZED)),
+            (Some("kl_bad".to_string()), Some(StatusCode::UNAUTHORIZED)),
+        ] {
+            assert_eq!(
+                page_call(&f, method, uri, cookie.as_deref(), form).await.0,
+                expected.expect("status"),
+                "{method} {uri}"
+            );
+        }
+        for role in [Role::Coordinator, Role::Association, Role::Instructor] {
+            let (s, _) = page_call(&f, method, uri, Some(&token(role)), form).await;
+            if role == right {
+                assert!(
+                    s != StatusCode::UNAUTHORIZED && s != StatusCode::FORBIDDEN,
+                    "{method} {uri} as {role:?}: {s}"
+                );
+            } else {
+                assert_eq!(s, StatusCode::FORBIDDEN, "{method} {uri} as {role:?}");
+            }
+        }
+    }
+    // The instructor's calendar link works.
+    let (s, html) = page_call(&f, "POST", "/instructor/feed", Some(&f.i01), Some("")).await;
+    assert_eq!(s, StatusCode::OK);
+    let start = html.find("/calendar/").expect("link");
+    let end = html[start..].find(".ics").expect("ics") + start + 4;
+    assert_eq!(
+        call(&f, "GET", &html[start..end], None, None).await.0,
+        StatusCode::OK
+    );
+}
+
+async fn page_call(
+    f: &Fixture,
+    method: &str,
+    uri: &str,
+    cookie: Option<&str>,
+    form: Option<&str>,
+) -> (StatusCode, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(c) = cookie {
+        req = req.header("cookie", format!("klynge_token={c}"));
+    }
+    let req = match form {
+        Some(b) => req
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(b.to_owned())),
+        None => req.body(Body::empty()),
+    }
+    .expect("request");
+    let resp = router(f.state.clone())
+        .oneshot(req)
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -88,6 +88,7 @@ pub fn router(state: State) -> Router {
             post(pages::coordinator_repair),
         )
         .route("/instructor", get(pages::instructor_page))
+        .route("/instructor/feed", post(pages::instructor_feed))
         .route(
             "/instructor/{run}/{request}/{answer}",
             post(pages::instructor_answer),

@@ -605,9 +605,15 @@ pub async fn instructor_page(
         ));
     }
     b.push_str("</table>");
-    b.push_str(lang.pick(
-        "<p>Kalender: lag en personlig lenke med <code>POST /api/feed</code> og abonner på den i telefonens kalender.</p>",
-        "<p>Calendar: make a personal link with <code>POST /api/feed</code> and subscribe to it in your phone's calendar.</p>",
+    b.push_str(&format!(
+        "<h2>{}</h2><p>{}</p><form method=\"post\" action=\"/instructor/feed{}\"><button id=\"feed\">{}</button></form>",
+        lang.pick("Kalender", "Calendar"),
+        lang.pick(
+            "Lag en personlig lenke og abonner på den i telefonens kalender. En ny lenke gjør den gamle ugyldig.",
+            "Make a personal link and subscribe to it in your phone's calendar. A new link stops the old one.",
+        ),
+        q(lang),
+        lang.pick("Lag kalenderlenke", "Make calendar link")
     ));
     page(lang, lang.pick("Mine kurs", "My courses"), &b).into_response()
 }
@@ -659,4 +665,36 @@ pub async fn instructor_answer(
             .into_response(),
         Err(e) => super::ApiError::from(e).into_response(),
     }
+}
+
+pub async fn instructor_feed(
+    AxState(state): AxState<State>,
+    Query(qr): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang_of(&headers, qr.lang.as_deref());
+    let me = match who(&state, &headers, lang, Role::Instructor).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let secret = match state.store.rotate_feed(&me.subject).await {
+        Ok(s) => s,
+        Err(e) => return super::ApiError::from(e).into_response(),
+    };
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let url = format!("http://{host}/calendar/{secret}.ics");
+    let body = format!(
+        "<p>{}</p><p><code id=\"feed-url\">{}</code></p><p><a href=\"/instructor{}\">{}</a></p>",
+        lang.pick(
+            "Din kalenderlenke (abonner på den i telefonens kalender):",
+            "Your calendar link (subscribe to it in your phone's calendar):"
+        ),
+        esc(&url),
+        q(lang),
+        lang.pick("Tilbake", "Back")
+    );
+    page(lang, lang.pick("Kalender", "Calendar"), &body).into_response()
 }
