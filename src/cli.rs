@@ -702,18 +702,24 @@ async fn scenario_cmd(db: &str, lang: Lang, files: &[PathBuf]) -> Result<(), Fai
     Ok(())
 }
 
-async fn compare_cmd(
-    db: &str,
-    lang: Lang,
-    ids: &[i64],
-    format: CompareFormat,
-) -> Result<(), Failure> {
+/// The stored runs with these ids, in this order.
+async fn load_runs(db: &str, ids: &[i64]) -> Result<Vec<klynge::store::StoredRun>, Failure> {
     let store = Store::open(db).await?;
     let mut runs = Vec::new();
     for &id in ids {
         runs.push(store.run(id).await?);
     }
     store.close().await;
+    Ok(runs)
+}
+
+async fn compare_cmd(
+    db: &str,
+    lang: Lang,
+    ids: &[i64],
+    format: CompareFormat,
+) -> Result<(), Failure> {
+    let runs = load_runs(db, ids).await?;
     let c = klynge::compare::compare(&runs);
     print!(
         "{}",
@@ -871,12 +877,7 @@ async fn report_cmd(
     ids: &[i64],
     out: &std::path::Path,
 ) -> Result<(), Failure> {
-    let store = Store::open(db).await?;
-    let mut runs = Vec::new();
-    for &id in ids {
-        runs.push(store.run(id).await?);
-    }
-    store.close().await;
+    let runs = load_runs(db, ids).await?;
     let cmp = klynge::compare::compare(&runs);
     let html = klynge::export::report::to_html(&runs, &cmp, lang);
     std::fs::write(out, html).map_err(|e| Failure::new(1, format!("{}: {e}", out.display())))?;

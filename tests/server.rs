@@ -68,7 +68,20 @@ async fn fixture() -> Fixture {
     }
 }
 
-/// Calls the router: (status, body as text).
+/// Sends one request through the router: (status, body as text).
+async fn send(f: &Fixture, req: Request<Body>) -> (StatusCode, String) {
+    let resp = router(f.state.clone())
+        .oneshot(req)
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Calls the API with a bearer token and a JSON body.
 async fn call(
     f: &Fixture,
     method: &str,
@@ -87,15 +100,7 @@ async fn call(
         None => req.body(Body::empty()),
     }
     .expect("request");
-    let resp = router(f.state.clone())
-        .oneshot(req)
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    send(f, req).await
 }
 
 fn submission() -> Value {
@@ -323,15 +328,7 @@ async fn call_raw(f: &Fixture, body: &str, token: &str) -> (StatusCode, String) 
         .header("content-type", "application/json")
         .body(Body::from(body.to_owned()))
         .expect("request");
-    let resp = router(f.state.clone())
-        .oneshot(req)
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    send(f, req).await
 }
 
 #[tokio::test]
@@ -501,28 +498,12 @@ async fn runs_assignments_answers_and_feed_role_matrix() {
 #[tokio::test]
 async fn pages_need_the_right_role_and_show_errors_beside_fields() {
     let f = fixture().await;
-    let page = |uri: &str, cookie: Option<&str>, method: &str, form: Option<&str>| {
-        let mut req = Request::builder().method(method).uri(uri);
-        if let Some(c) = cookie {
-            req = req.header("cookie", format!("klynge_token={c}"));
-        }
-        let req = match form {
-            Some(b) => req
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(b.to_owned())),
-            None => req.body(Body::empty()),
-        }
-        .expect("request");
-        let app = router(f.state.clone());
-        async move {
-            let resp = app.oneshot(req).await.expect("response");
-            let status = resp.status();
-            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-                .await
-                .expect("body");
-            (status, String::from_utf8_lossy(&bytes).into_owned())
-        }
-    };
+    let page =
+        |uri: &'static str, cookie: Option<&str>, method: &'static str, form: Option<&str>| {
+            let (cookie, form) = (cookie.map(str::to_owned), form.map(str::to_owned));
+            let f = &f;
+            async move { page_call(f, method, uri, cookie.as_deref(), form.as_deref()).await }
+        };
     assert_eq!(page("/", None, "GET", None).await.0, StatusCode::OK);
     assert_eq!(
         page("/association", None, "GET", None).await.0,
@@ -885,13 +866,5 @@ async fn page_call(
         None => req.body(Body::empty()),
     }
     .expect("request");
-    let resp = router(f.state.clone())
-        .oneshot(req)
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    send(f, req).await
 }
