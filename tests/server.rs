@@ -790,7 +790,8 @@ async fn pages_role_matrix() {
             .0,
         StatusCode::CREATED
     );
-    let pages: [(&str, &str, Role); 12] = [
+    let pages: [(&str, &str, Role); 13] = [
+        ("POST", "/coordinator/runs/1/approve", Role::Coordinator),
         ("GET", "/association", Role::Association),
         ("POST", "/association/requests", Role::Association),
         (

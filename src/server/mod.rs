@@ -87,6 +87,10 @@ pub fn router(state: State) -> Router {
             "/coordinator/runs/{id}/repair",
             post(pages::coordinator_repair),
         )
+        .route(
+            "/coordinator/runs/{id}/approve",
+            post(pages::coordinator_approve),
+        )
         .route("/instructor", get(pages::instructor_page))
         .route("/instructor/feed", post(pages::instructor_feed))
         .route(

@@ -437,15 +437,26 @@ pub async fn coordinator_page(
     ));
     for r in runs {
         let f = &r.figures;
-        let publish = if r.status == "proposed" || r.status == "approved" {
+        // The next steps a run allows: approve → publish; a published run can be repaired.
+        let button = |action: &str, class: &str, label: &str| {
             format!(
-                "<form method=\"post\" action=\"/coordinator/runs/{}/publish{}\"><button class=\"publish\">{}</button></form>",
+                "<form method=\"post\" action=\"/coordinator/runs/{}/{action}{}\"><button class=\"{class}\">{label}</button></form>",
                 r.id,
-                q(lang),
-                lang.pick("Publiser", "Publish")
+                q(lang)
             )
-        } else {
-            String::new()
+        };
+        let publish = match r.status.as_str() {
+            "proposed" => {
+                button("approve", "approve", lang.pick("Godkjenn", "Approve"))
+                    + &button("publish", "publish", lang.pick("Publiser", "Publish"))
+            }
+            "approved" => button("publish", "publish", lang.pick("Publiser", "Publish")),
+            "published" => button(
+                "repair",
+                "repair",
+                lang.pick("Reparer (færrest endringer)", "Repair (fewest changes)"),
+            ),
+            _ => String::new(),
         };
         b.push_str(&format!(
             "<tr data-run=\"{}\"><td>{}</td><td class=\"status\">{}</td><td>{}/{}</td><td>{}/{}</td><td>{:.0}</td><td>{}</td><td>{publish}</td></tr>",
@@ -500,6 +511,22 @@ pub async fn coordinator_publish(
     }
     match state.store.publish_run(id).await {
         Ok(()) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
+        Err(e) => super::ApiError::from(e).into_response(),
+    }
+}
+
+pub async fn coordinator_approve(
+    AxState(state): AxState<State>,
+    Path(id): Path<i64>,
+    Query(qr): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = lang_of(&headers, qr.lang.as_deref());
+    if let Err(r) = who(&state, &headers, lang, Role::Coordinator).await {
+        return r;
+    }
+    match state.store.approve_run(id).await {
+        Ok(_) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
         Err(e) => super::ApiError::from(e).into_response(),
     }
 }
