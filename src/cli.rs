@@ -84,6 +84,11 @@ enum Command {
         #[arg(long)]
         dataset: Option<PathBuf>,
     },
+    /// Personal data of one instructor (GDPR): export it, or erase it everywhere.
+    Person {
+        #[command(subcommand)]
+        action: PersonAction,
+    },
     /// Serve the HTTP API and the web pages for associations, coordinators and instructors.
     Serve {
         /// The cluster's data (associations, instructors; requests in it are planned too).
@@ -121,6 +126,24 @@ enum ScenarioAction {
         /// Scenario files (.toml).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PersonAction {
+    /// Everything stored about an instructor, as JSON.
+    Export {
+        instructor: String,
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Erase an instructor's name, home, availability, blackouts, tokens and feed from every
+    /// stored input. Past runs keep only the id.
+    Erase {
+        instructor: String,
+        /// Confirms the erasure (it cannot be undone).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -260,6 +283,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             listen,
             time_limit,
         } => serve_cmd(&cli.db, lang, &dataset, &listen, time_limit).await,
+        Command::Person { action } => person_cmd(&cli.db, lang, action).await,
         Command::Token { action } => token_cmd(&cli.db, lang, action).await,
         Command::Report { runs, out } => report_cmd(&cli.db, lang, &runs, &out).await,
         Command::Explain { run, request } => {
@@ -838,6 +862,46 @@ async fn serve_cmd(
     klynge::server::serve(state, listen)
         .await
         .map_err(|e| Failure::new(1, format!("{listen}: {e}")))
+}
+
+async fn person_cmd(db: &str, lang: Lang, action: PersonAction) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    match action {
+        PersonAction::Export { instructor, out } => {
+            let data = store.export_person(&instructor).await?;
+            let text = serde_json::to_string_pretty(&data).expect("plain data always serializes");
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| Failure::new(1, format!("{}: {e}", path.display())))?,
+                None => println!("{text}"),
+            }
+        }
+        PersonAction::Erase { instructor, yes } => {
+            if !yes {
+                return Err(Failure::new(
+                    2,
+                    lang.pick(
+                        "Sletting kan ikke angres: gjenta med --yes for å bekrefte.",
+                        "Erasure cannot be undone: repeat with --yes to confirm.",
+                    ),
+                ));
+            }
+            let n = store.erase_person(&instructor).await?;
+            println!(
+                "{}",
+                match lang {
+                    Lang::Nb => format!(
+                        "Personopplysningene til {instructor} er slettet fra {n} lagrede datasett."
+                    ),
+                    Lang::En => format!(
+                        "The personal data of {instructor} is erased from {n} stored dataset(s)."
+                    ),
+                }
+            );
+        }
+    }
+    store.close().await;
+    Ok(())
 }
 
 async fn token_cmd(db: &str, lang: Lang, action: TokenAction) -> Result<(), Failure> {

@@ -164,3 +164,77 @@ async fn postgres_failed_save_writes_nothing() {
     failed_save_writes_nothing(&db.url).await;
     db.finish().await;
 }
+
+/// GDPR: an instructor's data can be exported, then erased everywhere it was stored.
+async fn export_and_erase(url: &str) {
+    let store = Store::open(url).await.expect("open");
+    let ds = pilot();
+    let p = params();
+    let o = plan::plan(&ds, &p, SolverKind::Milp, &|_, _| {});
+    store
+        .save_run(&NewRun {
+            scenario: "default",
+            dataset_name: "trondelag",
+            dataset: &ds,
+            params: &p,
+            outcome: &o,
+            baseline: None,
+        })
+        .await
+        .expect("save");
+    store
+        .create_token(klynge::store::Role::Instructor, "i07")
+        .await
+        .expect("token");
+    let name = ds
+        .instructors
+        .iter()
+        .find(|i| i.id == "i07")
+        .expect("i07")
+        .name
+        .clone();
+    let export = store.export_person("i07").await.expect("export");
+    assert_eq!(export["records"][0]["instructor"]["name"], name.as_str());
+    assert!(
+        !export["assignments"]
+            .as_array()
+            .expect("assignments")
+            .is_empty()
+    );
+    assert_eq!(export["tokens"].as_array().map(Vec::len), Some(1));
+
+    assert_eq!(store.erase_person("i07").await.expect("erase"), 1);
+    let after = store.export_person("i07").await.expect("export");
+    let record = &after["records"][0]["instructor"];
+    assert_eq!(record["name"], klynge::store::ERASED);
+    assert!(
+        record.get("lat").is_none() && record["availability"].as_array().is_some_and(Vec::is_empty)
+    );
+    assert_eq!(after["tokens"].as_array().map(Vec::len), Some(0));
+    let run = store.run(1).await.expect("run");
+    assert!(
+        !run.dataset.to_canonical_json().contains(&name),
+        "the name is gone from the snapshot"
+    );
+    assert_eq!(
+        run.assignments.len(),
+        o.assignments.len(),
+        "the run keeps its rota (by id)"
+    );
+    store.close().await;
+}
+
+#[tokio::test]
+async fn sqlite_export_and_erase_a_person() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    export_and_erase(&dir.path().join("k.db").display().to_string()).await;
+}
+
+#[tokio::test]
+async fn postgres_export_and_erase_a_person() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    export_and_erase(&db.url).await;
+    db.finish().await;
+}

@@ -4,8 +4,10 @@
 //! a bool-free primitive (flags as SMALLINT, dates as ISO text, figures as JSON text). A run
 //! is written in one transaction: all of it is there, or none of it.
 
+mod privacy;
 mod service;
 
+pub use privacy::ERASED;
 pub use service::{LiveRequest, Principal, Role};
 
 use std::str::FromStr;
