@@ -258,14 +258,37 @@ impl Failure {
     }
 }
 
+/// The language of this invocation, for errors converted with `?`.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
 impl From<klynge::store::StoreError> for Failure {
     fn from(e: klynge::store::StoreError) -> Self {
-        Failure::new(1, e.to_string())
+        use klynge::store::StoreError;
+        let lang = LANG.get().copied().unwrap_or_default();
+        let message = match (&e, lang) {
+            (StoreError::NotFound(id), Lang::Nb) => {
+                format!("Ingen kjøring med id {id} (se `klynge runs`).")
+            }
+            (StoreError::NotFound(id), Lang::En) => {
+                format!("No run with id {id} (see `klynge runs`).")
+            }
+            (StoreError::Db(_), Lang::Nb) => format!("Databasefeil: {e}"),
+            (StoreError::Migrate(_), Lang::Nb) => format!("Databasen kunne ikke oppgraderes: {e}"),
+            (StoreError::Corrupt(_), Lang::Nb) => format!("Lagrede data kan ikke leses: {e}"),
+            _ => e.to_string(),
+        };
+        let code = if matches!(e, StoreError::NotFound(_)) {
+            2
+        } else {
+            1
+        };
+        Failure::new(code, message)
     }
 }
 
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let lang = cli.lang;
+    let _ = LANG.set(lang);
     match cli.command {
         Command::Plan(args) => plan_cmd(&cli.db, lang, args).await,
         Command::Runs => runs_cmd(&cli.db, lang).await,

@@ -503,3 +503,17 @@ fn proposed_clusters_are_printed_and_saved_as_the_cluster_column() {
         assert_eq!(&r[cluster], expected, "{r:?}");
     }
 }
+
+#[test]
+fn unknown_run_is_a_clear_error_in_both_languages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let out = klynge(&db).args(["rota", "7"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Ingen kjøring med id 7"));
+    let out = klynge(&db)
+        .args(["--lang", "en", "check", "7"])
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No run with id 7"));
+}
