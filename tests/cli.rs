@@ -517,3 +517,28 @@ fn unknown_run_is_a_clear_error_in_both_languages() {
         .expect("runs");
     assert!(String::from_utf8_lossy(&out.stderr).contains("No run with id 7"));
 }
+
+#[test]
+fn a_dataset_without_requests_plans_to_an_empty_rota() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("empty");
+    std::fs::create_dir(&data).expect("mkdir");
+    for f in ["associations.csv", "instructors.csv", "requests.csv"] {
+        let text = std::fs::read_to_string(pilot().join(f)).expect("read");
+        let keep = if f == "associations.csv" { 2 } else { 1 };
+        std::fs::write(
+            data.join(f),
+            text.lines().take(keep).collect::<Vec<_>>().join("\n"),
+        )
+        .expect("write");
+    }
+    let db = dir.path().join("k.db");
+    let out = stdout(klynge(&db).args(["--lang", "en", "plan"]).arg(&data));
+    assert!(
+        out.contains("Requests covered       0 of 0")
+            && out.contains("Weighted coverage      0 of 0"),
+        "{out}"
+    );
+    assert!(!out.contains("-0"), "{out}");
+    assert!(stdout(klynge(&db).args(["--lang", "en", "check", "1"])).contains("valid"));
+}

@@ -327,12 +327,12 @@ pub fn figures(ds: &Dataset, assignments: &[Assignment]) -> Figures {
             .filter_map(|r| sessions.get(r))
             .map(|s| s.0)
             .sum(),
+        // Sums start from 0.0 (an empty f64 `sum()` is −0.0, which would print as "-0").
         weighted_covered: covered
             .iter()
             .filter_map(|r| sessions.get(r))
-            .map(|&s| weighted(s))
-            .sum(),
-        weighted_total: sessions.values().map(|&s| weighted(s)).sum(),
+            .fold(0.0, |acc, &s| acc + weighted(s)),
+        weighted_total: sessions.values().fold(0.0, |acc, &s| acc + weighted(s)),
         instructors_used: load.len(),
         total_km,
         max_load: load.values().copied().max().unwrap_or(0),
