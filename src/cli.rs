@@ -19,10 +19,11 @@ use klynge::travel::TravelParams;
     about = "Plans instructor rotas for clusters of seniors' digital-skills associations / Planlegger instruktørturnuser for klynger av seniornett-foreninger"
 )]
 pub struct Cli {
-    /// Database: a SQLite file path, or a URL (sqlite://… or postgres://…).
+    /// Database: a SQLite file path, or a URL (sqlite://… or postgres://…). /
+    /// Database: en SQLite-fil, eller en URL.
     #[arg(long, global = true, env = "DATABASE_URL", default_value = "klynge.db")]
     db: String,
-    /// Language of the output: nb (bokmål) or en (English).
+    /// Language of the output: nb (bokmål) or en (English). / Språk: nb eller en.
     #[arg(long, global = true, env = "KLYNGE_LANG", default_value = "nb")]
     lang: Lang,
     #[command(subcommand)]
@@ -31,24 +32,28 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Read a dataset, optimise, check the rota and store it as a new run.
+    /// Read a dataset, optimise, check the rota and store it as a new run. /
+    /// Les et datasett, optimer, kontroller rotaen og lagre den som en ny kjøring.
     Plan(PlanArgs),
-    /// List the stored runs, newest first.
+    /// List the stored runs, newest first. / Vis lagrede kjøringer, nyeste først.
     Runs,
-    /// Show a stored rota as a table, or write it as CSV, JSON or iCalendar.
+    /// Show a stored rota as a table, or write it as CSV, JSON, iCalendar or GeoJSON. /
+    /// Vis en lagret rota som tabell, eller skriv den som CSV, JSON, iCalendar eller GeoJSON.
     Rota(RotaArgs),
-    /// Re-verify a stored rota with the independent checker.
+    /// Re-verify a stored rota with the independent checker. /
+    /// Kontroller en lagret rota på nytt med den uavhengige kontrollen.
     Check {
         /// The run's id (see `klynge runs`).
         run: i64,
     },
-    /// Plan scenarios (TOML files naming a dataset and what to change) and store each run
-    /// under its scenario's name.
+    /// Plan scenarios (TOML files: a dataset and what to change), each stored under its name. /
+    /// Planlegg scenarioer (TOML-filer: et datasett og hva som endres), lagret under sitt navn.
     Scenario {
         #[command(subcommand)]
         action: ScenarioAction,
     },
-    /// Compare runs side by side: key figures, coverage per association, rota changes.
+    /// Compare runs side by side: key figures, coverage per association, rota changes. /
+    /// Sammenlign kjøringer: nøkkeltall, dekning per forening, endringer i rotaen.
     Compare {
         /// Two or more run ids; the first is the reference for the changes.
         #[arg(required = true, num_args = 2..)]
@@ -56,7 +61,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
         format: CompareFormat,
     },
-    /// Write one self-contained HTML page comparing runs: figures, charts and a map.
+    /// Write one self-contained HTML page comparing runs: figures, charts and a map. /
+    /// Skriv én selvstendig HTML-side som sammenligner kjøringer: tall, diagrammer og kart.
     Report {
         /// One or more run ids; the first is the reference for the changes.
         #[arg(required = true)]
@@ -65,18 +71,20 @@ enum Command {
         #[arg(long, short, default_value = "report.html")]
         out: PathBuf,
     },
-    /// Why requests of a run are uncovered, and the smallest single changes that would cover
-    /// them (each confirmed by planning again).
+    /// Why requests are uncovered, and single changes that would cover them (re-planned). /
+    /// Hvorfor forespørsler ikke er dekket, og enkeltendringer som ville dekket dem.
     Explain {
         run: i64,
         /// One request (default: every uncovered request).
         request: Option<String>,
     },
-    /// The instructors who could take a request, ranked, with what each choice costs.
+    /// The instructors who could take a request, ranked, with what each choice costs. /
+    /// Instruktørene som kunne tatt en forespørsel, rangert, med hva hvert valg koster.
     Suggest { run: i64, request: String },
-    /// Repair a run after something changed (an instructor dropped out, requests changed):
-    /// re-plan with the fewest changes, confirmed assignments pinned, declined ones out,
-    /// store the new run and list what changed, for whom.
+    /// Repair a run with the fewest changes after a drop-out; list what changed, for whom. /
+    /// Reparer en kjøring med færrest mulig endringer; vis hva som endret seg, for hvem.
+    ///
+    /// Confirmed assignments are pinned and declined ones stay out.
     Repair {
         /// The run to repair.
         run: i64,
@@ -84,12 +92,13 @@ enum Command {
         #[arg(long)]
         dataset: Option<PathBuf>,
     },
-    /// Personal data of one instructor (GDPR): export it, or erase it everywhere.
+    /// Personal data of one instructor (GDPR): export it, or erase it everywhere. /
+    /// Personopplysninger om én instruktør: eksporter dem, eller slett dem overalt.
     Person {
         #[command(subcommand)]
         action: PersonAction,
     },
-    /// Serve the HTTP API and the web pages for associations, coordinators and instructors.
+    /// Serve the HTTP API and the web pages. / Start HTTP-API-et og nettsidene.
     Serve {
         /// The cluster's data (associations, instructors; requests in it are planned too).
         #[arg(long)]
@@ -101,12 +110,13 @@ enum Command {
         #[arg(long, default_value_t = 30.0)]
         time_limit: f64,
     },
-    /// Make or revoke access tokens for the service.
+    /// Make or revoke access tokens for the service. / Lag eller tilbakekall tilgangsnøkler.
     Token {
         #[command(subcommand)]
         action: TokenAction,
     },
-    /// Write a synthetic dataset with real Norwegian geography.
+    /// Write a synthetic dataset with real Norwegian geography. /
+    /// Skriv et syntetisk datasett med ekte norsk geografi.
     Generate {
         /// Number of instructors (requests: 1.6 per instructor).
         #[arg(long, default_value_t = 100)]
