@@ -41,6 +41,17 @@ fn page(lang: Lang, title: &str, body: &str) -> Html<String> {
     ))
 }
 
+/// The caller of a page with the given role; otherwise the handler returns the page that
+/// says why (401 or 403) and how to log in.
+macro_rules! caller {
+    ($state:expr, $headers:expr, $lang:expr, $role:expr) => {
+        match who($state, $headers, $lang, $role).await {
+            Ok(p) => p,
+            Err(r) => return r,
+        }
+    };
+}
+
 /// The caller of a page, or a page that says how to log in.
 async fn who(
     state: &AppState,
@@ -255,10 +266,7 @@ pub async fn association_page(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    let me = match who(&state, &headers, lang, Role::Association).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let me = caller!(&state, &headers, lang, Role::Association);
     match association_view(&state, &me, lang, &HashMap::new(), &[]).await {
         Ok(body) => page(
             lang,
@@ -299,10 +307,7 @@ pub async fn association_submit(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    let me = match who(&state, &headers, lang, Role::Association).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let me = caller!(&state, &headers, lang, Role::Association);
     let mut errors = Vec::new();
     let first_date = chrono::NaiveDate::parse_from_str(
         form.get("first_date").map_or("", |v| v.trim()),
@@ -389,10 +394,7 @@ pub async fn association_withdraw(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    let me = match who(&state, &headers, lang, Role::Association).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let me = caller!(&state, &headers, lang, Role::Association);
     match state.store.withdraw_request(&id, &me.subject).await {
         Ok(true) => Redirect::to(&format!("/association{}", q(lang))).into_response(),
         Ok(false) => (
@@ -414,10 +416,7 @@ pub async fn coordinator_page(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    let me = match who(&state, &headers, lang, Role::Coordinator).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let me = caller!(&state, &headers, lang, Role::Coordinator);
     let runs = match state.store.runs().await {
         Ok(r) => r,
         Err(e) => return super::ApiError::from(e).into_response(),
@@ -490,9 +489,7 @@ pub async fn coordinator_plan(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    if let Err(r) = who(&state, &headers, lang, Role::Coordinator).await {
-        return r;
-    }
+    caller!(&state, &headers, lang, Role::Coordinator);
     match api::plan_now(&state).await {
         Ok(_) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
         Err(e) => e.into_response(),
@@ -506,9 +503,7 @@ pub async fn coordinator_publish(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    if let Err(r) = who(&state, &headers, lang, Role::Coordinator).await {
-        return r;
-    }
+    caller!(&state, &headers, lang, Role::Coordinator);
     match state.store.publish_run(id).await {
         Ok(()) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
         Err(e) => super::ApiError::from(e).into_response(),
@@ -522,9 +517,7 @@ pub async fn coordinator_approve(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    if let Err(r) = who(&state, &headers, lang, Role::Coordinator).await {
-        return r;
-    }
+    caller!(&state, &headers, lang, Role::Coordinator);
     match state.store.approve_run(id).await {
         Ok(_) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
         Err(e) => super::ApiError::from(e).into_response(),
@@ -538,9 +531,7 @@ pub async fn coordinator_repair(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    if let Err(r) = who(&state, &headers, lang, Role::Coordinator).await {
-        return r;
-    }
+    caller!(&state, &headers, lang, Role::Coordinator);
     let new = match api::repair_now(&state, id).await {
         Ok(n) => n,
         Err(e) => return e.into_response(),
@@ -588,10 +579,7 @@ pub async fn instructor_page(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    let me = match who(&state, &headers, lang, Role::Instructor).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let me = caller!(&state, &headers, lang, Role::Instructor);
     let list = match api::assignments_for(&state, Some(&me.subject)).await {
         Ok(l) => l,
         Err(e) => return e.into_response(),
@@ -652,10 +640,7 @@ pub async fn instructor_answer(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    let me = match who(&state, &headers, lang, Role::Instructor).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let me = caller!(&state, &headers, lang, Role::Instructor);
     let answer = match answer.as_str() {
         "accept" => "accepted",
         "decline" => "declined",
@@ -700,10 +685,7 @@ pub async fn instructor_feed(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    let me = match who(&state, &headers, lang, Role::Instructor).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+    let me = caller!(&state, &headers, lang, Role::Instructor);
     let secret = match state.store.rotate_feed(&me.subject).await {
         Ok(s) => s,
         Err(e) => return super::ApiError::from(e).into_response(),
