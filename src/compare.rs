@@ -79,6 +79,29 @@ fn staffing(run: &StoredRun) -> BTreeMap<String, Vec<String>> {
     m
 }
 
+impl Change {
+    /// One line: `+ r01: i03` (added), `− r01: i03` (removed), `~ r01: i03 → i05`.
+    pub fn line(&self) -> String {
+        match self {
+            Change::Added {
+                request,
+                instructors,
+            } => format!("+ {request}: {}", instructors.join(", ")),
+            Change::Removed {
+                request,
+                instructors,
+            } => format!("− {request}: {}", instructors.join(", ")),
+            Change::InstructorChanged {
+                request,
+                before,
+                after,
+            } => {
+                format!("~ {request}: {} → {}", before.join(", "), after.join(", "))
+            }
+        }
+    }
+}
+
 /// The rota changes from `before` to `after`, by request id.
 pub fn diff(before: &StoredRun, after: &StoredRun) -> Vec<Change> {
     let (a, b) = (staffing(before), staffing(after));
@@ -377,31 +400,7 @@ impl Comparison {
                 ),
             });
             for c in changes {
-                out.push_str(&match c {
-                    Change::Added {
-                        request,
-                        instructors,
-                    } => {
-                        format!("  + {request}: {}\n", instructors.join(", "))
-                    }
-                    Change::Removed {
-                        request,
-                        instructors,
-                    } => {
-                        format!("  − {request}: {}\n", instructors.join(", "))
-                    }
-                    Change::InstructorChanged {
-                        request,
-                        before,
-                        after,
-                    } => {
-                        format!(
-                            "  ~ {request}: {} → {}\n",
-                            before.join(", "),
-                            after.join(", ")
-                        )
-                    }
-                });
+                out.push_str(&format!("  {}\n", c.line()));
             }
         }
         out

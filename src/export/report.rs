@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::compare::{Change, Comparison};
+use crate::compare::Comparison;
 use crate::i18n::Lang;
 use crate::model::AssociationKind;
 use crate::plan::calendar::sessions_of;
@@ -165,24 +165,7 @@ pub fn to_html(runs: &[StoredRun], cmp: &Comparison, lang: Lang) -> String {
             cmp.runs[0].run
         );
         for c in changes {
-            let line = match c {
-                Change::Added {
-                    request,
-                    instructors,
-                } => format!("+ {request}: {}", instructors.join(", ")),
-                Change::Removed {
-                    request,
-                    instructors,
-                } => format!("− {request}: {}", instructors.join(", ")),
-                Change::InstructorChanged {
-                    request,
-                    before,
-                    after,
-                } => {
-                    format!("~ {request}: {} → {}", before.join(", "), after.join(", "))
-                }
-            };
-            let _ = writeln!(h, "<li>{}</li>", esc(&line));
+            let _ = writeln!(h, "<li>{}</li>", esc(&c.line()));
         }
         h.push_str("</ul>\n");
     }

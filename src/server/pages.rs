@@ -546,24 +546,7 @@ pub async fn coordinator_repair(
         Lang::En => format!("<p>Run {new} repairs run {id}. Changes:</p><ul id=\"changes\">"),
     };
     for c in crate::compare::diff(&before, &after) {
-        let line = match c {
-            crate::compare::Change::Added {
-                request,
-                instructors,
-            } => format!("+ {request}: {}", instructors.join(", ")),
-            crate::compare::Change::Removed {
-                request,
-                instructors,
-            } => format!("− {request}: {}", instructors.join(", ")),
-            crate::compare::Change::InstructorChanged {
-                request,
-                before,
-                after,
-            } => {
-                format!("~ {request}: {} → {}", before.join(", "), after.join(", "))
-            }
-        };
-        b.push_str(&format!("<li>{}</li>", esc(&line)));
+        b.push_str(&format!("<li>{}</li>", esc(&c.line())));
     }
     b.push_str(&format!(
         "</ul><p><a href=\"/coordinator{}\">{}</a></p>",
