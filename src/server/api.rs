@@ -572,7 +572,25 @@ pub async fn answer_assignment(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let lang = lang_of(&headers, q.lang.as_deref());
     let who = require(&state, &headers, lang, &[Role::Instructor]).await?;
-    let answer = match answer.as_str() {
+    let (answer, repaired) =
+        record_answer(&state, run, &request, &who.subject, &answer, lang).await?;
+    Ok(Json(
+        json!({ "run": run, "request": request, "answer": answer, "repair_run": repaired }),
+    ))
+}
+
+/// Records an instructor's answer (`accept` or `decline`) on their own assignment. A decline
+/// is repaired at once into a new proposed run with the fewest changes; its id is returned.
+/// The API and the instructor's page both answer through here.
+pub async fn record_answer(
+    state: &AppState,
+    run: i64,
+    request: &str,
+    instructor: &str,
+    word: &str,
+    lang: Lang,
+) -> Result<(&'static str, Option<i64>), ApiError> {
+    let answer = match word {
         "accept" => "accepted",
         "decline" => "declined",
         _ => {
@@ -588,7 +606,7 @@ pub async fn answer_assignment(
     };
     if !state
         .store
-        .respond(run, &request, &who.subject, answer)
+        .respond(run, request, instructor, answer)
         .await?
     {
         return Err(ApiError(
@@ -597,15 +615,12 @@ pub async fn answer_assignment(
                 .into(),
         ));
     }
-    // A decline is repaired at once: a new proposed run with the fewest changes.
     let repaired = if answer == "declined" {
-        Some(repair_now(&state, run).await?)
+        Some(repair_now(state, run).await?)
     } else {
         None
     };
-    Ok(Json(
-        json!({ "run": run, "request": request, "answer": answer, "repair_run": repaired }),
-    ))
+    Ok((answer, repaired))
 }
 
 pub async fn new_feed(

@@ -624,41 +624,9 @@ pub async fn instructor_answer(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     let me = caller!(&state, &headers, lang, Role::Instructor);
-    let answer = match answer.as_str() {
-        "accept" => "accepted",
-        "decline" => "declined",
-        _ => {
-            return (
-                StatusCode::BAD_REQUEST,
-                page(lang, "klynge", "accept | decline"),
-            )
-                .into_response();
-        }
-    };
-    match state
-        .store
-        .respond(run, &request, &me.subject, answer)
-        .await
-    {
-        Ok(true) => {
-            // A decline is repaired at once, as through the API.
-            if answer == "declined"
-                && let Err(e) = api::repair_now(&state, run).await
-            {
-                return e.into_response();
-            }
-            Redirect::to(&format!("/instructor{}", q(lang))).into_response()
-        }
-        Ok(false) => (
-            StatusCode::NOT_FOUND,
-            page(
-                lang,
-                "klynge",
-                lang.pick("Fant ingen slik tildeling.", "No such assignment."),
-            ),
-        )
-            .into_response(),
-        Err(e) => super::ApiError::from(e).into_response(),
+    match api::record_answer(&state, run, &request, &me.subject, &answer, lang).await {
+        Ok(_) => Redirect::to(&format!("/instructor{}", q(lang))).into_response(),
+        Err(e) => (e.0, page(lang, "klynge", &esc(&e.1))).into_response(),
     }
 }
 
