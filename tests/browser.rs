@@ -6,13 +6,13 @@
 
 use std::net::SocketAddr;
 use std::os::unix::process::CommandExt;
-use std::sync::Arc;
 use std::time::Duration;
 
-use klynge::server::{AppState, router};
-use klynge::store::{Role, Store};
+use klynge::server::router;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod common;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -230,28 +230,8 @@ async fn association_form_to_published_instructor_in_headless_chromium() {
         return;
     }
     // The service, on loopback.
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&dir.path().join("k.db").display().to_string())
-        .await
-        .expect("open");
-    let base = klynge::ingest::load(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag"),
-    )
-    .expect("pilot");
-    let coordinator = store
-        .create_token(Role::Coordinator, "trondheim")
-        .await
-        .expect("token");
-    let malvik = store
-        .create_token(Role::Association, "malvik")
-        .await
-        .expect("token");
-    let state = Arc::new(AppState {
-        store,
-        base,
-        planning: tokio::sync::Mutex::new(()),
-        time_limit_s: 10.0,
-    });
+    let f = common::service::fixture().await;
+    let (coordinator, malvik, state) = (f.coord_hub.clone(), f.malvik.clone(), f.state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -280,7 +260,7 @@ async fn association_form_to_published_instructor_in_headless_chromium() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let profile = dir.path().join("chromium-profile");
+    let profile = f.dir.path().join("chromium-profile");
     let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": {
         "binary": CHROMIUM,
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -5,68 +5,14 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use klynge::server::{AppState, router};
+use klynge::server::router;
 use klynge::store::{Role, Store};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 mod common;
 
-struct Fixture {
-    _dir: tempfile::TempDir,
-    state: Arc<AppState>,
-    coord_all: String,
-    coord_hub: String,
-    malvik: String,
-    melhus: String,
-    i01: String,
-}
-
-async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&dir.path().join("k.db").display().to_string())
-        .await
-        .expect("open");
-    let base = klynge::ingest::load(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag"),
-    )
-    .expect("pilot");
-    let coord_all = store
-        .create_token(Role::Coordinator, "*")
-        .await
-        .expect("token");
-    let coord_hub = store
-        .create_token(Role::Coordinator, "trondheim")
-        .await
-        .expect("token");
-    let malvik = store
-        .create_token(Role::Association, "malvik")
-        .await
-        .expect("token");
-    let melhus = store
-        .create_token(Role::Association, "melhus")
-        .await
-        .expect("token");
-    let i01 = store
-        .create_token(Role::Instructor, "i01")
-        .await
-        .expect("token");
-    let state = Arc::new(AppState {
-        store,
-        base,
-        planning: tokio::sync::Mutex::new(()),
-        time_limit_s: 10.0,
-    });
-    Fixture {
-        _dir: dir,
-        state,
-        coord_all,
-        coord_hub,
-        malvik,
-        melhus,
-        i01,
-    }
-}
+use common::service::{Fixture, fixture, fixture_on};
 
 /// Sends one request through the router: (status, body as text).
 async fn send(f: &Fixture, req: Request<Body>) -> (StatusCode, String) {
@@ -719,33 +665,8 @@ async fn the_service_works_on_postgres() {
         return;
     };
     let store = Store::open(&db.url).await.expect("open");
-    let base = klynge::ingest::load(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag"),
-    )
-    .expect("pilot");
-    let coord = store
-        .create_token(Role::Coordinator, "*")
-        .await
-        .expect("token");
-    let malvik = store
-        .create_token(Role::Association, "malvik")
-        .await
-        .expect("token");
-    let state = Arc::new(AppState {
-        store,
-        base,
-        planning: tokio::sync::Mutex::new(()),
-        time_limit_s: 10.0,
-    });
-    let f = Fixture {
-        _dir: tempfile::tempdir().expect("tempdir"),
-        state,
-        coord_all: coord.clone(),
-        coord_hub: coord.clone(),
-        malvik: malvik.clone(),
-        melhus: malvik.clone(),
-        i01: coord.clone(),
-    };
+    let f = fixture_on(store, tempfile::tempdir().expect("tempdir")).await;
+    let (coord, malvik) = (f.coord_all.clone(), f.malvik.clone());
     assert_eq!(
         call(
             &f,

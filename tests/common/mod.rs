@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod pg;
+pub mod service;
 
 use chrono::{NaiveDate, Weekday};
 use klynge::model::{
