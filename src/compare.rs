@@ -5,10 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::i18n::Lang;
 use crate::model::Dataset;
-use crate::plan::calendar::sessions_of;
-use crate::store::StoredRun;
+use crate::plan::Assignment;
+use crate::run::Run;
 
 /// The key figures of one run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -66,9 +65,9 @@ pub struct Comparison {
     pub shifts: Vec<(i64, Vec<(String, i64)>)>,
 }
 
-fn staffing(run: &StoredRun) -> BTreeMap<String, Vec<String>> {
+fn staffing(assignments: &[Assignment]) -> BTreeMap<String, Vec<String>> {
     let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for a in &run.assignments {
+    for a in assignments {
         m.entry(a.request.clone())
             .or_default()
             .push(a.instructor.clone());
@@ -102,8 +101,9 @@ impl Change {
     }
 }
 
-/// The rota changes from `before` to `after`, by request id.
-pub fn diff(before: &StoredRun, after: &StoredRun) -> Vec<Change> {
+/// The rota changes from `before` to `after`, by request id. Plain assignments, so that a
+/// rota just planned can be diffed before (or without) storing it.
+pub fn diff(before: &[Assignment], after: &[Assignment]) -> Vec<Change> {
     let (a, b) = (staffing(before), staffing(after));
     let ids: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     ids.into_iter()
@@ -126,13 +126,13 @@ pub fn diff(before: &StoredRun, after: &StoredRun) -> Vec<Change> {
         .collect()
 }
 
-fn figures_of(run: &StoredRun) -> RunFigures {
+fn figures_of(run: &Run) -> RunFigures {
     let ds: &Dataset = &run.dataset;
     let f = &run.summary.figures;
     let sessions: BTreeMap<&str, usize> = ds
         .requests
         .iter()
-        .map(|r| (r.id.as_str(), sessions_of(r).len()))
+        .map(|r| (r.id.as_str(), r.all_sessions().len()))
         .collect();
     let covered: BTreeSet<&str> = run.assignments.iter().map(|a| a.request.as_str()).collect();
     let mut by_assoc: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -204,7 +204,7 @@ fn figures_of(run: &StoredRun) -> RunFigures {
 }
 
 /// Compares runs; the first is the reference for the diffs.
-pub fn compare(runs: &[StoredRun]) -> Comparison {
+pub fn compare(runs: &[Run]) -> Comparison {
     let figures: Vec<RunFigures> = runs.iter().map(figures_of).collect();
     let shifts = figures
         .iter()
@@ -233,226 +233,8 @@ pub fn compare(runs: &[StoredRun]) -> Comparison {
         diffs: runs
             .iter()
             .skip(1)
-            .map(|r| (r.summary.id, diff(&runs[0], r)))
+            .map(|r| (r.summary.id, diff(&runs[0].assignments, &r.assignments)))
             .collect(),
         shifts,
-    }
-}
-
-fn pct(a: f64, b: f64) -> String {
-    if b > 0.0 {
-        format!("{:.1} %", 100.0 * a / b)
-    } else {
-        "–".into()
-    }
-}
-
-impl Comparison {
-    /// Rows of (label, one value per run): the side-by-side table.
-    pub fn rows(&self, lang: Lang) -> Vec<(String, Vec<String>)> {
-        let col = |f: &dyn Fn(&RunFigures) -> String| self.runs.iter().map(f).collect::<Vec<_>>();
-        let mut rows = vec![
-            (
-                lang.pick("Kjøring", "Run").to_string(),
-                col(&|r| r.run.to_string()),
-            ),
-            ("Scenario".to_string(), col(&|r| r.scenario.clone())),
-            (
-                lang.pick("Forespørsler dekket", "Requests covered").into(),
-                col(&|r| {
-                    format!(
-                        "{}/{} ({})",
-                        r.requests_covered,
-                        r.requests_total,
-                        pct(r.requests_covered as f64, r.requests_total as f64)
-                    )
-                }),
-            ),
-            (
-                lang.pick("Økter dekket", "Sessions covered").into(),
-                col(&|r| {
-                    format!(
-                        "{}/{} ({})",
-                        r.sessions_covered,
-                        r.sessions_total,
-                        pct(r.sessions_covered as f64, r.sessions_total as f64)
-                    )
-                }),
-            ),
-            (
-                lang.pick("Vektet dekning", "Weighted coverage").into(),
-                col(&|r| {
-                    format!(
-                        "{}/{} ({})",
-                        r.weighted_covered,
-                        r.weighted_total,
-                        pct(r.weighted_covered, r.weighted_total)
-                    )
-                }),
-            ),
-            (
-                lang.pick("Km tur-retur", "Round-trip km").into(),
-                col(&|r| format!("{:.0}", r.total_km)),
-            ),
-            (
-                lang.pick("Km per økt", "Km per session").into(),
-                col(&|r| format!("{:.1}", r.km_per_session)),
-            ),
-            (
-                lang.pick("Reiseutgifter (NOK)", "Travel cost (NOK)").into(),
-                col(&|r| {
-                    r.reimbursement_nok
-                        .map_or("–".into(), |n| format!("{n:.0}"))
-                }),
-            ),
-            (
-                lang.pick("Instruktører brukt", "Instructors used").into(),
-                col(&|r| r.instructors_used.to_string()),
-            ),
-            (
-                lang.pick(
-                    "Økter per instruktør (min/median/maks)",
-                    "Sessions per instructor (min/median/max)",
-                )
-                .into(),
-                col(&|r| {
-                    let (a, m, b) = r.sessions_per_instructor;
-                    format!("{a}/{m}/{b}")
-                }),
-            ),
-            (
-                lang.pick("Utlånt på tvers av klynger", "Lent across clusters")
-                    .into(),
-                col(&|r| r.lent_across_clusters.to_string()),
-            ),
-        ];
-        let assocs: BTreeSet<&String> = self
-            .runs
-            .iter()
-            .flat_map(|r| r.coverage_by_association.keys())
-            .collect();
-        for a in assocs {
-            rows.push((
-                format!("  {a}"),
-                col(&|r| {
-                    r.coverage_by_association
-                        .get(a)
-                        .map_or("–".into(), |(c, t)| format!("{c}/{t}"))
-                }),
-            ));
-        }
-        rows
-    }
-
-    pub fn to_table(&self, lang: Lang) -> String {
-        let rows = self.rows(lang);
-        let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-        let widths: Vec<usize> = (0..self.runs.len())
-            .map(|k| {
-                rows.iter()
-                    .map(|r| r.1[k].chars().count())
-                    .max()
-                    .unwrap_or(0)
-                    .max(8)
-            })
-            .collect();
-        let mut out = String::new();
-        let assoc_header = rows.iter().position(|r| r.0.starts_with("  "));
-        for (n, (label, vals)) in rows.iter().enumerate() {
-            if Some(n) == assoc_header {
-                out.push_str(lang.pick(
-                    "Økter dekket per forening:\n",
-                    "Sessions covered per association:\n",
-                ));
-            }
-            out.push_str(&format!("{label:<w0$}"));
-            for (v, w) in vals.iter().zip(&widths) {
-                out.push_str(&format!("  {v:>w$}"));
-            }
-            out.push('\n');
-        }
-        for (run, moved) in &self.shifts {
-            let list: Vec<String> = moved.iter().map(|(a, d)| format!("{d:+} {a}")).collect();
-            out.push_str(&match lang {
-                Lang::Nb => format!(
-                    "\nVinnere og tapere, kjøring {} → {run} (økter dekket): {}\n",
-                    self.runs[0].run,
-                    list.join(", ")
-                ),
-                Lang::En => format!(
-                    "\nWho gains, who loses, run {} → {run} (sessions covered): {}\n",
-                    self.runs[0].run,
-                    list.join(", ")
-                ),
-            });
-        }
-        for (run, changes) in &self.diffs {
-            out.push_str(&match lang {
-                Lang::Nb => format!(
-                    "\nEndringer fra kjøring {} til {run} ({}):\n",
-                    self.runs[0].run,
-                    changes.len()
-                ),
-                Lang::En => format!(
-                    "\nChanges from run {} to {run} ({}):\n",
-                    self.runs[0].run,
-                    changes.len()
-                ),
-            });
-            for c in changes {
-                out.push_str(&format!("  {}\n", c.line()));
-            }
-        }
-        out
-    }
-
-    /// The side-by-side table as CSV (one column per run), then the diff rows.
-    pub fn to_csv(&self, lang: Lang) -> String {
-        let mut w = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(Vec::new());
-        for (label, vals) in self.rows(lang) {
-            let mut rec = vec![label.trim().to_string()];
-            rec.extend(vals);
-            let _ = w.write_record(&rec);
-        }
-        let _ = w.write_record(["change", "from_run", "to_run", "request", "before", "after"]);
-        for (run, changes) in &self.diffs {
-            for c in changes {
-                let (kind, request, before, after) = match c {
-                    Change::Added {
-                        request,
-                        instructors,
-                    } => ("added", request, String::new(), instructors.join(";")),
-                    Change::Removed {
-                        request,
-                        instructors,
-                    } => ("removed", request, instructors.join(";"), String::new()),
-                    Change::InstructorChanged {
-                        request,
-                        before,
-                        after,
-                    } => (
-                        "instructor_changed",
-                        request,
-                        before.join(";"),
-                        after.join(";"),
-                    ),
-                };
-                let _ = w.write_record([
-                    kind.to_string(),
-                    self.runs[0].run.to_string(),
-                    run.to_string(),
-                    request.clone(),
-                    before,
-                    after,
-                ]);
-            }
-        }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-    }
-
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("plain data always serializes")
     }
 }

@@ -6,6 +6,7 @@
 //! rota with a lexicographic MILP (`plan`), verifies it with an independent checker, stores
 //! it (`store`) and renders it (`export`). See ARCHITECTURE.md for the map.
 
+pub mod app;
 pub mod compare;
 pub mod export;
 pub mod generate;
@@ -13,6 +14,7 @@ pub mod i18n;
 pub mod ingest;
 pub mod model;
 pub mod plan;
+pub mod run;
 pub mod scenario;
 pub mod server;
 pub mod store;

@@ -46,7 +46,6 @@ use serde::Deserialize;
 use crate::model::{
     Association, Dataset, Instructor, Origin, Problem, ProblemKind, Problems, validate,
 };
-use crate::plan::calendar::sessions_of;
 use crate::plan::{ClusterMode, Params};
 
 /// A scenario file as written.
@@ -231,7 +230,8 @@ impl Scenario {
             let (from, to) = self.term;
             let inside = |d: NaiveDate| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t);
             for r in &mut ds.requests {
-                let sessions: Vec<_> = sessions_of(r)
+                let sessions: Vec<_> = r
+                    .all_sessions()
                     .into_iter()
                     .filter(|s| inside(s.date))
                     .collect();

@@ -54,10 +54,13 @@ fn designed_uncovered_requests_have_their_designed_reasons() {
                 );
                 // r28 and r36 are weekly series whose every session is out of reach in
                 // time: every date is named.
-                let n = plan::calendar::sessions_of(
-                    ds.requests.iter().find(|x| x.id == r).expect("request"),
-                )
-                .len();
+                let n = ds
+                    .requests
+                    .iter()
+                    .find(|x| x.id == r)
+                    .expect("request")
+                    .all_sessions()
+                    .len();
                 assert!(
                     instructors
                         .iter()

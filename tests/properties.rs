@@ -155,7 +155,7 @@ fn exhaustive_best(ds: &Dataset, p: &Params) -> f64 {
     let weight: Vec<f64> = ds
         .requests
         .iter()
-        .map(|r| f64::from(r.priority) * plan::calendar::sessions_of(r).len() as f64)
+        .map(|r| f64::from(r.priority) * r.all_sessions().len() as f64)
         .collect();
     let mut best = 0.0;
     let mut choice = vec![0usize; ds.requests.len()];

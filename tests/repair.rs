@@ -71,7 +71,7 @@ fn exhaustive(ds: &Dataset, p: &Params, rep: &Repair) -> (f64, usize) {
             .iter()
             .map(|(r, _)| {
                 let req = ds.requests.iter().find(|x| &x.id == r).expect("request");
-                f64::from(req.priority) * plan::calendar::sessions_of(req).len() as f64
+                f64::from(req.priority) * req.all_sessions().len() as f64
             })
             .sum();
         let set: BTreeSet<(String, String)> = rota.into_iter().collect();

@@ -8,7 +8,7 @@ use klynge::ingest;
 use klynge::model::ProblemKind;
 use klynge::plan::{self, SolverKind};
 use klynge::scenario::Scenario;
-use klynge::store::{NewRun, Store, StoredRun};
+use klynge::store::{NewRun, Run, Store};
 
 fn scenario_file(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,7 +17,7 @@ fn scenario_file(name: &str) -> PathBuf {
 }
 
 /// Plans the scenario files into a fresh SQLite store and loads the runs back.
-async fn plan_all(files: &[&str]) -> (tempfile::TempDir, Vec<StoredRun>) {
+async fn plan_all(files: &[&str]) -> (tempfile::TempDir, Vec<Run>) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(&dir.path().join("k.db").display().to_string())
         .await
@@ -91,7 +91,7 @@ async fn comparison_figures_and_diff_are_consistent() {
         );
     }
     // Applying the diff to the first rota gives the second.
-    let staffing = |r: &StoredRun| {
+    let staffing = |r: &Run| {
         let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for a in &r.assignments {
             m.entry(a.request.clone())
@@ -127,7 +127,7 @@ async fn comparison_figures_and_diff_are_consistent() {
         }
     }
     assert_eq!(rota, staffing(&runs[1]));
-    assert!(diff(&runs[0], &runs[0]).is_empty());
+    assert!(diff(&runs[0].assignments, &runs[0].assignments).is_empty());
     // Gains and losses per association add up to the change in sessions covered.
     let net: i64 = c.shifts[0].1.iter().map(|(_, d)| d).sum();
     assert_eq!(
@@ -169,7 +169,7 @@ fn scenario_edits_remove_drop_and_cut_to_the_term() {
     assert!(ds.instructors.iter().all(|i| i.id != "i07"));
     assert!(ds.requests.iter().all(|r| r.id != "r05"));
     for r in &ds.requests {
-        for s in plan::calendar::sessions_of(r) {
+        for s in r.all_sessions() {
             assert!(
                 s.date.to_string().as_str() >= "2027-02-01"
                     && s.date.to_string().as_str() <= "2027-03-01"

@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use crate::model::{AssociationKind, Dataset};
 use crate::plan::Assignment;
-use crate::plan::calendar::sessions_of;
 
 /// A FeatureCollection. Coordinates are `[lon, lat]`, as GeoJSON wants them.
 pub fn to_geojson(ds: &Dataset, assignments: &[Assignment]) -> String {
@@ -16,7 +15,7 @@ pub fn to_geojson(ds: &Dataset, assignments: &[Assignment]) -> String {
     let staffed: std::collections::BTreeSet<&str> =
         assignments.iter().map(|a| a.request.as_str()).collect();
     for r in &ds.requests {
-        let n = sessions_of(r).len();
+        let n = r.all_sessions().len();
         *requested.entry(r.association.as_str()).or_default() += n;
         if staffed.contains(r.id.as_str()) {
             *covered.entry(r.association.as_str()).or_default() += n;
@@ -61,7 +60,7 @@ pub fn to_geojson(ds: &Dataset, assignments: &[Assignment]) -> String {
                 "instructor": i.id,
                 "topic": r.topic,
                 "km_one_way": a.km,
-                "sessions": sessions_of(r).len(),
+                "sessions": r.all_sessions().len(),
             }
         }));
     }

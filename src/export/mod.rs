@@ -1,28 +1,44 @@
 //! A rota rendered for people and other programs: a table, CSV, JSON, iCalendar, GeoJSON,
 //! and an HTML report comparing runs.
 
+mod csv;
 mod geojson;
 mod ics;
+mod json;
 pub mod report;
+mod table;
+pub mod text;
 
 pub use geojson::to_geojson;
 pub use ics::to_ics;
-
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+pub use table::runs_table;
 
 use serde::Serialize;
 
 use crate::i18n::{Lang, Localized};
 use crate::model::{Dataset, Session};
-use crate::plan::calendar::sessions_of;
 use crate::plan::{Assignment, Uncovered};
 
 /// How the table is grouped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupBy {
     Association,
     Instructor,
+}
+
+impl GroupBy {
+    pub const NAMES: [&'static str; 2] = ["association", "instructor"];
+}
+
+impl std::str::FromStr for GroupBy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "association" => Ok(GroupBy::Association),
+            "instructor" => Ok(GroupBy::Instructor),
+            other => Err(format!("unknown grouping {other}")),
+        }
+    }
 }
 
 /// One assignment, with the names and sessions a reader needs.
@@ -91,7 +107,7 @@ impl Rota {
                 travel_minutes: a.minutes,
                 venue_lat: venue.lat,
                 venue_lon: venue.lon,
-                sessions: sessions_of(r),
+                sessions: r.all_sessions(),
             });
         }
         let uncovered = uncovered
@@ -128,137 +144,13 @@ impl Rota {
         }
         self
     }
-
-    /// A plain-text table, grouped by association or by instructor.
-    pub fn to_table(&self, by: GroupBy, lang: Lang) -> String {
-        let mut groups: BTreeMap<String, Vec<&RotaEntry>> = BTreeMap::new();
-        for e in &self.entries {
-            let key = match by {
-                GroupBy::Association => format!("{} ({})", e.association_name, e.association),
-                GroupBy::Instructor => format!("{} ({})", e.instructor_name, e.instructor),
-            };
-            groups.entry(key).or_default().push(e);
-        }
-        let mut out = String::new();
-        let other = match by {
-            GroupBy::Association => lang.pick("Instruktør", "Instructor"),
-            GroupBy::Instructor => lang.pick("Forening", "Association"),
-        };
-        for (group, entries) in groups {
-            let _ = writeln!(out, "{group}");
-            let _ = writeln!(
-                out,
-                "  {:<8} {:<18} {:<5} {:<38} {:<26} {:>6}",
-                lang.pick("Forespørsel", "Request")
-                    .chars()
-                    .take(8)
-                    .collect::<String>(),
-                lang.pick("Emne", "Topic"),
-                lang.pick("Språk", "Lang"),
-                lang.pick("Økter", "Sessions"),
-                other,
-                "km"
-            );
-            for e in entries {
-                let who = match by {
-                    GroupBy::Association => e.instructor_name.clone(),
-                    GroupBy::Instructor => e.association_name.clone(),
-                };
-                let _ = writeln!(
-                    out,
-                    "  {:<8} {:<18} {:<5} {:<38} {:<26} {:>6.1}",
-                    e.request,
-                    e.topic,
-                    e.language,
-                    sessions_summary(&e.sessions, lang),
-                    who,
-                    e.km_one_way
-                );
-            }
-            out.push('\n');
-        }
-        if !self.uncovered.is_empty() {
-            let _ = writeln!(out, "{}", lang.pick("Ikke dekket", "Not covered"));
-            for u in &self.uncovered {
-                let _ = writeln!(
-                    out,
-                    "  {} ({}): {}",
-                    u.request,
-                    u.association,
-                    u.reasons.join("; ")
-                );
-            }
-        }
-        out
-    }
-
-    /// One CSV row per session and instructor.
-    pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record([
-            "run",
-            "request",
-            "association",
-            "topic",
-            "language",
-            "date",
-            "start",
-            "end",
-            "instructor",
-            "instructor_name",
-            "km_one_way",
-            "travel_minutes",
-            "venue_lat",
-            "venue_lon",
-        ]);
-        for e in &self.entries {
-            for s in &e.sessions {
-                let _ = w.write_record([
-                    self.run.to_string(),
-                    e.request.clone(),
-                    e.association.clone(),
-                    e.topic.clone(),
-                    e.language.clone(),
-                    s.date.to_string(),
-                    s.start.to_string(),
-                    s.end.to_string(),
-                    e.instructor.clone(),
-                    e.instructor_name.clone(),
-                    format!("{:.1}", e.km_one_way),
-                    e.travel_minutes.to_string(),
-                    e.venue_lat.to_string(),
-                    e.venue_lon.to_string(),
-                ]);
-            }
-        }
-        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
-    }
-
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("plain data always serializes")
-    }
 }
 
-/// "8 × tor 10:00–12:00 fra 2027-01-14", or the first date and the count.
-fn sessions_summary(sessions: &[Session], lang: Lang) -> String {
-    use chrono::Datelike;
-    let Some(first) = sessions.first() else {
-        return String::new();
-    };
-    let day = match (lang, first.date.weekday()) {
-        (Lang::Nb, w) => {
-            ["man", "tir", "ons", "tor", "fre", "lør", "søn"][w.num_days_from_monday() as usize]
-        }
-        (Lang::En, w) => {
-            ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][w.num_days_from_monday() as usize]
-        }
-    };
-    format!(
-        "{} × {day} {}–{} {} {}",
-        sessions.len(),
-        first.start,
-        first.end,
-        lang.pick("fra", "from"),
-        first.date
-    )
+/// `part` as a percentage of `whole` with one decimal, or a dash when `whole` is 0.
+pub(crate) fn pct(a: f64, b: f64) -> String {
+    if b > 0.0 {
+        format!("{:.1} %", 100.0 * a / b)
+    } else {
+        "–".into()
+    }
 }

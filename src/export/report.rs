@@ -9,8 +9,7 @@ use std::fmt::Write as _;
 use crate::compare::Comparison;
 use crate::i18n::Lang;
 use crate::model::AssociationKind;
-use crate::plan::calendar::sessions_of;
-use crate::store::StoredRun;
+use crate::run::Run;
 
 const PALETTE: [&str; 8] = [
     "#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8c564b", "#e377c2",
@@ -25,7 +24,7 @@ fn esc(s: &str) -> String {
 }
 
 /// The report for `runs` (at least one), whose comparison is `cmp`.
-pub fn to_html(runs: &[StoredRun], cmp: &Comparison, lang: Lang) -> String {
+pub fn to_html(runs: &[Run], cmp: &Comparison, lang: Lang) -> String {
     let mut h = String::new();
     let title = lang.pick(
         "klynge – sammenligning av kjøringer",
@@ -114,7 +113,7 @@ pub fn to_html(runs: &[StoredRun], cmp: &Comparison, lang: Lang) -> String {
             .dataset
             .requests
             .iter()
-            .map(|r| (r.id.as_str(), sessions_of(r).len()))
+            .map(|r| (r.id.as_str(), r.all_sessions().len()))
             .collect();
         let mut load: BTreeMap<&str, usize> = BTreeMap::new();
         for a in &run.assignments {
@@ -189,7 +188,7 @@ fn legend(h: &mut String, cmp: &Comparison) {
 
 /// An equirectangular SVG map of one run: hubs as squares, small associations as circles
 /// coloured by cluster, assignments as lines from home to venue.
-fn map(h: &mut String, run: &StoredRun, lang: Lang) {
+fn map(h: &mut String, run: &Run, lang: Lang) {
     let ds = &run.dataset;
     let mut pts: Vec<(f64, f64)> = ds.associations.iter().map(|a| (a.lat, a.lon)).collect();
     pts.extend(

@@ -4,6 +4,7 @@
 //! Nothing here does I/O. The readers in `ingest` build these types and remember where each
 //! record came from (`Origin`), so that validation can point at a file and a line.
 
+pub mod calendar;
 mod problem;
 mod time;
 mod validate;
@@ -137,7 +138,7 @@ pub struct Session {
     pub origin: Origin,
 }
 
-/// A weekly (or other interval) series of sessions; see `plan::calendar` for how holidays
+/// A weekly (or other interval) series of sessions; see `calendar` for how holidays
 /// are skipped.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Series {

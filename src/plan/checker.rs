@@ -17,7 +17,6 @@ use crate::i18n::Lang;
 use crate::model::{Dataset, LatLon, Session};
 use crate::travel::{TravelModel, TravelParams};
 
-use super::calendar::sessions_of;
 use super::params::ClusterMode;
 use super::rules::{HardConstraint, Rule};
 
@@ -81,7 +80,7 @@ pub fn check(
         .enumerate()
         .map(|(k, i)| (i.id.as_str(), k))
         .collect();
-    let sessions: Vec<Vec<Session>> = ds.requests.iter().map(sessions_of).collect();
+    let sessions: Vec<Vec<Session>> = ds.requests.iter().map(|r| r.all_sessions()).collect();
 
     // Staffing: exactly k distinct instructors per covered request.
     let mut staff: BTreeMap<&str, Vec<&str>> = BTreeMap::new();

@@ -25,7 +25,6 @@ use serde::{Deserialize, Serialize};
 use crate::model::{AssociationKind, Dataset};
 use crate::travel::TravelModel;
 
-use super::calendar::sessions_of;
 use super::instance::iso_week;
 use super::params::Params;
 
@@ -86,7 +85,7 @@ pub fn propose(ds: &Dataset, params: &Params) -> Result<ClusterProposal, String>
     let weeks: BTreeSet<u32> = ds
         .requests
         .iter()
-        .flat_map(sessions_of)
+        .flat_map(|r| r.all_sessions())
         .map(|s| iso_week(s.date))
         .collect();
     let n_weeks = weeks.len().max(1) as f64;
@@ -109,7 +108,7 @@ pub fn propose(ds: &Dataset, params: &Params) -> Result<ClusterProposal, String>
                 .requests
                 .iter()
                 .filter(|r| r.association == s.id)
-                .map(|r| f64::from(r.instructors_needed) * sessions_of(r).len() as f64)
+                .map(|r| f64::from(r.instructors_needed) * r.all_sessions().len() as f64)
                 .sum();
             (s.id.as_str(), d)
         })

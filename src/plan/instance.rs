@@ -7,7 +7,6 @@ use chrono::Datelike;
 use crate::model::{AssociationKind, Dataset, LatLon, Session};
 use crate::travel::TravelModel;
 
-use super::calendar::sessions_of;
 use super::params::{ClusterMode, Params};
 
 /// Minutes since 0001-01-01 00:00 local time: one line for all dates, so that intervals on
@@ -59,7 +58,7 @@ impl<'a> Instance<'a> {
                 ClusterMode::Open
             }
         });
-        let sessions: Vec<Vec<Session>> = ds.requests.iter().map(sessions_of).collect();
+        let sessions: Vec<Vec<Session>> = ds.requests.iter().map(|r| r.all_sessions()).collect();
         let weight = ds
             .requests
             .iter()

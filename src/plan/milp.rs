@@ -1,4 +1,4 @@
-//! The planning model of DESIGN.md as a MILP, solved stage by stage with HiGHS.
+//! The planning model of docs/model.md as a MILP, solved stage by stage with HiGHS.
 //!
 //! Variables: x(i,r) ∈ {0,1} for eligible pairs, y(r) ∈ {0,1} per request, and z ≥ 0, the
 //! largest load (stage 4). Hard constraints 1–3 hold in every stage; each objective stage
@@ -10,95 +10,13 @@ use good_lp::{
     Constraint, Expression, ProblemVariables, SolverModel, Variable, constraint, highs, variable,
 };
 use highs::HighsModelStatus;
-use serde::{Deserialize, Serialize};
 
 use super::conflicts::cliques;
 use super::decompose::Component;
 use super::eligibility::Eligibility;
 use super::instance::Instance;
 use super::load::weekly_load;
-
-/// An objective stage of DESIGN.md's lexicographic objective.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// 1. maximise Σ p(r)·|sessions(r)|·y(r).
-    Coverage,
-    /// Optional, after 1: maximise the smallest share of its requested sessions that any
-    /// small association gets covered.
-    Fairness,
-    /// Stage 2, in repair mode only: minimise the assignments that differ from the rota
-    /// being repaired (confirmed ones are pinned).
-    Repair,
-    /// 3. minimise Σ 2·travel_km(i,r)·|sessions(r)|·x(i,r).
-    Travel,
-    /// 4. minimise the largest number of sessions given to one instructor.
-    Balance,
-}
-
-impl Stage {
-    pub fn number(self) -> u8 {
-        match self {
-            Stage::Coverage => 1,
-            // 2 is the repair stage of DESIGN.md; fairness is stored as 5, shown as 1b.
-            Stage::Fairness => 5,
-            Stage::Repair => 2,
-            Stage::Travel => 3,
-            Stage::Balance => 4,
-        }
-    }
-
-    /// The stage as users see it numbered ("1", "1b", "3", "4").
-    pub fn label(self) -> &'static str {
-        match self {
-            Stage::Coverage => "1",
-            Stage::Fairness => "1b",
-            Stage::Repair => "2",
-            Stage::Travel => "3",
-            Stage::Balance => "4",
-        }
-    }
-
-    pub fn name(self, lang: crate::i18n::Lang) -> &'static str {
-        match self {
-            Stage::Coverage => lang.pick("vektet dekning", "weighted coverage"),
-            Stage::Fairness => lang.pick(
-                "minste dekningsandel for en forening",
-                "smallest share covered for an association",
-            ),
-            Stage::Repair => lang.pick(
-                "endringer fra rotaen som repareres",
-                "changes from the rota being repaired",
-            ),
-            Stage::Travel => lang.pick("reise, km tur-retur", "travel, round-trip km"),
-            Stage::Balance => lang.pick("største belastning, økter", "largest load, sessions"),
-        }
-    }
-}
-
-/// How a stage ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StageStatus {
-    Optimal,
-    /// Cut short by the time limit; the best solution found is kept.
-    TimeLimit,
-    /// The solver failed; the previous stage's solution is kept.
-    Failed,
-}
-
-/// The solver figures of one stage (of one component, or summed over all).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct StageReport {
-    pub stage: Stage,
-    pub status: StageStatus,
-    pub objective: f64,
-    /// The solver's best bound on the objective.
-    pub bound: f64,
-    /// Relative gap between objective and bound.
-    pub gap: f64,
-    pub seconds: f64,
-}
+use super::outcome::{Stage, StageReport, StageStatus};
 
 /// A solved component: the chosen pairs (indices into `Eligibility::pairs`) and the
 /// figures of each stage.

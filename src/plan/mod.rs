@@ -1,11 +1,10 @@
 //! Planning: from a validated dataset to a checked rota.
 //!
-//! The flow is the one of DESIGN.md: `Instance` (sessions expanded, locations resolved) →
+//! The flow is the one of docs/model.md: `Instance` (sessions expanded, locations resolved) →
 //! `Eligibility` (every pair tested, reasons kept) → `components` (petgraph) → the MILP per
 //! component, in parallel (or the greedy baseline) → merged rota → `checker` → explanations
 //! for what stays uncovered.
 
-pub mod calendar;
 pub mod checker;
 pub mod clusters;
 pub mod conflicts;
@@ -16,6 +15,7 @@ pub mod greedy;
 pub mod instance;
 pub mod load;
 pub mod milp;
+pub mod outcome;
 pub mod params;
 pub mod rules;
 
@@ -23,7 +23,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::model::Dataset;
 
@@ -31,69 +30,12 @@ pub use checker::{CheckScenario, Violation, check};
 pub use eligibility::Eligibility;
 pub use explain::{Reason, Unavailable};
 pub use instance::Instance;
-pub use milp::{Stage, StageReport, StageStatus};
+pub use outcome::{
+    Assignment, ComponentReport, Figures, Outcome, Stage, StageReport, StageStatus, Uncovered,
+    figures,
+};
 pub use params::{ClusterMode, Params, Repair, SolverKind};
 pub use rules::{HardConstraint, Rule};
-
-/// One instructor on one request, for all its sessions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Assignment {
-    pub request: String,
-    pub instructor: String,
-    /// One-way travel.
-    pub km: f64,
-    pub minutes: u32,
-}
-
-/// A request left uncovered, with the reasons.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Uncovered {
-    pub request: String,
-    pub reasons: Vec<Reason>,
-}
-
-/// The key figures of a rota.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Figures {
-    pub requests_total: usize,
-    pub requests_covered: usize,
-    pub sessions_total: usize,
-    pub sessions_covered: usize,
-    /// Σ p(r)·|sessions(r)| over covered requests (stage 1's objective).
-    pub weighted_covered: f64,
-    pub weighted_total: f64,
-    pub instructors_used: usize,
-    /// Σ 2·km·|sessions| over assignments (stage 3's objective).
-    pub total_km: f64,
-    /// The largest number of sessions given to one instructor (stage 4's objective).
-    pub max_load: usize,
-}
-
-/// The figures of one component of the decomposition.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ComponentReport {
-    pub requests: usize,
-    pub instructors: usize,
-    pub pairs: usize,
-    pub stages: Vec<StageReport>,
-}
-
-/// The outcome of planning: the rota, what stays uncovered and why, and how it was found.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Outcome {
-    pub solver: SolverKind,
-    pub cluster_mode: ClusterMode,
-    pub assignments: Vec<Assignment>,
-    pub uncovered: Vec<Uncovered>,
-    pub figures: Figures,
-    /// Per stage, summed over components (MILP only).
-    pub stages: Vec<StageReport>,
-    pub components: Vec<ComponentReport>,
-    pub eligible_pairs: usize,
-    pub seconds: f64,
-    /// The greedy baseline's figures on the same instance (MILP only).
-    pub baseline: Option<Figures>,
-}
 
 /// Resolves `cluster_mode = proposed`: proposes the clusters, and returns the dataset with
 /// the proposed `cluster` column and parameters that plan within it (`fixed`). Other modes
@@ -300,62 +242,6 @@ fn assignments_of(inst: &Instance, elig: &Eligibility, chosen: &[usize]) -> Vec<
             }
         })
         .collect()
-}
-
-/// The key figures of any rota over `ds` (used for stored rotas too).
-pub fn figures(ds: &Dataset, assignments: &[Assignment]) -> Figures {
-    let sessions: BTreeMap<&str, (usize, u8)> = ds
-        .requests
-        .iter()
-        .map(|r| (r.id.as_str(), (calendar::sessions_of(r).len(), r.priority)))
-        .collect();
-    let covered: BTreeSet<&str> = assignments.iter().map(|a| a.request.as_str()).collect();
-    let mut load: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut total_km = 0.0;
-    for a in assignments {
-        let n = sessions.get(a.request.as_str()).map_or(0, |s| s.0);
-        *load.entry(a.instructor.as_str()).or_default() += n;
-        total_km += 2.0 * a.km * n as f64;
-    }
-    let weighted = |(n, p): (usize, u8)| n as f64 * f64::from(p);
-    Figures {
-        requests_total: ds.requests.len(),
-        requests_covered: covered.len(),
-        sessions_total: sessions.values().map(|s| s.0).sum(),
-        sessions_covered: covered
-            .iter()
-            .filter_map(|r| sessions.get(r))
-            .map(|s| s.0)
-            .sum(),
-        // Sums start from 0.0 (an empty f64 `sum()` is −0.0, which would print as "-0").
-        weighted_covered: covered
-            .iter()
-            .filter_map(|r| sessions.get(r))
-            .fold(0.0, |acc, &s| acc + weighted(s)),
-        weighted_total: sessions.values().fold(0.0, |acc, &s| acc + weighted(s)),
-        instructors_used: load.len(),
-        total_km,
-        max_load: load.values().copied().max().unwrap_or(0),
-    }
-}
-
-impl Outcome {
-    /// The scenario as the independent checker needs it.
-    pub fn check_scenario(&self, params: &Params) -> CheckScenario {
-        CheckScenario {
-            max_km: params.max_km,
-            travel: params.travel,
-            cluster_mode: self.cluster_mode,
-        }
-    }
-
-    /// The rota as (request, instructor) pairs, the checker's input.
-    pub fn pairs(&self) -> Vec<(String, String)> {
-        self.assignments
-            .iter()
-            .map(|a| (a.request.clone(), a.instructor.clone()))
-            .collect()
-    }
 }
 
 /// The repair of a stored rota: its assignments are the reference, accepted ones are

@@ -1,11 +1,13 @@
 //! The parameters of a planning run: what a scenario may change.
 
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
 
 use crate::travel::TravelParams;
 
 /// Which hubs may lend to a small association.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ClusterMode {
     /// Only the hub named as the association's cluster.
@@ -17,14 +19,46 @@ pub enum ClusterMode {
 }
 
 /// Which planner makes the rota.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SolverKind {
-    /// The lexicographic MILP of DESIGN.md, solved with HiGHS.
+    /// The lexicographic MILP of docs/model.md, solved with HiGHS.
     #[default]
     Milp,
     /// What a coordinator does by hand: highest priority first, nearest free instructor.
     Greedy,
+}
+
+impl ClusterMode {
+    /// Every mode's name, for help texts and choices.
+    pub const NAMES: [&'static str; 3] = ["fixed", "open", "proposed"];
+}
+
+impl FromStr for ClusterMode {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "fixed" => Ok(ClusterMode::Fixed),
+            "open" => Ok(ClusterMode::Open),
+            "proposed" => Ok(ClusterMode::Proposed),
+            other => Err(format!("unknown cluster mode {other}")),
+        }
+    }
+}
+
+impl SolverKind {
+    pub const NAMES: [&'static str; 2] = ["milp", "greedy"];
+}
+
+impl FromStr for SolverKind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "milp" => Ok(SolverKind::Milp),
+            "greedy" => Ok(SolverKind::Greedy),
+            other => Err(format!("unknown solver {other}")),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -13,8 +13,6 @@ mod api;
 mod openapi;
 mod pages;
 
-pub use api::{plan_now, repair_now};
-
 use std::sync::Arc;
 
 use axum::Router;
@@ -24,20 +22,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::i18n::Lang;
-use crate::model::Dataset;
-use crate::store::{Principal, Role, Store};
+use crate::store::{Principal, Role};
 
-/// Shared by all handlers.
-pub struct AppState {
-    pub store: Store,
-    /// The cluster's base data: associations, instructors (and any requests already in the
-    /// dataset); submitted requests are added to it for each plan.
-    pub base: Dataset,
-    /// One plan at a time; submissions go on meanwhile and wait for the next plan.
-    pub planning: tokio::sync::Mutex<()>,
-    /// Time limit for plans started from the service, seconds.
-    pub time_limit_s: f64,
-}
+/// Shared by all handlers: the service's use cases.
+pub type AppState = crate::app::Service;
 
 pub type State = Arc<AppState>;
 
@@ -101,24 +89,39 @@ pub fn router(state: State) -> Router {
         .with_state(state)
 }
 
-/// An error response: status and a message in the user's language.
+/// An error response: status and a message in the user's language, or, for a submission
+/// with mistakes, the problem of each field.
 #[derive(Debug)]
-pub struct ApiError(pub StatusCode, pub String);
+pub struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+    pub fields: Vec<crate::app::requests::FieldError>,
+}
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.0, axum::Json(serde_json::json!({ "error": self.1 }))).into_response()
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 }
 
-impl From<crate::store::StoreError> for ApiError {
-    fn from(e: crate::store::StoreError) -> Self {
-        match e {
-            crate::store::StoreError::NotFound(id) => {
-                ApiError(StatusCode::NOT_FOUND, format!("no run {id}"))
-            }
-            // Details of database errors stay in the server; users get the kind.
-            _ => ApiError(StatusCode::INTERNAL_SERVER_ERROR, "database error".into()),
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.fields.is_empty() {
+            (
+                self.status,
+                axum::Json(serde_json::json!({ "error": self.message })),
+            )
+                .into_response()
+        } else {
+            (
+                self.status,
+                axum::Json(serde_json::json!({ "errors": self.fields })),
+            )
+                .into_response()
         }
     }
 }
@@ -149,20 +152,20 @@ pub async fn authenticate(
     lang: Lang,
 ) -> Result<Principal, ApiError> {
     let unauthorized = || {
-        ApiError(
+        ApiError::new(
             StatusCode::UNAUTHORIZED,
             lang.pick(
                 "mangler gyldig tilgangsnøkkel",
                 "a valid access token is required",
-            )
-            .into(),
+            ),
         )
     };
     let token = token_of(headers).ok_or_else(unauthorized)?;
     state
         .store
         .principal(&token)
-        .await?
+        .await
+        .map_err(|e| ApiError::app(e.into(), lang))?
         .ok_or_else(unauthorized)
 }
 
@@ -177,23 +180,11 @@ pub async fn require(
     if roles.contains(&who.role) {
         Ok(who)
     } else {
-        Err(ApiError(
+        Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            lang.pick("ikke tilgang for din rolle", "not allowed for your role")
-                .into(),
+            lang.pick("ikke tilgang for din rolle", "not allowed for your role"),
         ))
     }
-}
-
-/// Whether a coordinator may see an association: `*` sees all, a hub's coordinator the
-/// associations of its cluster (and the hub itself).
-pub fn coordinator_sees(state: &AppState, who: &Principal, association: &str) -> bool {
-    who.subject == "*"
-        || who.subject == association
-        || state
-            .base
-            .association(association)
-            .is_some_and(|a| a.cluster.as_deref() == Some(who.subject.as_str()))
 }
 
 /// Serves until Ctrl-C.

@@ -8,8 +8,10 @@ use axum::extract::{Path, Query, State as AxState};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
-use super::api::{self, FieldError, LangQuery, Submission};
-use super::{AppState, State, coordinator_sees, lang_of, require};
+use super::api::LangQuery;
+use super::{ApiError, AppState, State, lang_of, require};
+use crate::app::AppError;
+use crate::app::requests::{FieldError, Submission};
 use crate::i18n::Lang;
 use crate::model::{Hm, Series};
 use crate::store::{Principal, Role};
@@ -62,11 +64,11 @@ async fn who(
     require(state, headers, lang, &[role]).await.map_err(|e| {
         let body = format!(
             "<p class=\"error\">{}</p><p><a href=\"/{}\">{}</a></p>",
-            esc(&e.1),
+            esc(&e.message),
             q(lang),
             lang.pick("Logg inn", "Log in")
         );
-        (e.0, page(lang, "klynge", &body)).into_response()
+        (e.status, page(lang, "klynge", &body)).into_response()
     })
 }
 
@@ -229,9 +231,10 @@ async fn association_view(
         lang.pick("Send inn", "Submit")
     ));
 
-    let list = api::request_statuses(state, |a| a == who.subject, lang)
+    let list = state
+        .request_statuses(|a| a == who.subject, lang)
         .await
-        .map_err(|e| e.into_response())?;
+        .map_err(|e| ApiError::app(e, lang).into_response())?;
     b.push_str(&format!("<h2>{}</h2><table id=\"requests\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
         lang.pick("Våre forespørsler", "Our requests"), lang.pick("Emne", "Topic"), lang.pick("Første dag", "First day"), "Status",
         lang.pick("Instruktør", "Instructor"), lang.pick("Merknad", "Note")));
@@ -359,18 +362,10 @@ pub async fn association_submit(
             venue_lon: None,
             note: form.get("note").cloned().unwrap_or_default(),
         };
-        match api::check_submission(&state.base, &me.subject, &submission, lang) {
-            Ok(request) => {
-                return match state
-                    .store
-                    .submit_request(&request, submission.note.trim())
-                    .await
-                {
-                    Ok(_) => Redirect::to(&format!("/association{}", q(lang))).into_response(),
-                    Err(e) => super::ApiError::from(e).into_response(),
-                };
-            }
-            Err(e) => errors = e,
+        match state.submit(&me.subject, &submission, lang).await {
+            Ok(_) => return Redirect::to(&format!("/association{}", q(lang))).into_response(),
+            Err(AppError::Fields(e)) => errors = e,
+            Err(e) => return ApiError::app(e, lang).into_response(),
         }
     }
     match association_view(&state, &me, lang, &form, &errors).await {
@@ -395,9 +390,9 @@ pub async fn association_withdraw(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     let me = caller!(&state, &headers, lang, Role::Association);
-    match state.store.withdraw_request(&id, &me.subject).await {
-        Ok(true) => Redirect::to(&format!("/association{}", q(lang))).into_response(),
-        Ok(false) => (
+    match state.withdraw(&id, |a| a == me.subject).await {
+        Ok(()) => Redirect::to(&format!("/association{}", q(lang))).into_response(),
+        Err(AppError::UnknownRequest(_)) => (
             StatusCode::NOT_FOUND,
             page(
                 lang,
@@ -406,7 +401,7 @@ pub async fn association_withdraw(
             ),
         )
             .into_response(),
-        Err(e) => super::ApiError::from(e).into_response(),
+        Err(e) => ApiError::app(e, lang).into_response(),
     }
 }
 
@@ -417,9 +412,9 @@ pub async fn coordinator_page(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     let me = caller!(&state, &headers, lang, Role::Coordinator);
-    let runs = match state.store.runs().await {
+    let runs = match state.runs().await {
         Ok(r) => r,
-        Err(e) => return super::ApiError::from(e).into_response(),
+        Err(e) => return ApiError::app(e, lang).into_response(),
     };
     let mut b = format!(
         "<form method=\"post\" action=\"/coordinator/plan{}\"><button id=\"plan\">{}</button></form>",
@@ -463,8 +458,8 @@ pub async fn coordinator_page(
         ));
     }
     b.push_str("</table>");
-    let visible = |a: &str| coordinator_sees(&state, &me, a);
-    if let Ok(list) = api::request_statuses(&state, visible, lang).await {
+    let visible = |a: &str| state.coordinator_sees(&me, a);
+    if let Ok(list) = state.request_statuses(visible, lang).await {
         b.push_str(&format!(
             "<h2>{}</h2><ul>",
             lang.pick("Innsendte forespørsler", "Submitted requests")
@@ -490,9 +485,9 @@ pub async fn coordinator_plan(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     caller!(&state, &headers, lang, Role::Coordinator);
-    match api::plan_now(&state).await {
+    match state.plan_now().await {
         Ok(_) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
-        Err(e) => e.into_response(),
+        Err(e) => ApiError::app(e, lang).into_response(),
     }
 }
 
@@ -504,9 +499,9 @@ pub async fn coordinator_publish(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     caller!(&state, &headers, lang, Role::Coordinator);
-    match state.store.publish_run(id).await {
+    match state.publish(id).await {
         Ok(()) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
-        Err(e) => super::ApiError::from(e).into_response(),
+        Err(e) => ApiError::app(e, lang).into_response(),
     }
 }
 
@@ -518,9 +513,9 @@ pub async fn coordinator_approve(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     caller!(&state, &headers, lang, Role::Coordinator);
-    match state.store.approve_run(id).await {
+    match state.approve(id).await {
         Ok(_) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
-        Err(e) => super::ApiError::from(e).into_response(),
+        Err(e) => ApiError::app(e, lang).into_response(),
     }
 }
 
@@ -532,20 +527,18 @@ pub async fn coordinator_repair(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     caller!(&state, &headers, lang, Role::Coordinator);
-    let new = match api::repair_now(&state, id).await {
-        Ok(n) => n,
-        Err(e) => return e.into_response(),
+    let repaired = match state.repair_now(id).await {
+        Ok(r) => r,
+        Err(e) => return ApiError::app(e, lang).into_response(),
     };
-    let (Ok(before), Ok(after)) = (state.store.run(id).await, state.store.run(new).await) else {
-        return Redirect::to(&format!("/coordinator{}", q(lang))).into_response();
-    };
+    let new = repaired.id;
     let mut b = match lang {
         Lang::Nb => {
             format!("<p>Kjøring {new} reparerer kjøring {id}. Endringer:</p><ul id=\"changes\">")
         }
         Lang::En => format!("<p>Run {new} repairs run {id}. Changes:</p><ul id=\"changes\">"),
     };
-    for c in crate::compare::diff(&before, &after) {
+    for c in &repaired.changes {
         b.push_str(&format!("<li>{}</li>", esc(&c.line())));
     }
     b.push_str(&format!(
@@ -563,9 +556,9 @@ pub async fn instructor_page(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     let me = caller!(&state, &headers, lang, Role::Instructor);
-    let list = match api::assignments_for(&state, Some(&me.subject)).await {
+    let list = match state.assignments_for(Some(&me.subject)).await {
         Ok(l) => l,
-        Err(e) => return e.into_response(),
+        Err(e) => return ApiError::app(e, lang).into_response(),
     };
     let mut b = format!(
         "<table id=\"assignments\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
@@ -624,9 +617,15 @@ pub async fn instructor_answer(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     let me = caller!(&state, &headers, lang, Role::Instructor);
-    match api::record_answer(&state, run, &request, &me.subject, &answer, lang).await {
+    match state
+        .record_answer(run, &request, &me.subject, &answer)
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/instructor{}", q(lang))).into_response(),
-        Err(e) => (e.0, page(lang, "klynge", &esc(&e.1))).into_response(),
+        Err(e) => {
+            let e = ApiError::app(e, lang);
+            (e.status, page(lang, "klynge", &esc(&e.message))).into_response()
+        }
     }
 }
 
@@ -637,9 +636,9 @@ pub async fn instructor_feed(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     let me = caller!(&state, &headers, lang, Role::Instructor);
-    let secret = match state.store.rotate_feed(&me.subject).await {
+    let secret = match state.new_feed(&me.subject).await {
         Ok(s) => s,
-        Err(e) => return super::ApiError::from(e).into_response(),
+        Err(e) => return ApiError::app(e, lang).into_response(),
     };
     let host = headers
         .get("host")

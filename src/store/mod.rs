@@ -18,9 +18,10 @@ use sqlx::{AnyPool, Row};
 
 use crate::model::{AssociationKind, Dataset, weekday_code};
 use crate::plan::{
-    Assignment, ClusterMode, ComponentReport, Figures, Outcome, Params, Reason, SolverKind, Stage,
-    StageReport, StageStatus, Uncovered, calendar::sessions_of,
+    Assignment, ClusterMode, ComponentReport, Figures, Outcome, Params, Reason, Stage, StageReport,
+    StageStatus, Uncovered,
 };
+pub use crate::run::{Run, RunSummary};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -53,30 +54,6 @@ pub fn database_url(db: &str) -> String {
     } else {
         format!("sqlite://{db}?mode=rwc")
     }
-}
-
-/// A run as listed by `klynge runs`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct RunSummary {
-    pub id: i64,
-    pub scenario: String,
-    pub dataset: String,
-    pub created_at: String,
-    pub status: String,
-    pub solver: String,
-    pub figures: Figures,
-}
-
-/// A stored run with everything needed to show, check and explain it.
-#[derive(Clone, Debug)]
-pub struct StoredRun {
-    pub summary: RunSummary,
-    pub dataset: Dataset,
-    pub params: Params,
-    pub cluster_mode: ClusterMode,
-    pub assignments: Vec<Assignment>,
-    pub uncovered: Vec<Uncovered>,
-    pub stages: Vec<StageReport>,
 }
 
 /// What `plan` hands to the store.
@@ -258,7 +235,7 @@ impl Store {
                 .bind(NullableF64(r.venue_lon))
                 .execute(&mut *tx)
                 .await?;
-                for s in sessions_of(r) {
+                for s in r.all_sessions() {
                     sqlx::query(
                         "INSERT INTO sessions (dataset, request, session_date, start_time, end_time) \
                          VALUES ($1, $2, $3, $4, $5)",
@@ -375,7 +352,7 @@ impl Store {
     }
 
     /// One run with its input, rota, uncovered requests and solver figures.
-    pub async fn run(&self, id: i64) -> Result<StoredRun> {
+    pub async fn run(&self, id: i64) -> Result<Run> {
         let row = sqlx::query(SUMMARY_SELECT_ONE.as_str())
             .bind(id)
             .fetch_optional(&self.pool)
@@ -427,14 +404,11 @@ impl Store {
         .await?
         .iter()
         .map(|r| {
-            let stage = match r.try_get::<i64, _>(0)? {
-                1 => Stage::Coverage,
-                2 => Stage::Repair,
-                3 => Stage::Travel,
-                4 => Stage::Balance,
-                5 => Stage::Fairness,
-                n => return Err(StoreError::Corrupt(format!("unknown stage {n}"))),
-            };
+            let n = r.try_get::<i64, _>(0)?;
+            let stage = u8::try_from(n)
+                .ok()
+                .and_then(Stage::from_number)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown stage {n}")))?;
             let status: StageStatus = from_json(&format!("\"{}\"", r.try_get::<String, _>(1)?))?;
             Ok(StageReport {
                 stage,
@@ -446,7 +420,7 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        Ok(StoredRun {
+        Ok(Run {
             summary,
             dataset,
             params,
@@ -584,29 +558,6 @@ fn enum_text<T: serde::Serialize>(v: &T) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
-}
-
-impl FromStr for ClusterMode {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s {
-            "fixed" => Ok(ClusterMode::Fixed),
-            "open" => Ok(ClusterMode::Open),
-            "proposed" => Ok(ClusterMode::Proposed),
-            other => Err(format!("unknown cluster mode {other}")),
-        }
-    }
-}
-
-impl FromStr for SolverKind {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s {
-            "milp" => Ok(SolverKind::Milp),
-            "greedy" => Ok(SolverKind::Greedy),
-            other => Err(format!("unknown solver {other}")),
-        }
-    }
 }
 
 /// Plain data as JSON text.

@@ -11,7 +11,7 @@ use super::{Result, Store, StoreError};
 use crate::model::Request;
 
 /// Who a token speaks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Of one cluster (subject: the hub id) or of all (subject: `*`).
@@ -31,6 +31,9 @@ impl Role {
         }
     }
 
+    /// Every role's name, for help texts and choices.
+    pub const NAMES: [&'static str; 3] = ["coordinator", "association", "instructor"];
+
     fn parse(s: &str) -> Option<Role> {
         match s {
             "coordinator" => Some(Role::Coordinator),
@@ -38,6 +41,13 @@ impl Role {
             "instructor" => Some(Role::Instructor),
             _ => None,
         }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Role::parse(s).ok_or_else(|| format!("unknown role {s}"))
     }
 }
 

@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use klynge::server::AppState;
+use klynge::app::Service;
 use klynge::store::{Role, Store};
 
 pub struct Fixture {
     /// Keeps the SQLite file (if any) and other scratch files alive.
     pub dir: tempfile::TempDir,
-    pub state: Arc<AppState>,
+    pub state: Arc<Service>,
     /// Coordinator of all clusters.
     pub coord_all: String,
     /// Coordinator of the Trondheim cluster.
@@ -43,12 +43,7 @@ pub async fn fixture_on(store: Store, dir: tempfile::TempDir) -> Fixture {
     let malvik = token(Role::Association, "malvik").await;
     let melhus = token(Role::Association, "melhus").await;
     let i01 = token(Role::Instructor, "i01").await;
-    let state = Arc::new(AppState {
-        store,
-        base,
-        planning: tokio::sync::Mutex::new(()),
-        time_limit_s: 10.0,
-    });
+    let state = Arc::new(Service::new(store, base, 10.0));
     Fixture {
         dir,
         state,

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::model::{Request, Series, Session};
+use super::{Request, Series, Session};
 
 /// Easter Sunday of `year` (Gregorian), by the anonymous Gregorian algorithm
 /// (Meeus/Jones/Butcher).
@@ -70,14 +70,18 @@ pub fn expand_series(s: &Series) -> Vec<Session> {
     out
 }
 
-/// All sessions of a request, in time order.
-pub fn sessions_of(r: &Request) -> Vec<Session> {
-    let mut v = match &r.series {
-        Some(s) => expand_series(s),
-        None => r.sessions.clone(),
-    };
-    v.sort_by_key(|s| (s.date, s.start, s.end));
-    v
+impl Request {
+    /// All sessions of the request, in time order: its series expanded (public holidays
+    /// skipped), or the sessions it lists. This is what a request *means*; the planner,
+    /// the checker, the store and every output read sessions through here.
+    pub fn all_sessions(&self) -> Vec<Session> {
+        let mut v = match &self.series {
+            Some(s) => expand_series(s),
+            None => self.sessions.clone(),
+        };
+        v.sort_by_key(|s| (s.date, s.start, s.end));
+        v
+    }
 }
 
 #[cfg(test)]

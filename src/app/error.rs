@@ -1,0 +1,157 @@
+//! What can go wrong in a use case, once, with its message in both languages. The command
+//! line turns the kind into an exit code, the service into an HTTP status.
+
+use crate::i18n::{Lang, Localized};
+use crate::model::Problems;
+use crate::plan::Violation;
+use crate::store::StoreError;
+
+use super::requests::FieldError;
+
+/// How the caller should treat an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input is wrong: nothing was changed (exit 2, HTTP 400).
+    BadInput,
+    /// What was asked for does not exist, or is not the caller's (exit 2, HTTP 404).
+    NotFound,
+    /// The request clashes with the state of things (exit 2, HTTP 409).
+    Conflict,
+    /// Anything else (exit 1, HTTP 500).
+    Internal,
+}
+
+#[derive(Debug)]
+pub enum AppError {
+    /// A dataset or scenario file with problems.
+    Dataset(Problems),
+    /// Form or API fields with problems.
+    Fields(Vec<FieldError>),
+    UnknownRequest(String),
+    NoSuchAssignment,
+    /// An answer other than accept or decline.
+    BadAnswer,
+    /// Only a proposed run can be approved.
+    NotProposed,
+    /// The independent checker rejected the rota; nothing was stored.
+    Rejected(Vec<Violation>),
+    /// The cluster proposal could not be solved.
+    Clusters(String),
+    /// The data the service would plan are not valid.
+    InvalidCurrentData(String),
+    /// The planning task stopped without an outcome.
+    Planning,
+    Store(StoreError),
+}
+
+pub type Result<T> = std::result::Result<T, AppError>;
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        AppError::Store(e)
+    }
+}
+
+impl AppError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::Dataset(_) | AppError::Fields(_) | AppError::BadAnswer => ErrorKind::BadInput,
+            AppError::UnknownRequest(_)
+            | AppError::NoSuchAssignment
+            | AppError::Store(StoreError::NotFound(_)) => ErrorKind::NotFound,
+            AppError::NotProposed => ErrorKind::Conflict,
+            AppError::Rejected(_)
+            | AppError::Clusters(_)
+            | AppError::InvalidCurrentData(_)
+            | AppError::Planning
+            | AppError::Store(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The message for the user. Details of database errors are for the operator's
+    /// terminal only: `for_terminal = false` (the service) gives just their kind.
+    pub fn render(&self, lang: Lang, for_terminal: bool) -> String {
+        match self {
+            AppError::Dataset(p) => p.render(lang),
+            AppError::Fields(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            AppError::UnknownRequest(r) => format!(
+                "{} '{r}'",
+                lang.pick("Ukjent forespørsel", "Unknown request")
+            ),
+            AppError::NoSuchAssignment => lang
+                .pick("fant ingen slik tildeling", "no such assignment")
+                .into(),
+            AppError::BadAnswer => lang
+                .pick(
+                    "svar må være accept eller decline",
+                    "the answer must be accept or decline",
+                )
+                .into(),
+            AppError::NotProposed => lang
+                .pick(
+                    "bare en foreslått kjøring kan godkjennes",
+                    "only a proposed run can be approved",
+                )
+                .into(),
+            AppError::Rejected(violations) => {
+                let mut msg = lang
+                    .pick(
+                        "Den uavhengige kontrollen fant feil i rotaen; ingenting er lagret:",
+                        "The independent checker found errors in the rota; nothing was stored:",
+                    )
+                    .to_string();
+                for v in violations {
+                    msg.push_str("\n  ");
+                    msg.push_str(&v.render(lang));
+                }
+                msg
+            }
+            AppError::Clusters(e) => format!(
+                "{}: {e}",
+                lang.pick(
+                    "Klyngene kunne ikke foreslås",
+                    "The clusters could not be proposed"
+                )
+            ),
+            AppError::InvalidCurrentData(first) => format!(
+                "{}: {first}",
+                lang.pick(
+                    "dataene som skal planlegges, er ikke gyldige",
+                    "the current data are not valid"
+                )
+            ),
+            AppError::Planning => lang.pick("planleggingen feilet", "planning failed").into(),
+            AppError::Store(e) => store_message(e, lang, for_terminal),
+        }
+    }
+}
+
+fn store_message(e: &StoreError, lang: Lang, for_terminal: bool) -> String {
+    match (e, lang, for_terminal) {
+        (StoreError::NotFound(id), Lang::Nb, true) => {
+            format!("Ingen kjøring med id {id} (se `klynge runs`).")
+        }
+        (StoreError::NotFound(id), Lang::En, true) => {
+            format!("No run with id {id} (see `klynge runs`).")
+        }
+        (StoreError::NotFound(id), Lang::Nb, false) => format!("fant ingen kjøring {id}"),
+        (StoreError::NotFound(id), Lang::En, false) => format!("no run {id}"),
+        (_, _, false) => lang.pick("databasefeil", "database error").into(),
+        (StoreError::Db(_), Lang::Nb, true) => format!("Databasefeil: {e}"),
+        (StoreError::Migrate(_), Lang::Nb, true) => {
+            format!("Databasen kunne ikke oppgraderes: {e}")
+        }
+        (StoreError::Corrupt(_), Lang::Nb, true) => format!("Lagrede data kan ikke leses: {e}"),
+        _ => e.to_string(),
+    }
+}
+
+impl Localized for AppError {
+    fn localized(&self, lang: Lang) -> String {
+        self.render(lang, false)
+    }
+}

@@ -1,0 +1,68 @@
+//! Explain: why requests of a run are uncovered, and the single changes that would cover
+//! them, each confirmed by planning again.
+
+use crate::plan::{Params, Reason};
+use crate::run::Run;
+use crate::whatif::{Fix, fixes};
+
+use super::error::{AppError, Result};
+
+pub struct Explanation {
+    pub request: String,
+    pub reasons: Vec<Reason>,
+    pub fixes: Vec<Fix>,
+}
+
+pub enum Explained {
+    /// The one request asked about is covered, by these instructors.
+    Covered { request: String, by: Vec<String> },
+    /// Every uncovered request (or the one asked about), in the run's order.
+    Uncovered(Vec<Explanation>),
+}
+
+/// `request`: one request (an error if the run's input has no such request), or all.
+/// `on_request` is called with each explanation as soon as it is known, since each takes
+/// several re-plans.
+pub fn explain(
+    run: &Run,
+    request: Option<&str>,
+    on_request: &dyn Fn(&Explanation),
+) -> Result<Explained> {
+    if let Some(r) = request {
+        if !run.dataset.requests.iter().any(|x| x.id == r) {
+            return Err(AppError::UnknownRequest(r.to_owned()));
+        }
+        let by: Vec<String> = run
+            .assignments
+            .iter()
+            .filter(|a| a.request == r)
+            .map(|a| a.instructor.clone())
+            .collect();
+        if !by.is_empty() {
+            return Ok(Explained::Covered {
+                request: r.to_owned(),
+                by,
+            });
+        }
+    }
+    // Each candidate change is re-planned: keep those solves short.
+    let params = Params {
+        time_limit_s: run.params.time_limit_s.min(10.0),
+        ..run.params.clone()
+    };
+    let mut out = Vec::new();
+    for u in run
+        .uncovered
+        .iter()
+        .filter(|u| request.is_none_or(|r| r == u.request))
+    {
+        let e = Explanation {
+            request: u.request.clone(),
+            reasons: u.reasons.clone(),
+            fixes: fixes(&run.dataset, &params, &u.request),
+        };
+        on_request(&e);
+        out.push(e);
+    }
+    Ok(Explained::Uncovered(out))
+}

@@ -1,0 +1,16 @@
+//! The use cases, each written once: plan, repair, check, suggest, explain, and the
+//! service's requests, answers and run life cycle. The command line (`cli/`) and the web
+//! layer (`server/`) parse their input, call one function here, and render the result;
+//! neither plans, checks or stores anything by itself.
+
+pub mod check;
+mod error;
+pub mod explain;
+pub mod plan;
+pub mod repair;
+pub mod requests;
+pub mod service;
+pub mod suggest;
+
+pub use error::{AppError, ErrorKind, Result};
+pub use service::Service;

@@ -1,0 +1,77 @@
+//! Plan: resolve proposed clusters, plan, check, and store — the one pipeline behind
+//! `klynge plan`, `klynge scenario run`, `klynge repair` and the service's "plan now".
+
+use crate::model::Dataset;
+use crate::plan::{self, Outcome, Params, SolverKind, clusters::ClusterProposal};
+use crate::store::{NewRun, Store};
+
+use super::error::{AppError, Result};
+
+/// A run that has been planned and checked, ready to store.
+pub struct Planned {
+    /// The dataset planned (with proposed clusters, if any).
+    pub ds: Dataset,
+    /// The parameters as given (a proposed cluster mode stays `proposed`).
+    pub params: Params,
+    pub outcome: Outcome,
+    pub proposal: Option<ClusterProposal>,
+}
+
+/// Resolves proposed clusters, plans, and runs the independent checker: a rota it rejects
+/// is an error, never a stored run. `on_component` is told (done, total) as components
+/// finish.
+pub fn plan_checked(
+    ds: &Dataset,
+    params: &Params,
+    solver: SolverKind,
+    on_component: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Planned> {
+    let (ds, resolved, proposal) =
+        plan::resolve_clusters(ds, params).map_err(AppError::Clusters)?;
+    let outcome = plan::plan(&ds, &resolved, solver, on_component);
+    let violations = plan::check(&ds, &outcome.check_scenario(&resolved), &outcome.pairs());
+    if !violations.is_empty() {
+        return Err(AppError::Rejected(violations));
+    }
+    Ok(Planned {
+        ds,
+        params: params.clone(),
+        outcome,
+        proposal,
+    })
+}
+
+/// Stores a checked run in one transaction; returns its id.
+pub async fn save(store: &Store, scenario: &str, dataset_name: &str, p: &Planned) -> Result<i64> {
+    Ok(store
+        .save_run(&NewRun {
+            scenario,
+            dataset_name,
+            dataset: &p.ds,
+            params: &p.params,
+            outcome: &p.outcome,
+            baseline: p.outcome.baseline.as_ref(),
+        })
+        .await?)
+}
+
+/// Told (done, total) as components finish; shared with the planning thread.
+pub type Progress = std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>;
+
+/// `plan_checked` on a blocking thread, so that an async caller (the service, a repair)
+/// keeps serving meanwhile.
+pub async fn plan_checked_blocking(
+    ds: Dataset,
+    params: Params,
+    solver: SolverKind,
+    progress: Progress,
+) -> Result<Planned> {
+    tokio::task::spawn_blocking(move || plan_checked(&ds, &params, solver, &*progress))
+        .await
+        .map_err(|_| AppError::Planning)?
+}
+
+/// A progress callback that ignores progress.
+pub fn no_progress() -> Progress {
+    std::sync::Arc::new(|_, _| {})
+}

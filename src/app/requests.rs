@@ -1,0 +1,160 @@
+//! Requests submitted through the service: checking a submission, where each request
+//! stands as its association sees it, and withdrawing one.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, Localized};
+use crate::model::{Dataset, Origin, Request, Series, Session, validate};
+use crate::run::Run;
+use crate::store::LiveRequest;
+
+fn one() -> u32 {
+    1
+}
+fn three() -> u8 {
+    3
+}
+
+/// A course request as an association submits it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// Required from coordinators; an association submits for itself.
+    pub association: Option<String>,
+    pub topic: String,
+    pub language: String,
+    #[serde(default = "one")]
+    pub instructors_needed: u32,
+    #[serde(default = "three")]
+    pub priority: u8,
+    pub series: Option<Series>,
+    #[serde(default)]
+    pub sessions: Vec<Session>,
+    pub venue_lat: Option<f64>,
+    pub venue_lon: Option<f64>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A problem with one field of a submission.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Checks a submission against the dataset rules; returns the request or every problem.
+pub fn check_submission(
+    base: &Dataset,
+    association: &str,
+    s: &Submission,
+    lang: Lang,
+) -> Result<Request, Vec<FieldError>> {
+    let request = Request {
+        id: "new".into(),
+        association: association.to_owned(),
+        topic: s.topic.trim().to_lowercase(),
+        language: s.language.trim().to_lowercase(),
+        instructors_needed: s.instructors_needed,
+        priority: s.priority,
+        series: s.series.clone(),
+        sessions: s.sessions.clone(),
+        venue_lat: s.venue_lat,
+        venue_lon: s.venue_lon,
+        origin: Origin::new("request", None),
+    };
+    let mut errors = Vec::new();
+    if s.note.chars().count() > 1000 {
+        errors.push(FieldError {
+            field: "note".into(),
+            message: lang
+                .pick(
+                    "notatet er for langt (høyst 1000 tegn)",
+                    "the note is too long (at most 1000 characters)",
+                )
+                .into(),
+        });
+    }
+    let ds = Dataset {
+        associations: base.associations.clone(),
+        requests: vec![request.clone()],
+        ..Dataset::default()
+    };
+    for p in validate(&ds) {
+        errors.push(FieldError {
+            field: p.column.clone().unwrap_or_default(),
+            message: p.kind.localized(lang),
+        });
+    }
+    if errors.is_empty() {
+        Ok(request)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Where a request stands, as its association sees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RequestStatus {
+    pub id: String,
+    pub association: String,
+    pub topic: String,
+    pub language: String,
+    pub first_date: Option<String>,
+    /// submitted, proposed, confirmed, uncovered or withdrawn.
+    pub status: String,
+    pub instructors: Vec<String>,
+    pub reasons: Vec<String>,
+    pub note: String,
+}
+
+/// The status of one submitted request against the newest run (if any) and its answers.
+pub fn status_of(
+    live: &LiveRequest,
+    latest: Option<&Run>,
+    answers: &std::collections::BTreeMap<(String, String), String>,
+    lang: Lang,
+) -> RequestStatus {
+    let r = &live.request;
+    let mut st = RequestStatus {
+        id: r.id.clone(),
+        association: r.association.clone(),
+        topic: r.topic.clone(),
+        language: r.language.clone(),
+        first_date: r.all_sessions().first().map(|s| s.date.to_string()),
+        status: "submitted".into(),
+        instructors: Vec::new(),
+        reasons: Vec::new(),
+        note: live.note.clone(),
+    };
+    if live.withdrawn {
+        st.status = "withdrawn".into();
+    } else if let Some(run) = latest {
+        let assigned: Vec<&crate::plan::Assignment> = run
+            .assignments
+            .iter()
+            .filter(|a| a.request == r.id)
+            .collect();
+        if !assigned.is_empty() {
+            st.instructors = assigned
+                .iter()
+                .map(|a| run.instructor_name(&a.instructor))
+                .collect();
+            let all_accepted = assigned.iter().all(|a| {
+                answers
+                    .get(&(a.request.clone(), a.instructor.clone()))
+                    .is_some_and(|x| x == "accepted")
+            });
+            st.status = if run.summary.status == "published" && all_accepted {
+                "confirmed"
+            } else {
+                "proposed"
+            }
+            .into();
+        } else if let Some(u) = run.uncovered.iter().find(|u| u.request == r.id) {
+            st.status = "uncovered".into();
+            st.reasons = u.reasons.iter().map(|x| x.localized(lang)).collect();
+        }
+    }
+    st
+}

@@ -1,0 +1,297 @@
+//! The service's use cases: what `klynge serve` does for coordinators, associations and
+//! instructors, over one store and the cluster's base data. The web layer authenticates,
+//! calls one method here and renders; it holds no logic of its own.
+
+use std::collections::BTreeMap;
+
+use crate::export::Rota;
+use crate::i18n::Lang;
+use crate::model::{Dataset, Session, validate};
+use crate::plan::{Params, SolverKind};
+use crate::store::{Principal, RunSummary, Store};
+
+use super::error::{AppError, Result};
+use super::plan::{no_progress, plan_checked_blocking, save};
+use super::repair::{RepairInput, Repaired, repair};
+use super::requests::{FieldError, RequestStatus, Submission, check_submission, status_of};
+
+pub struct Service {
+    pub store: Store,
+    /// The cluster's base data: associations, instructors (and any requests already in the
+    /// dataset); submitted requests are added to it for each plan.
+    pub base: Dataset,
+    /// One plan at a time; submissions go on meanwhile and wait for the next plan.
+    planning: tokio::sync::Mutex<()>,
+    /// Time limit for plans started from the service, seconds.
+    pub time_limit_s: f64,
+}
+
+/// An assignment as its instructor sees it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct AssignmentView {
+    pub run: i64,
+    pub run_status: String,
+    pub request: String,
+    pub association_id: String,
+    pub association: String,
+    pub topic: String,
+    pub language: String,
+    pub instructor: String,
+    pub km_one_way: f64,
+    pub sessions: Vec<Session>,
+    /// accepted, declined, or empty when not answered yet.
+    pub answer: String,
+}
+
+impl Service {
+    pub fn new(store: Store, base: Dataset, time_limit_s: f64) -> Service {
+        Service {
+            store,
+            base,
+            planning: tokio::sync::Mutex::new(()),
+            time_limit_s,
+        }
+    }
+
+    /// Whether a coordinator may see an association: `*` sees all, a hub's coordinator
+    /// the associations of its cluster (and the hub itself).
+    pub fn coordinator_sees(&self, who: &Principal, association: &str) -> bool {
+        who.subject == "*"
+            || who.subject == association
+            || self
+                .base
+                .association(association)
+                .is_some_and(|a| a.cluster.as_deref() == Some(who.subject.as_str()))
+    }
+
+    /// The base dataset plus every submitted request that is not withdrawn.
+    pub async fn current_dataset(&self) -> Result<Dataset> {
+        let mut ds = self.base.clone();
+        for live in self.store.live_requests(None).await? {
+            if !live.withdrawn {
+                ds.requests.push(live.request);
+            }
+        }
+        Ok(ds)
+    }
+
+    /// Plans the current requests now (one plan at a time) and stores the run.
+    pub async fn plan_now(&self) -> Result<i64> {
+        let _one_at_a_time = self.planning.lock().await;
+        let ds = self.valid_current_dataset().await?;
+        let params = self.params();
+        let planned = plan_checked_blocking(ds, params, SolverKind::Milp, no_progress()).await?;
+        save(&self.store, "service", "service", &planned).await
+    }
+
+    /// Repairs run `id` against the current data: its confirmed (accepted) assignments
+    /// are pinned, declined ones stay out, and the fewest changes are made (stage 2).
+    pub async fn repair_now(&self, id: i64) -> Result<Repaired> {
+        let _one_at_a_time = self.planning.lock().await;
+        let ds = self.valid_current_dataset().await?;
+        let input = RepairInput {
+            dataset: Some(ds),
+            params: Some(self.params()),
+            scenario: "service-repair".into(),
+            dataset_name: Some("service".into()),
+        };
+        repair(&self.store, id, input, no_progress()).await
+    }
+
+    fn params(&self) -> Params {
+        Params {
+            time_limit_s: self.time_limit_s,
+            ..Params::default()
+        }
+    }
+
+    async fn valid_current_dataset(&self) -> Result<Dataset> {
+        let ds = self.current_dataset().await?;
+        match validate(&ds).first() {
+            Some(p) => Err(AppError::InvalidCurrentData(p.to_string())),
+            None => Ok(ds),
+        }
+    }
+
+    /// Every run, newest first.
+    pub async fn runs(&self) -> Result<Vec<RunSummary>> {
+        Ok(self.store.runs().await?)
+    }
+
+    pub async fn approve(&self, id: i64) -> Result<()> {
+        if self.store.approve_run(id).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotProposed)
+        }
+    }
+
+    pub async fn publish(&self, id: i64) -> Result<()> {
+        Ok(self.store.publish_run(id).await?)
+    }
+
+    /// Submits a request for `association` (already authorised by the caller); nothing is
+    /// stored unless every field is valid. Returns the new request's id.
+    pub async fn submit(&self, association: &str, s: &Submission, lang: Lang) -> Result<String> {
+        let request =
+            check_submission(&self.base, association, s, lang).map_err(AppError::Fields)?;
+        Ok(self.store.submit_request(&request, s.note.trim()).await?)
+    }
+
+    /// A request is required from coordinators: the field error that says so.
+    pub fn association_required(lang: Lang) -> AppError {
+        AppError::Fields(vec![FieldError {
+            field: "association".into(),
+            message: lang.pick("verdi mangler", "a value is required").into(),
+        }])
+    }
+
+    /// The status of every submitted request whose association is `visible`.
+    pub async fn request_statuses(
+        &self,
+        visible: impl Fn(&str) -> bool,
+        lang: Lang,
+    ) -> Result<Vec<RequestStatus>> {
+        let latest = match self.store.latest_run(None).await? {
+            Some(id) => Some(self.store.run(id).await?),
+            None => None,
+        };
+        let answers = match &latest {
+            Some(run) => self.store.responses(run.summary.id).await?,
+            None => BTreeMap::new(),
+        };
+        Ok(self
+            .store
+            .live_requests(None)
+            .await?
+            .iter()
+            .filter(|live| visible(&live.request.association))
+            .map(|live| status_of(live, latest.as_ref(), &answers, lang))
+            .collect())
+    }
+
+    /// Withdraws a submitted request if its association is `visible` to the caller; a
+    /// request that is not is reported as unknown, so that nothing leaks about it.
+    pub async fn withdraw(&self, id: &str, visible: impl Fn(&str) -> bool) -> Result<()> {
+        let owner = self
+            .store
+            .live_requests(None)
+            .await?
+            .into_iter()
+            .find(|l| l.request.id == id)
+            .map(|l| l.request.association)
+            .filter(|a| visible(a))
+            .ok_or_else(|| AppError::UnknownRequest(id.to_owned()))?;
+        if self.store.withdraw_request(id, &owner).await? {
+            Ok(())
+        } else {
+            Err(AppError::UnknownRequest(id.to_owned()))
+        }
+    }
+
+    /// The assignments of the newest run, for one instructor or (coordinators) for all.
+    pub async fn assignments_for(&self, instructor: Option<&str>) -> Result<Vec<AssignmentView>> {
+        let Some(id) = self.store.latest_run(None).await? else {
+            return Ok(Vec::new());
+        };
+        let run = self.store.run(id).await?;
+        let answers = self.store.responses(id).await?;
+        Ok(run
+            .assignments
+            .iter()
+            .filter(|a| instructor.is_none_or(|i| a.instructor == i))
+            .filter_map(|a| {
+                let r = run.dataset.requests.iter().find(|r| r.id == a.request)?;
+                Some(AssignmentView {
+                    run: id,
+                    run_status: run.summary.status.clone(),
+                    request: a.request.clone(),
+                    association_id: r.association.clone(),
+                    association: run
+                        .dataset
+                        .association(&r.association)
+                        .map_or(r.association.clone(), |x| x.name.clone()),
+                    topic: r.topic.clone(),
+                    language: r.language.clone(),
+                    instructor: a.instructor.clone(),
+                    km_one_way: a.km,
+                    sessions: r.all_sessions(),
+                    answer: answers
+                        .get(&(a.request.clone(), a.instructor.clone()))
+                        .cloned()
+                        .unwrap_or_default(),
+                })
+            })
+            .collect())
+    }
+
+    /// Records an instructor's answer (`accept` or `decline`) on their own assignment. A
+    /// decline is repaired at once into a new proposed run with the fewest changes; its
+    /// id is returned.
+    pub async fn record_answer(
+        &self,
+        run: i64,
+        request: &str,
+        instructor: &str,
+        word: &str,
+    ) -> Result<(&'static str, Option<i64>)> {
+        let answer = match word {
+            "accept" => "accepted",
+            "decline" => "declined",
+            _ => return Err(AppError::BadAnswer),
+        };
+        if !self.store.respond(run, request, instructor, answer).await? {
+            return Err(AppError::NoSuchAssignment);
+        }
+        let repaired = if answer == "declined" {
+            Some(self.repair_now(run).await?.id)
+        } else {
+            None
+        };
+        Ok((answer, repaired))
+    }
+
+    /// A new calendar-feed secret for an instructor (the old one stops working).
+    pub async fn new_feed(&self, instructor: &str) -> Result<String> {
+        Ok(self.store.rotate_feed(instructor).await?)
+    }
+
+    /// The published rota of the owner of a feed secret, with its time stamp
+    /// (iCalendar's DTSTAMP); `None` for an unknown secret.
+    pub async fn calendar(&self, secret: &str) -> Result<Option<(Rota, String)>> {
+        let Some(instructor) = self.store.feed_owner(secret).await? else {
+            return Ok(None);
+        };
+        Ok(Some(
+            match self.store.latest_run(Some("published")).await? {
+                Some(id) => {
+                    let run = self.store.run(id).await?;
+                    let rota = Rota::new(id, &run.dataset, &run.assignments, &[], Lang::Nb)
+                        .filter(Some(&instructor), None);
+                    (rota, ics_stamp(&run.summary.created_at))
+                }
+                None => (
+                    Rota {
+                        run: 0,
+                        entries: Vec::new(),
+                        uncovered: Vec::new(),
+                    },
+                    FALLBACK_STAMP.into(),
+                ),
+            },
+        ))
+    }
+}
+
+const FALLBACK_STAMP: &str = "20270101T000000Z";
+
+/// A stored RFC 3339 time as iCalendar's UTC stamp (`YYYYMMDDTHHMMSSZ`).
+pub fn ics_stamp(created_at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(created_at)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y%m%dT%H%M%SZ")
+                .to_string()
+        })
+        .unwrap_or_else(|_| FALLBACK_STAMP.into())
+}

@@ -1,0 +1,99 @@
+//! `klynge explain` and `klynge suggest`: why requests are uncovered and what would cover
+//! them; who could take a request.
+
+use klynge::app::explain::{Explained, Explanation, explain as explain_run};
+use klynge::app::suggest::{Suggestions, suggest as suggest_for};
+use klynge::i18n::{Lang, Localized};
+
+use super::{Failure, load_run};
+
+pub async fn explain(db: &str, lang: Lang, id: i64, request: Option<&str>) -> Result<(), Failure> {
+    let run = load_run(db, id).await?;
+    // Each explanation takes several re-plans: print each as soon as it is known.
+    let explained = explain_run(&run, request, &|e| print!("{}", explanation(e, lang)))?;
+    if let Explained::Covered { request, by } = explained {
+        println!(
+            "{request}: {} {}",
+            lang.pick("dekket av", "covered by"),
+            by.join(", ")
+        );
+    }
+    Ok(())
+}
+
+pub async fn suggest(db: &str, lang: Lang, id: i64, request: &str) -> Result<(), Failure> {
+    let run = load_run(db, id).await?;
+    print!("{}", suggestions(&suggest_for(&run, request)?, lang));
+    Ok(())
+}
+
+/// One explained request: the reasons, then each single change that would cover it.
+fn explanation(e: &Explanation, lang: Lang) -> String {
+    let mut s = format!("{}:\n", e.request);
+    for reason in &e.reasons {
+        s.push_str(&format!(
+            "  {} {}\n",
+            lang.pick("Fordi", "Because"),
+            reason.localized(lang)
+        ));
+    }
+    if e.fixes.is_empty() {
+        s.push_str(&format!(
+            "  {}\n",
+            lang.pick(
+                "Ingen enkeltendring som er prøvd, ville dekket den.",
+                "No single change tried would cover it."
+            )
+        ));
+    }
+    for f in &e.fixes {
+        s.push_str(&format!("  → {}\n", f.localized(lang)));
+    }
+    s
+}
+
+/// Who could take a request, ranked, with what each choice costs.
+fn suggestions(s: &Suggestions, lang: Lang) -> String {
+    let id = &s.request.id;
+    if s.options.is_empty() {
+        return format!(
+            "{id}: {}\n",
+            lang.pick(
+                "ingen instruktør kan ta denne forespørselen",
+                "no instructor can take this request"
+            )
+        );
+    }
+    let mut out = format!(
+        "{id} ({}, {}, {} {}):\n",
+        s.request.topic,
+        s.request.language,
+        s.sessions as f64,
+        lang.pick("økter", "sessions")
+    );
+    for (rank, o) in s.options.iter().enumerate() {
+        let cost = match lang {
+            Lang::Nb => format!(
+                "{:.1} km hver vei, {:.0} km tur-retur i alt",
+                o.km_one_way, o.round_trip_km
+            ),
+            Lang::En => format!(
+                "{:.1} km each way, {:.0} round-trip km in all",
+                o.km_one_way, o.round_trip_km
+            ),
+        };
+        let status = if o.clashes.is_empty() {
+            lang.pick("ledig", "free").to_string()
+        } else {
+            let clashes: Vec<String> = o.clashes.iter().map(|v| v.render(lang)).collect();
+            format!("{}: {}", lang.pick("koster", "costs"), clashes.join("; "))
+        };
+        out.push_str(&format!(
+            "  {}. {} ({}) — {cost} — {status}\n",
+            rank + 1,
+            o.name,
+            o.instructor
+        ));
+    }
+    out
+}

@@ -1,0 +1,224 @@
+//! The `klynge` command line, one module per command (or family of commands): each parses
+//! its arguments, calls one use case in `klynge::app` (or a reader, or the store for plain
+//! listings), and renders the result with `klynge::export`. Nothing here plans, checks or
+//! stores by itself.
+
+mod compare;
+mod explain;
+mod generate;
+mod person;
+mod plan;
+mod repair;
+mod runs;
+mod serve;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
+
+use klynge::app::{AppError, ErrorKind};
+use klynge::i18n::Lang;
+use klynge::store::Store;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "klynge",
+    version,
+    about = "Plans instructor rotas for clusters of seniors' digital-skills associations / Planlegger instruktørturnuser for klynger av seniornett-foreninger"
+)]
+pub struct Cli {
+    /// Database: a SQLite file path, or a URL (sqlite://… or postgres://…). /
+    /// Database: en SQLite-fil, eller en URL.
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = "klynge.db")]
+    db: String,
+    /// Language of the output: nb (bokmål) or en (English). / Språk: nb eller en.
+    #[arg(long, global = true, env = "KLYNGE_LANG", default_value = "nb")]
+    lang: Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read a dataset, optimise, check the rota and store it as a new run. /
+    /// Les et datasett, optimer, kontroller rotaen og lagre den som en ny kjøring.
+    Plan(plan::PlanArgs),
+    /// List the stored runs, newest first. / Vis lagrede kjøringer, nyeste først.
+    Runs,
+    /// Show a stored rota as a table, or write it as CSV, JSON, iCalendar or GeoJSON. /
+    /// Vis en lagret rota som tabell, eller skriv den som CSV, JSON, iCalendar eller GeoJSON.
+    Rota(runs::RotaArgs),
+    /// Re-verify a stored rota with the independent checker. /
+    /// Kontroller en lagret rota på nytt med den uavhengige kontrollen.
+    Check {
+        /// The run's id (see `klynge runs`).
+        run: i64,
+    },
+    /// Plan scenarios (TOML files: a dataset and what to change), each stored under its name. /
+    /// Planlegg scenarioer (TOML-filer: et datasett og hva som endres), lagret under sitt navn.
+    Scenario {
+        #[command(subcommand)]
+        action: plan::ScenarioAction,
+    },
+    /// Compare runs side by side: key figures, coverage per association, rota changes. /
+    /// Sammenlign kjøringer: nøkkeltall, dekning per forening, endringer i rotaen.
+    Compare(compare::CompareArgs),
+    /// Write one self-contained HTML page comparing runs: figures, charts and a map. /
+    /// Skriv én selvstendig HTML-side som sammenligner kjøringer: tall, diagrammer og kart.
+    Report(compare::ReportArgs),
+    /// Why requests are uncovered, and single changes that would cover them (re-planned). /
+    /// Hvorfor forespørsler ikke er dekket, og enkeltendringer som ville dekket dem.
+    Explain {
+        run: i64,
+        /// One request (default: every uncovered request).
+        request: Option<String>,
+    },
+    /// The instructors who could take a request, ranked, with what each choice costs. /
+    /// Instruktørene som kunne tatt en forespørsel, rangert, med hva hvert valg koster.
+    Suggest { run: i64, request: String },
+    /// Repair a run with the fewest changes after a drop-out; list what changed, for whom. /
+    /// Reparer en kjøring med færrest mulig endringer; vis hva som endret seg, for hvem.
+    ///
+    /// Confirmed assignments are pinned and declined ones stay out.
+    Repair {
+        /// The run to repair.
+        run: i64,
+        /// The changed dataset (default: the run's own input).
+        #[arg(long)]
+        dataset: Option<PathBuf>,
+    },
+    /// Personal data of one instructor (GDPR): export it, or erase it everywhere. /
+    /// Personopplysninger om én instruktør: eksporter dem, eller slett dem overalt.
+    Person {
+        #[command(subcommand)]
+        action: person::PersonAction,
+    },
+    /// Serve the HTTP API and the web pages. / Start HTTP-API-et og nettsidene.
+    Serve(serve::ServeArgs),
+    /// Make or revoke access tokens for the service. / Lag eller tilbakekall tilgangsnøkler.
+    Token {
+        #[command(subcommand)]
+        action: serve::TokenAction,
+    },
+    /// Write a synthetic dataset with real Norwegian geography. /
+    /// Skriv et syntetisk datasett med ekte norsk geografi.
+    Generate(generate::GenerateArgs),
+}
+
+/// A failure with its exit code: 2 for bad input, 1 for everything else.
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    fn new(code: u8, message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            code,
+        }
+    }
+
+    /// A file that could not be written or read.
+    fn io(path: &Path, e: std::io::Error) -> Self {
+        Failure::new(1, format!("{}: {e}", path.display()))
+    }
+}
+
+/// The language of this invocation, for errors converted with `?`.
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        let lang = LANG.get().copied().unwrap_or_default();
+        let code = match e.kind() {
+            ErrorKind::BadInput | ErrorKind::NotFound | ErrorKind::Conflict => 2,
+            ErrorKind::Internal => 1,
+        };
+        Failure::new(code, e.render(lang, true))
+    }
+}
+
+impl From<klynge::store::StoreError> for Failure {
+    fn from(e: klynge::store::StoreError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let lang = cli.lang;
+    let _ = LANG.set(lang);
+    let db = cli.db.as_str();
+    match cli.command {
+        Command::Plan(args) => plan::plan(db, lang, args).await,
+        Command::Scenario {
+            action: plan::ScenarioAction::Run { files },
+        } => plan::scenarios(db, lang, &files).await,
+        Command::Runs => runs::runs(db, lang).await,
+        Command::Rota(args) => runs::rota(db, lang, args).await,
+        Command::Check { run } => runs::check(db, lang, run).await,
+        Command::Compare(args) => compare::compare(db, lang, args).await,
+        Command::Report(args) => compare::report(db, lang, args).await,
+        Command::Explain { run, request } => {
+            explain::explain(db, lang, run, request.as_deref()).await
+        }
+        Command::Suggest { run, request } => explain::suggest(db, lang, run, &request).await,
+        Command::Repair { run, dataset } => repair::repair(db, lang, run, dataset.as_deref()).await,
+        Command::Person { action } => person::person(db, lang, action).await,
+        Command::Serve(args) => serve::serve(db, lang, args).await,
+        Command::Token { action } => serve::token(db, lang, action).await,
+        Command::Generate(args) => generate::generate(lang, args),
+    }
+}
+
+/// A value parser for a library type with a fixed set of names: clap lists the names in
+/// the help and in its error, and the type's own `FromStr` makes the value (library types
+/// know nothing of clap).
+fn choice<T>(names: &'static [&'static str]) -> impl TypedValueParser<Value = T>
+where
+    T: FromStr<Err = String> + Clone + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(names).try_map(|s| s.parse::<T>())
+}
+
+/// The stored run with this id.
+async fn load_run(db: &str, id: i64) -> Result<klynge::run::Run, Failure> {
+    Ok(load_runs(db, &[id]).await?.remove(0))
+}
+
+/// The stored runs with these ids, in this order.
+async fn load_runs(db: &str, ids: &[i64]) -> Result<Vec<klynge::run::Run>, Failure> {
+    let store = Store::open(db).await?;
+    let mut runs = Vec::new();
+    for &id in ids {
+        runs.push(store.run(id).await?);
+    }
+    store.close().await;
+    Ok(runs)
+}
+
+/// Writes `text` to `out`, or prints it.
+fn write_or_print(out: Option<&Path>, text: &str) -> Result<(), Failure> {
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|e| Failure::io(path, e)),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// A dataset's name for listings: its folder or file name (`..` resolved).
+fn dataset_name(path: &Path) -> String {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Reads and validates a dataset; its problems are bad input.
+fn load_dataset(path: &Path) -> Result<klynge::model::Dataset, Failure> {
+    klynge::ingest::load(path).map_err(|p| AppError::Dataset(p).into())
+}

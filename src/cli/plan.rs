@@ -1,0 +1,226 @@
+//! `klynge plan` and `klynge scenario run`: read, plan, check, store, and print the summary.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use klynge::app::AppError;
+use klynge::app::plan::{Planned, Progress, plan_checked, save};
+use klynge::export::text::{proposal_text, summary};
+use klynge::i18n::Lang;
+use klynge::ingest;
+use klynge::plan::{ClusterMode, Params, SolverKind};
+use klynge::store::Store;
+use klynge::travel::TravelParams;
+
+use super::{Failure, choice, dataset_name, load_dataset};
+
+#[derive(clap::Args, Debug)]
+pub struct PlanArgs {
+    /// A dataset folder of CSV files, or a .json file.
+    dataset: PathBuf,
+    /// Name under which the run is stored.
+    #[arg(long, default_value = "default")]
+    scenario: String,
+    /// milp (the optimiser) or greedy (the by-hand baseline).
+    #[arg(long, default_value = "milp", value_parser = choice::<SolverKind>(&SolverKind::NAMES))]
+    solver: SolverKind,
+    /// Bound on the solve, in seconds; the best rota found by then is kept.
+    #[arg(long, default_value_t = 60.0)]
+    time_limit: f64,
+    /// Relative MIP gap at which a stage counts as solved.
+    #[arg(long, default_value_t = 1e-4)]
+    gap: f64,
+    /// Scenario-wide one-way travel limit in km (on top of each instructor's own).
+    #[arg(long)]
+    max_km: Option<f64>,
+    /// Road km per straight-line km.
+    #[arg(long, default_value_t = 1.3)]
+    detour_factor: f64,
+    /// Average travel speed, km/h.
+    #[arg(long, default_value_t = 60.0)]
+    speed_kmh: f64,
+    /// fixed: only the association's own cluster hub; open: any hub within reach;
+    /// proposed: klynge proposes the clusters first, then plans as fixed.
+    /// Default: fixed when the dataset names clusters, else open.
+    #[arg(long, value_parser = choice::<ClusterMode>(&ClusterMode::NAMES))]
+    cluster_mode: Option<ClusterMode>,
+    /// Components solved at once (default: the number of cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Travel reimbursement in NOK per km, shown by `compare`.
+    #[arg(long)]
+    nok_per_km: Option<f64>,
+    /// Add the fairness stage: after coverage, maximise the smallest share of its requested
+    /// sessions that any association gets, before travel is minimised.
+    #[arg(long)]
+    fairness: bool,
+    /// With --cluster-mode proposed: also write the dataset's associations.csv, with the
+    /// proposed `cluster` column, to this file.
+    #[arg(long)]
+    save_clusters: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScenarioAction {
+    /// Plan each scenario file and store its run.
+    Run {
+        /// Scenario files (.toml).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+impl PlanArgs {
+    fn params(&self, lang: Lang) -> Result<Params, Failure> {
+        if !(self.time_limit > 0.0
+            && self.detour_factor >= 1.0
+            && self.speed_kmh > 0.0
+            && self.gap >= 0.0)
+        {
+            return Err(Failure::new(
+                2,
+                lang.pick(
+                    "Ugyldige parametre: --time-limit og --speed-kmh må være over 0, --detour-factor minst 1, --gap ikke negativ",
+                    "Invalid parameters: --time-limit and --speed-kmh must be above 0, --detour-factor at least 1, --gap not negative",
+                ),
+            ));
+        }
+        Ok(Params {
+            max_km: self.max_km,
+            travel: TravelParams {
+                detour_factor: self.detour_factor,
+                speed_kmh: self.speed_kmh,
+            },
+            cluster_mode: self.cluster_mode,
+            time_limit_s: self.time_limit,
+            mip_rel_gap: self.gap,
+            threads: self.threads.unwrap_or_else(|| Params::default().threads),
+            nok_per_km: self.nok_per_km,
+            fairness: self.fairness,
+            repair: None,
+        })
+    }
+}
+
+pub async fn plan(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
+    let params = a.params(lang)?;
+    let ds = load_dataset(&a.dataset)?;
+    let planned = {
+        let bar = Bar::new(lang, true);
+        plan_checked(&ds, &params, a.solver, &*bar.progress())?
+    };
+    if let (Some(path), Some(p)) = (&a.save_clusters, &planned.proposal) {
+        save_clusters(path, &p.apply(&ds))?;
+    }
+    let store = Store::open(db).await?;
+    let name = dataset_name(&a.dataset);
+    let id = save(&store, &a.scenario, &name, &planned).await?;
+    store.close().await;
+    print_planned(id, db, &a.scenario, &name, &planned, lang);
+    Ok(())
+}
+
+pub async fn scenarios(db: &str, lang: Lang, files: &[PathBuf]) -> Result<(), Failure> {
+    // Read and apply every scenario first: a bad file stops the batch before anything is
+    // planned or written.
+    let mut todo = Vec::new();
+    for f in files {
+        let sc = klynge::scenario::Scenario::load(f).map_err(AppError::Dataset)?;
+        let ds = load_dataset(&sc.dataset)?;
+        let ds = sc.apply(ds).map_err(AppError::Dataset)?;
+        todo.push((sc, ds));
+    }
+    let store = Store::open(db).await?;
+    for (sc, ds) in &todo {
+        eprintln!(
+            "{} «{}» …",
+            lang.pick("Planlegger scenario", "Planning scenario"),
+            sc.name
+        );
+        let planned = plan_checked(ds, &sc.params, SolverKind::Milp, &|_, _| {})?;
+        let name = dataset_name(&sc.dataset);
+        let id = save(&store, &sc.name, &name, &planned).await?;
+        print_planned(id, db, &sc.name, &name, &planned, lang);
+        println!();
+    }
+    store.close().await;
+    Ok(())
+}
+
+fn print_planned(id: i64, db: &str, scenario: &str, dataset: &str, p: &Planned, lang: Lang) {
+    if let Some(proposal) = &p.proposal {
+        print!("{}", proposal_text(proposal, lang));
+    }
+    print!(
+        "{}",
+        summary(
+            id,
+            db,
+            scenario,
+            dataset,
+            &p.outcome,
+            p.ds.instructors.len(),
+            lang
+        )
+    );
+}
+
+/// A progress bar on standard error (components done of all) while it lives; hidden when
+/// not `shown`.
+pub(super) struct Bar(ProgressBar);
+
+impl Bar {
+    pub(super) fn new(lang: Lang, shown: bool) -> Bar {
+        let bar = if shown {
+            ProgressBar::new(0)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(
+            lang.pick("Optimerer komponenter", "Optimising components")
+                .to_string(),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        Bar(bar)
+    }
+
+    /// The callback that moves the bar.
+    pub(super) fn progress(&self) -> Progress {
+        let bar = self.0.clone();
+        Arc::new(move |done: usize, total: usize| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Writes the dataset's associations.csv (with the proposed `cluster` column) to `path`,
+/// through a scratch folder beside it, so that the final rename stays on one file system.
+fn save_clusters(path: &Path, ds: &klynge::model::Dataset) -> Result<(), Failure> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir = parent.join(format!(".klynge-clusters-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| Failure::io(&dir, e))?;
+    let written = ingest::write_folder(ds, &dir)
+        .map_err(|e| Failure::io(path, e))
+        .and_then(|()| {
+            std::fs::rename(dir.join("associations.csv"), path).map_err(|e| Failure::io(path, e))
+        });
+    let _ = std::fs::remove_dir_all(&dir);
+    written
+}

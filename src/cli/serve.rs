@@ -1,0 +1,85 @@
+//! `klynge serve` and `klynge token`: the service and its access tokens.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Subcommand;
+
+use klynge::app::Service;
+use klynge::i18n::Lang;
+use klynge::store::{Role, Store};
+
+use super::{Failure, choice, load_dataset};
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// The cluster's data (associations, instructors; requests in it are planned too).
+    #[arg(long)]
+    dataset: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Time limit for plans started from the service, seconds.
+    #[arg(long, default_value_t = 30.0)]
+    time_limit: f64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenAction {
+    /// Make a token; it is shown once and stored only as a hash.
+    Create {
+        #[arg(long, value_parser = choice::<Role>(&Role::NAMES))]
+        role: Role,
+        /// Whom it is for: a hub id or `*` (coordinator), an association id, an instructor id.
+        #[arg(long = "for")]
+        subject: String,
+    },
+    /// Revoke a token.
+    Revoke { token: String },
+}
+
+pub async fn serve(db: &str, lang: Lang, a: ServeArgs) -> Result<(), Failure> {
+    let base = load_dataset(&a.dataset)?;
+    let store = Store::open(db).await?;
+    let state = Arc::new(Service::new(store, base, a.time_limit));
+    let listen = &a.listen;
+    eprintln!(
+        "{} http://{listen}/ ({})",
+        lang.pick("klynge lytter på", "klynge listening on"),
+        lang.pick("Ctrl-C stopper", "Ctrl-C stops")
+    );
+    klynge::server::serve(state, listen)
+        .await
+        .map_err(|e| Failure::new(1, format!("{listen}: {e}")))
+}
+
+pub async fn token(db: &str, lang: Lang, action: TokenAction) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    match action {
+        TokenAction::Create { role, subject } => {
+            let token = store.create_token(role, &subject).await?;
+            println!("{token}");
+            eprintln!(
+                "{}",
+                lang.pick(
+                    "Nøkkelen vises bare nå; den lagres bare som en hash.",
+                    "The token is shown only now; only its hash is stored."
+                )
+            );
+        }
+        TokenAction::Revoke { token } => {
+            if !store.revoke_token(&token).await? {
+                return Err(Failure::new(
+                    2,
+                    lang.pick("Ukjent nøkkel.", "Unknown token."),
+                ));
+            }
+            println!(
+                "{}",
+                lang.pick("Nøkkelen er tilbakekalt.", "The token is revoked.")
+            );
+        }
+    }
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,295 @@
+//! Plain-text tables for the terminal: a rota by association or by instructor, and runs
+//! side by side.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use super::{GroupBy, Rota, RotaEntry, pct};
+use crate::compare::{Comparison, RunFigures};
+use crate::i18n::Lang;
+use crate::model::Session;
+use crate::run::RunSummary;
+
+impl Rota {
+    /// A plain-text table, grouped by association or by instructor.
+    pub fn to_table(&self, by: GroupBy, lang: Lang) -> String {
+        let mut groups: BTreeMap<String, Vec<&RotaEntry>> = BTreeMap::new();
+        for e in &self.entries {
+            let key = match by {
+                GroupBy::Association => format!("{} ({})", e.association_name, e.association),
+                GroupBy::Instructor => format!("{} ({})", e.instructor_name, e.instructor),
+            };
+            groups.entry(key).or_default().push(e);
+        }
+        let mut out = String::new();
+        let other = match by {
+            GroupBy::Association => lang.pick("Instruktør", "Instructor"),
+            GroupBy::Instructor => lang.pick("Forening", "Association"),
+        };
+        for (group, entries) in groups {
+            let _ = writeln!(out, "{group}");
+            let _ = writeln!(
+                out,
+                "  {:<8} {:<18} {:<5} {:<38} {:<26} {:>6}",
+                lang.pick("Forespørsel", "Request")
+                    .chars()
+                    .take(8)
+                    .collect::<String>(),
+                lang.pick("Emne", "Topic"),
+                lang.pick("Språk", "Lang"),
+                lang.pick("Økter", "Sessions"),
+                other,
+                "km"
+            );
+            for e in entries {
+                let who = match by {
+                    GroupBy::Association => e.instructor_name.clone(),
+                    GroupBy::Instructor => e.association_name.clone(),
+                };
+                let _ = writeln!(
+                    out,
+                    "  {:<8} {:<18} {:<5} {:<38} {:<26} {:>6.1}",
+                    e.request,
+                    e.topic,
+                    e.language,
+                    sessions_summary(&e.sessions, lang),
+                    who,
+                    e.km_one_way
+                );
+            }
+            out.push('\n');
+        }
+        if !self.uncovered.is_empty() {
+            let _ = writeln!(out, "{}", lang.pick("Ikke dekket", "Not covered"));
+            for u in &self.uncovered {
+                let _ = writeln!(
+                    out,
+                    "  {} ({}): {}",
+                    u.request,
+                    u.association,
+                    u.reasons.join("; ")
+                );
+            }
+        }
+        out
+    }
+}
+
+impl Comparison {
+    /// Rows of (label, one value per run): the side-by-side table.
+    pub(crate) fn rows(&self, lang: Lang) -> Vec<(String, Vec<String>)> {
+        let col = |f: &dyn Fn(&RunFigures) -> String| self.runs.iter().map(f).collect::<Vec<_>>();
+        let mut rows = vec![
+            (
+                lang.pick("Kjøring", "Run").to_string(),
+                col(&|r| r.run.to_string()),
+            ),
+            ("Scenario".to_string(), col(&|r| r.scenario.clone())),
+            (
+                lang.pick("Forespørsler dekket", "Requests covered").into(),
+                col(&|r| {
+                    format!(
+                        "{}/{} ({})",
+                        r.requests_covered,
+                        r.requests_total,
+                        pct(r.requests_covered as f64, r.requests_total as f64)
+                    )
+                }),
+            ),
+            (
+                lang.pick("Økter dekket", "Sessions covered").into(),
+                col(&|r| {
+                    format!(
+                        "{}/{} ({})",
+                        r.sessions_covered,
+                        r.sessions_total,
+                        pct(r.sessions_covered as f64, r.sessions_total as f64)
+                    )
+                }),
+            ),
+            (
+                lang.pick("Vektet dekning", "Weighted coverage").into(),
+                col(&|r| {
+                    format!(
+                        "{}/{} ({})",
+                        r.weighted_covered,
+                        r.weighted_total,
+                        pct(r.weighted_covered, r.weighted_total)
+                    )
+                }),
+            ),
+            (
+                lang.pick("Km tur-retur", "Round-trip km").into(),
+                col(&|r| format!("{:.0}", r.total_km)),
+            ),
+            (
+                lang.pick("Km per økt", "Km per session").into(),
+                col(&|r| format!("{:.1}", r.km_per_session)),
+            ),
+            (
+                lang.pick("Reiseutgifter (NOK)", "Travel cost (NOK)").into(),
+                col(&|r| {
+                    r.reimbursement_nok
+                        .map_or("–".into(), |n| format!("{n:.0}"))
+                }),
+            ),
+            (
+                lang.pick("Instruktører brukt", "Instructors used").into(),
+                col(&|r| r.instructors_used.to_string()),
+            ),
+            (
+                lang.pick(
+                    "Økter per instruktør (min/median/maks)",
+                    "Sessions per instructor (min/median/max)",
+                )
+                .into(),
+                col(&|r| {
+                    let (a, m, b) = r.sessions_per_instructor;
+                    format!("{a}/{m}/{b}")
+                }),
+            ),
+            (
+                lang.pick("Utlånt på tvers av klynger", "Lent across clusters")
+                    .into(),
+                col(&|r| r.lent_across_clusters.to_string()),
+            ),
+        ];
+        let assocs: BTreeSet<&String> = self
+            .runs
+            .iter()
+            .flat_map(|r| r.coverage_by_association.keys())
+            .collect();
+        for a in assocs {
+            rows.push((
+                format!("  {a}"),
+                col(&|r| {
+                    r.coverage_by_association
+                        .get(a)
+                        .map_or("–".into(), |(c, t)| format!("{c}/{t}"))
+                }),
+            ));
+        }
+        rows
+    }
+
+    pub fn to_table(&self, lang: Lang) -> String {
+        let rows = self.rows(lang);
+        let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+        let widths: Vec<usize> = (0..self.runs.len())
+            .map(|k| {
+                rows.iter()
+                    .map(|r| r.1[k].chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(8)
+            })
+            .collect();
+        let mut out = String::new();
+        let assoc_header = rows.iter().position(|r| r.0.starts_with("  "));
+        for (n, (label, vals)) in rows.iter().enumerate() {
+            if Some(n) == assoc_header {
+                out.push_str(lang.pick(
+                    "Økter dekket per forening:\n",
+                    "Sessions covered per association:\n",
+                ));
+            }
+            out.push_str(&format!("{label:<w0$}"));
+            for (v, w) in vals.iter().zip(&widths) {
+                out.push_str(&format!("  {v:>w$}"));
+            }
+            out.push('\n');
+        }
+        for (run, moved) in &self.shifts {
+            let list: Vec<String> = moved.iter().map(|(a, d)| format!("{d:+} {a}")).collect();
+            out.push_str(&match lang {
+                Lang::Nb => format!(
+                    "\nVinnere og tapere, kjøring {} → {run} (økter dekket): {}\n",
+                    self.runs[0].run,
+                    list.join(", ")
+                ),
+                Lang::En => format!(
+                    "\nWho gains, who loses, run {} → {run} (sessions covered): {}\n",
+                    self.runs[0].run,
+                    list.join(", ")
+                ),
+            });
+        }
+        for (run, changes) in &self.diffs {
+            out.push_str(&match lang {
+                Lang::Nb => format!(
+                    "\nEndringer fra kjøring {} til {run} ({}):\n",
+                    self.runs[0].run,
+                    changes.len()
+                ),
+                Lang::En => format!(
+                    "\nChanges from run {} to {run} ({}):\n",
+                    self.runs[0].run,
+                    changes.len()
+                ),
+            });
+            for c in changes {
+                out.push_str(&format!("  {}\n", c.line()));
+            }
+        }
+        out
+    }
+}
+
+/// "8 × tor 10:00–12:00 fra 2027-01-14", or the first date and the count.
+fn sessions_summary(sessions: &[Session], lang: Lang) -> String {
+    use chrono::Datelike;
+    let Some(first) = sessions.first() else {
+        return String::new();
+    };
+    let day = match (lang, first.date.weekday()) {
+        (Lang::Nb, w) => {
+            ["man", "tir", "ons", "tor", "fre", "lør", "søn"][w.num_days_from_monday() as usize]
+        }
+        (Lang::En, w) => {
+            ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][w.num_days_from_monday() as usize]
+        }
+    };
+    format!(
+        "{} × {day} {}–{} {} {}",
+        sessions.len(),
+        first.start,
+        first.end,
+        lang.pick("fra", "from"),
+        first.date
+    )
+}
+
+/// The stored runs, one line each, newest first.
+pub fn runs_table(runs: &[RunSummary], lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:>4}  {:<20} {:<16} {:<10} {:<7} {:>10} {:>10} {:>9}  {}",
+        "id",
+        "scenario",
+        lang.pick("datasett", "dataset"),
+        "status",
+        lang.pick("løser", "solver"),
+        lang.pick("forespørsler", "requests"),
+        lang.pick("vektet", "weighted"),
+        "km",
+        lang.pick("laget", "created"),
+    );
+    for r in runs {
+        let f = &r.figures;
+        let _ = writeln!(
+            out,
+            "{:>4}  {:<20} {:<16} {:<10} {:<7} {:>10} {:>10} {:>9.0}  {}",
+            r.id,
+            r.scenario,
+            r.dataset,
+            r.status,
+            r.solver,
+            format!("{}/{}", f.requests_covered, f.requests_total),
+            pct(f.weighted_covered, f.weighted_total),
+            f.total_km,
+            r.created_at
+        );
+    }
+    out
+}
