@@ -1,5 +1,7 @@
 //! End-to-end tests of the `klynge` binary on the Trøndelag pilot:
 //! plan → runs → rota in every format → check, plus bad input and generated datasets.
+//!
+//! Long because each command is tested end to end in its own test, on SQLite and PostgreSQL.
 
 use std::path::{Path, PathBuf};
 

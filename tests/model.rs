@@ -1,6 +1,8 @@
 //! One focused test per eligibility rule, hard constraint and objective stage, each on a
 //! tiny instance whose optimum is known by hand. Every rota is also passed through the
 //! independent checker (see `common::solve`).
+//!
+//! Long because it holds one test per rule, constraint and stage, on purpose explicit.
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! The service: every endpoint against the role matrix, input limits, the pages, and a
 //! bounded load test on loopback.
+//!
+//! Long because it walks every endpoint and page against every role, one test per area.
 
 use std::sync::Arc;
 

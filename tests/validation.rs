@@ -1,5 +1,7 @@
 //! One test per validation rule: `klynge::ingest::load` must reject bad input with a precise
 //! problem (file, line, column and kind). Line 1 is the header, so the first data row is line 2.
+//!
+//! Long because it holds one test per validation rule (57), each with its own small input.
 
 use std::path::{Path, PathBuf};
 

@@ -152,7 +152,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     let _ = LANG.set(lang);
     let db = cli.db.as_str();
     match cli.command {
-        Command::Plan(args) => plan::plan(db, lang, args).await,
+        Command::Plan(args) => plan::plan_dataset(db, lang, args).await,
         Command::Scenario {
             action: plan::ScenarioAction::Run { files },
         } => plan::scenarios(db, lang, &files).await,

@@ -105,7 +105,7 @@ impl PlanArgs {
     }
 }
 
-pub async fn plan(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
+pub async fn plan_dataset(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
     let params = a.params(lang)?;
     let ds = load_dataset(&a.dataset)?;
     let planned = {

@@ -1,4 +1,7 @@
 //! The dataset as a folder of CSV files, the form a coordinator keeps in a spreadsheet.
+//!
+//! Long because it reads all seven files of the format, each in its own short function,
+//! with the cell parsers they share; splitting by file would scatter the shared parts.
 
 use std::collections::HashMap;
 use std::path::Path;

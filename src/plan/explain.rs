@@ -1,5 +1,5 @@
-//! Why a request is left uncovered, in terms a coordinator can act on (DESIGN.md,
-//! "Explanations"). Built from the recorded rejection of every pair and from the rota.
+//! Why a request is left uncovered, in terms a coordinator can act on (docs/model.md,
+//! §10). Built from the recorded rejection of every pair and from the rota.
 
 use serde::{Deserialize, Serialize};
 

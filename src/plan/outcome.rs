@@ -95,7 +95,7 @@ impl Stage {
     pub fn number(self) -> u8 {
         match self {
             Stage::Coverage => 1,
-            // 2 is the repair stage of DESIGN.md; fairness is stored as 5, shown as 1b.
+            // 2 is the repair stage (docs/model.md); fairness is stored as 5, shown as 1b.
             Stage::Fairness => 5,
             Stage::Repair => 2,
             Stage::Travel => 3,

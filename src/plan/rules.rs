@@ -72,7 +72,7 @@ impl Rule {
     }
 }
 
-/// A hard constraint of the planning model (DESIGN.md, "Hard constraints").
+/// A hard constraint of the planning model (docs/model.md, §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HardConstraint {

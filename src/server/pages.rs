@@ -1,5 +1,7 @@
 //! The web pages: plain HTML forms that work without scripts, in bokmål (default) or
 //! English (`?lang=en`). They call the same functions as the API.
+//!
+//! Long because every page is built here by hand; templates replace it (issue 7).
 
 use std::collections::HashMap;
 
