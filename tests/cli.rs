@@ -544,3 +544,31 @@ fn a_dataset_without_requests_plans_to_an_empty_rota() {
     assert!(!out.contains("-0"), "{out}");
     assert!(stdout(klynge(&db).args(["--lang", "en", "check", "1"])).contains("valid"));
 }
+
+/// Numbers that are not finite, or outside their range, are refused before anything is read
+/// or written — each flag named.
+#[test]
+fn non_finite_and_out_of_range_options_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    for (flag, value) in [
+        ("--detour-factor", "inf"),
+        ("--gap", "inf"),
+        ("--speed-kmh", "inf"),
+        ("--max-km", "NaN"),
+        ("--time-limit", "0"),
+        ("--nok-per-km", "-1"),
+        ("--threads", "0"),
+    ] {
+        let out = klynge(&db)
+            .args(["--lang", "en", "plan"])
+            .arg(pilot())
+            .arg(format!("{flag}={value}"))
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("Invalid value for {flag}")), "{flag}: {err}");
+        assert!(!db.exists(), "nothing may be written on bad input");
+    }
+}

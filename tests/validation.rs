@@ -1,7 +1,8 @@
 //! One test per validation rule: `klynge::ingest::load` must reject bad input with a precise
 //! problem (file, line, column and kind). Line 1 is the header, so the first data row is line 2.
 //!
-//! Long because it holds one test per validation rule (57), each with its own small input.
+//! Long because it holds one test per validation rule (and every
+//! reader edge a probe found), each with its own small input.
 
 use std::path::{Path, PathBuf};
 
@@ -934,7 +935,11 @@ fn json_syntax_error_is_reported_with_its_line() {
     let p = &all[0];
     assert!(p.file.ends_with("dataset.json"), "{}", p.file);
     assert_eq!(p.line, Some(k as u64 + 1), "{p}");
-    assert_eq!(p.column, None);
+    // The field's path is the column: `requests[0].topic` or where the parser stopped.
+    assert!(
+        p.column.as_deref().is_some_and(|c| c.starts_with("requests[0]")),
+        "{p}"
+    );
     assert!(matches!(p.kind, ProblemKind::Unreadable(_)), "{p}");
 }
 
@@ -955,4 +960,175 @@ fn json_request_with_both_series_and_sessions_is_reported() {
     assert_eq!(p.line, None);
     assert_eq!(p.column.as_deref(), Some("first_date"));
     assert_eq!(p.kind, ProblemKind::BothSeriesAndSessions);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates inside the planning window (2000–2100): the probes' year −390, year 0 and a series
+// running past the last date a calendar can hold.
+
+#[test]
+fn series_starting_before_2000_is_reported() {
+    let f = Folder::base().line(
+        "requests.csv",
+        2,
+        "r1,small,smarttelefon,nb,1,4,-0390-03-01,10:00,12:00,8,7,,",
+    );
+    expect_among(
+        f.load(),
+        "requests.csv:2:first_date",
+        ProblemKind::DateOutOfWindow(text("-0390-03-01")),
+    );
+}
+
+#[test]
+fn series_running_past_2100_is_reported() {
+    let f = Folder::base().line(
+        "requests.csv",
+        2,
+        "r1,small,smarttelefon,nb,1,4,2100-12-01,10:00,12:00,8,7,,",
+    );
+    expect_only(
+        f.load(),
+        "requests.csv:2:count",
+        ProblemKind::SeriesPastWindow(text("2101-01-19")),
+    );
+}
+
+#[test]
+fn series_at_the_end_of_the_calendar_does_not_panic() {
+    let f = Folder::base().line(
+        "requests.csv",
+        2,
+        "r1,small,smarttelefon,nb,1,4,+262142-12-31,10:00,12:00,8,7,,",
+    );
+    expect_among(
+        f.load(),
+        "requests.csv:2:first_date",
+        ProblemKind::DateOutOfWindow(text("+262142-12-31")),
+    );
+}
+
+#[test]
+fn session_date_outside_the_window_is_reported() {
+    let f = Folder::base().line("sessions.csv", 2, "r2,0000-01-13,18:00,20:00");
+    expect_only(
+        f.load(),
+        "sessions.csv:2:date",
+        ProblemKind::DateOutOfWindow(text("0000-01-13")),
+    );
+}
+
+#[test]
+fn blackout_outside_the_window_is_reported() {
+    let f = Folder::base().line("blackouts.csv", 2, "i1,1999-12-31,2027-02-26");
+    expect_only(
+        f.load(),
+        "blackouts.csv:2:from",
+        ProblemKind::DateOutOfWindow(text("1999-12-31")),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader edges
+
+#[test]
+fn duplicate_header_is_reported() {
+    let f = Folder::base().line(
+        "requests.csv",
+        1,
+        "id,association,topic,language,instructors_needed,priority,first_date,start,end,count,interval_days,venue_lat,priority",
+    );
+    expect_among(
+        f.load(),
+        "requests.csv:1:priority",
+        ProblemKind::DuplicateColumn,
+    );
+}
+
+#[test]
+fn invalid_utf8_is_reported_on_its_line_and_the_rest_is_read() {
+    let folder = Folder::base();
+    let path = folder.path("instructors.csv");
+    let mut bytes = std::fs::read(&path).unwrap();
+    // "Kari Bakken" → "K\xe5ri Bakken": Latin-1 å on line 2.
+    let at = bytes.windows(4).position(|w| w == b"Kari").unwrap();
+    bytes[at + 1] = 0xe5;
+    std::fs::write(&path, bytes).unwrap();
+    // The one bad line is reported; nothing else is (its name is only shown, never used).
+    expect_only(folder.load(), "instructors.csv:2:", ProblemKind::InvalidUtf8);
+}
+
+#[test]
+fn a_huge_cell_is_quoted_short() {
+    let huge = "x".repeat(1_000_000);
+    let f = Folder::base().line(
+        "requests.csv",
+        2,
+        &format!("r1,small,smarttelefon,nb,1,{huge},2027-01-12,10:00,12:00,8,7,,"),
+    );
+    let all = problems(f.load());
+    let message = Problems(all).render(Lang::En);
+    assert!(message.len() < 400, "{} bytes", message.len());
+    assert!(message.contains("…"), "{message}");
+}
+
+#[test]
+fn json_with_a_byte_order_mark_loads() {
+    let folder = Folder::base();
+    let (ds, path) = write_base_json(&folder);
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(std::fs::read(&path).unwrap());
+    std::fs::write(&path, bytes).unwrap();
+    let back = load_json(&path).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(back.to_canonical_json(), ds.to_canonical_json());
+}
+
+#[test]
+fn minified_json_error_names_the_field() {
+    let folder = Folder::base();
+    let (_, path) = write_base_json(&folder);
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    value["requests"][1]["priority"] = serde_json::json!("high");
+    std::fs::write(&path, serde_json::to_string(&value).unwrap()).unwrap();
+    let all = problems(load_json(&path));
+    assert_eq!(all.len(), 1, "{}", Problems(all.clone()));
+    assert_eq!(all[0].column.as_deref(), Some("requests[1].priority"), "{}", all[0]);
+}
+
+#[test]
+fn json_empty_association_is_a_missing_value() {
+    let folder = Folder::base();
+    let (_, path) = write_base_json(&folder);
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    value["requests"][0]["association"] = serde_json::json!("");
+    value["requests"][1]["language"] = serde_json::json!("");
+    std::fs::write(&path, serde_json::to_string(&value).unwrap()).unwrap();
+    let all = problems(load_json(&path));
+    assert!(
+        all.iter()
+            .any(|p| p.column.as_deref() == Some("association") && p.kind == ProblemKind::MissingValue),
+        "{}",
+        Problems(all.clone())
+    );
+    assert!(
+        all.iter()
+            .any(|p| p.column.as_deref() == Some("language") && p.kind == ProblemKind::MissingValue),
+        "{}",
+        Problems(all.clone())
+    );
+}
+
+#[test]
+fn json_topics_and_languages_are_read_in_lower_case() {
+    let folder = Folder::base();
+    let (ds, path) = write_base_json(&folder);
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"smarttelefon\"", "\"SmartTelefon\"")
+        .replace("\"nb\"", "\"NB\"");
+    std::fs::write(&path, text).unwrap();
+    let back = load_json(&path).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(back.to_canonical_json(), ds.to_canonical_json());
 }

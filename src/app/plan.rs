@@ -26,6 +26,11 @@ pub fn plan_checked(
     solver: SolverKind,
     on_component: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Planned> {
+    // The planner assumes a validated dataset: every path to it passes here.
+    let problems = crate::model::validate(ds);
+    if !problems.is_empty() {
+        return Err(AppError::Dataset(crate::model::Problems(problems)));
+    }
     let (ds, resolved, proposal) =
         plan::resolve_clusters(ds, params).map_err(AppError::Clusters)?;
     let outcome = plan::plan(&ds, &resolved, solver, on_component);

@@ -75,18 +75,42 @@ pub enum ScenarioAction {
 
 impl PlanArgs {
     fn params(&self, lang: Lang) -> Result<Params, Failure> {
-        if !(self.time_limit > 0.0
-            && self.detour_factor >= 1.0
-            && self.speed_kmh > 0.0
-            && self.gap >= 0.0)
-        {
-            return Err(Failure::new(
-                2,
+        // (flag, value, least value, whether the least value itself is allowed)
+        let bounds = [
+            ("--time-limit", Some(self.time_limit), 0.0, false),
+            ("--gap", Some(self.gap), 0.0, true),
+            ("--max-km", self.max_km, 0.0, true),
+            ("--detour-factor", Some(self.detour_factor), 1.0, true),
+            ("--speed-kmh", Some(self.speed_kmh), 0.0, false),
+            ("--nok-per-km", self.nok_per_km, 0.0, true),
+        ];
+        let mut wrong = Vec::new();
+        for (flag, value, least, inclusive) in bounds {
+            let Some(v) = value else { continue };
+            let ok = v.is_finite() && (v > least || (inclusive && v == least));
+            if !ok {
+                let bound = if inclusive { "≥" } else { ">" };
+                wrong.push(match lang {
+                    Lang::Nb => format!(
+                        "Ugyldig verdi for {flag}: {v} (forventet et endelig tall {bound} {least})"
+                    ),
+                    Lang::En => format!(
+                        "Invalid value for {flag}: {v} (expected a finite number {bound} {least})"
+                    ),
+                });
+            }
+        }
+        if self.threads == Some(0) {
+            wrong.push(
                 lang.pick(
-                    "Ugyldige parametre: --time-limit og --speed-kmh må være over 0, --detour-factor minst 1, --gap ikke negativ",
-                    "Invalid parameters: --time-limit and --speed-kmh must be above 0, --detour-factor at least 1, --gap not negative",
-                ),
-            ));
+                    "Ugyldig verdi for --threads: 0 (forventet minst 1)",
+                    "Invalid value for --threads: 0 (expected at least 1)",
+                )
+                .to_owned(),
+            );
+        }
+        if !wrong.is_empty() {
+            return Err(Failure::new(2, wrong.join("\n")));
         }
         Ok(Params {
             max_km: self.max_km,

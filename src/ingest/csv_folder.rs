@@ -49,8 +49,8 @@ impl Table {
             }
             return None;
         }
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
             Err(e) => {
                 problems.push(Problem::at(
                     &origin,
@@ -60,6 +60,18 @@ impl Table {
                 return None;
             }
         };
+        // A byte that is not UTF-8 (a file saved as Latin-1, say) is reported on its own
+        // line; the rest of the file is still read, so one bad byte hides nothing else.
+        for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if std::str::from_utf8(line).is_err() {
+                problems.push(Problem::at(
+                    &Origin::new(origin.file.clone(), Some(n as u64 + 1)),
+                    None,
+                    ProblemKind::InvalidUtf8,
+                ));
+            }
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         // Lines are counted from byte offsets: the csv crate's own line count is off by
         // one after an empty line (rust-csv#208).
         let line_at = |byte: u64| {
@@ -85,12 +97,21 @@ impl Table {
                 return None;
             }
         };
-        let columns: HashMap<String, usize> = headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_lowercase(), i))
-            .collect();
         let header_origin = Origin::new(origin.file.clone(), Some(1));
+        let mut columns: HashMap<String, usize> = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            let name = h.trim_start_matches('\u{feff}').trim().to_lowercase();
+            // A second column of the same name would silently shadow the first.
+            if !name.is_empty() && columns.contains_key(&name) {
+                problems.push(Problem::at(
+                    &header_origin,
+                    Some(&name),
+                    ProblemKind::DuplicateColumn,
+                ));
+                continue;
+            }
+            columns.insert(name, i);
+        }
         let mut ok = true;
         for col in required_columns {
             if !columns.contains_key(*col) {

@@ -35,24 +35,63 @@ pub fn load(path: &Path) -> Result<Dataset, Problems> {
     }
 }
 
+/// Topics and language codes are matched in lower case, whichever form they came in (the
+/// CSV reader does the same).
+fn normalise(ds: &mut Dataset) {
+    for i in &mut ds.instructors {
+        for t in i.topics.iter_mut().chain(i.languages.iter_mut()) {
+            *t = t.trim().to_lowercase();
+        }
+    }
+    for r in &mut ds.requests {
+        r.topic = r.topic.trim().to_lowercase();
+        r.language = r.language.trim().to_lowercase();
+    }
+}
+
 /// Reads a dataset from one JSON file (the same fields as the CSV files; availability,
 /// blackouts and sessions nested under their instructor or request). Records are given
 /// their position in the file as origin, e.g. `requests[3]`.
 fn read_json(path: &Path) -> Result<Dataset, Problem> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         Problem::at(
             &Origin::new(file.clone(), None),
             None,
             ProblemKind::Unreadable(e.to_string()),
         )
     })?;
-    let mut ds: Dataset = serde_json::from_str(&text).map_err(|e| Problem {
-        file: file.clone(),
-        line: Some(e.line() as u64),
-        column: None,
-        kind: ProblemKind::Unreadable(format!("{e}")),
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        Problem::at(
+            &Origin::new(file.clone(), Some(line as u64)),
+            None,
+            ProblemKind::InvalidUtf8,
+        )
     })?;
+    // A byte-order mark is accepted, as in the CSV files.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // The path of the field that failed (`requests[15].association`) is the column: in
+    // minified JSON the line alone says little.
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut ds: Dataset = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner();
+        Problem::at(
+            &Origin::new(file.clone(), Some(inner.line() as u64)),
+            (field != ".").then_some(field.as_str()),
+            ProblemKind::Unreadable(inner.to_string()),
+        )
+    })?;
+    // Nothing may follow the dataset.
+    de.end().map_err(|e| {
+        Problem::at(
+            &Origin::new(file.clone(), Some(e.line() as u64)),
+            None,
+            ProblemKind::Unreadable(e.to_string()),
+        )
+    })?;
+    normalise(&mut ds);
     let at = |what: &str, k: usize| Origin::new(format!("{file} {what}[{k}]"), None);
     for (k, a) in ds.associations.iter_mut().enumerate() {
         a.origin = at("associations", k);

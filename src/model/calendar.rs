@@ -4,9 +4,23 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::{Request, Series, Session};
 
+/// The first and last year klynge plans for. Validation keeps every date inside; the
+/// functions here stay total outside it anyway (no panic on any year).
+pub const FIRST_YEAR: i32 = 2000;
+pub const LAST_YEAR: i32 = 2100;
+
+/// True for a date inside `FIRST_YEAR`…`LAST_YEAR`.
+pub fn in_window(date: NaiveDate) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&date.year())
+}
+
 /// Easter Sunday of `year` (Gregorian), by the anonymous Gregorian algorithm
-/// (Meeus/Jones/Butcher).
-pub fn easter_sunday(year: i32) -> NaiveDate {
+/// (Meeus/Jones/Butcher); `None` for a year the algorithm does not cover (before 1583,
+/// or past what a date can hold).
+pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
+    if !(1583..=200_000).contains(&year) {
+        return None;
+    }
     let a = year % 19;
     let b = year / 100;
     let c = year % 100;
@@ -21,15 +35,16 @@ pub fn easter_sunday(year: i32) -> NaiveDate {
     let m = (a + 11 * h + 22 * l) / 451;
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
-    NaiveDate::from_ymd_opt(year, month as u32, day as u32).expect("Easter is a valid date")
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32)
 }
 
 /// The Norwegian public holidays of `year` (helligdager and the two national days).
+/// (Empty for a year no date can hold.)
 pub fn public_holidays(year: i32) -> Vec<NaiveDate> {
-    let d = |m, day| NaiveDate::from_ymd_opt(year, m, day).expect("fixed holiday is valid");
+    let d = |m, day| NaiveDate::from_ymd_opt(year, m, day);
     let easter = easter_sunday(year);
-    let rel = |days: i64| easter + Duration::days(days);
-    vec![
+    let rel = |days: i64| easter.and_then(|e| e.checked_add_signed(Duration::days(days)));
+    [
         d(1, 1),   // New Year's Day
         rel(-3),   // Maundy Thursday
         rel(-2),   // Good Friday
@@ -43,6 +58,9 @@ pub fn public_holidays(year: i32) -> Vec<NaiveDate> {
         d(12, 25), // Christmas Day
         d(12, 26), // Boxing Day
     ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// True if `date` is a Norwegian public holiday.
@@ -50,13 +68,17 @@ pub fn is_public_holiday(date: NaiveDate) -> bool {
     public_holidays(date.year()).contains(&date)
 }
 
+/// The most sessions a series may have (validation says so; expansion stops there).
+pub const MAX_SERIES_COUNT: u32 = 200;
+
 /// The sessions of a series: from `first_date` every `interval_days`, skipping public
-/// holidays, until there are `count` of them.
+/// holidays, until there are `count` of them — or fewer, if the calendar ends first.
 pub fn expand_series(s: &Series) -> Vec<Session> {
-    let mut out = Vec::with_capacity(s.count as usize);
+    let count = s.count.min(MAX_SERIES_COUNT) as usize;
+    let mut out = Vec::with_capacity(count);
     let mut date = s.first_date;
     let step = Duration::days(i64::from(s.interval_days.max(1)));
-    while out.len() < s.count as usize {
+    while out.len() < count {
         if !is_public_holiday(date) {
             out.push(Session {
                 date,
@@ -65,7 +87,10 @@ pub fn expand_series(s: &Series) -> Vec<Session> {
                 origin: Default::default(),
             });
         }
-        date += step;
+        match date.checked_add_signed(step) {
+            Some(next) => date = next,
+            None => break,
+        }
     }
     out
 }
@@ -95,11 +120,35 @@ mod tests {
 
     #[test]
     fn easter_dates_are_known() {
-        assert_eq!(easter_sunday(2024), date(2024, 3, 31));
-        assert_eq!(easter_sunday(2025), date(2025, 4, 20));
-        assert_eq!(easter_sunday(2026), date(2026, 4, 5));
-        assert_eq!(easter_sunday(2027), date(2027, 3, 28));
-        assert_eq!(easter_sunday(2038), date(2038, 4, 25));
+        assert_eq!(easter_sunday(2024), Some(date(2024, 3, 31)));
+        assert_eq!(easter_sunday(2025), Some(date(2025, 4, 20)));
+        assert_eq!(easter_sunday(2026), Some(date(2026, 4, 5)));
+        assert_eq!(easter_sunday(2027), Some(date(2027, 3, 28)));
+        assert_eq!(easter_sunday(2038), Some(date(2038, 4, 25)));
+    }
+
+    /// The dates of the probes that once panicked: year −390, year 0, and a series that
+    /// runs past the last date chrono can hold.
+    #[test]
+    fn no_year_and_no_series_panics() {
+        for y in [-390, 0, 1, 1582, 262_142, i32::MIN, i32::MAX] {
+            let _ = public_holidays(y);
+            assert!(easter_sunday(y).is_none_or(|d| d.year() == y));
+        }
+        let last = NaiveDate::MAX;
+        let s = Series {
+            first_date: last,
+            start: Hm(600),
+            end: Hm(720),
+            count: 200,
+            interval_days: 366,
+        };
+        assert!(expand_series(&s).len() <= 1);
+        let early = Series {
+            first_date: NaiveDate::from_ymd_opt(-390, 3, 1).unwrap(),
+            ..s
+        };
+        assert_eq!(expand_series(&early).len(), 200);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::fmt;
 use crate::i18n::{Lang, Localized};
 
 use super::Origin;
+use super::calendar::{FIRST_YEAR, LAST_YEAR};
 
 /// One problem found in a dataset.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,12 +19,14 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem at `origin`. Values quoted from the input are cut to
+    /// `QUOTED_CHARS`, so that a huge cell does not become a huge message.
     pub fn at(origin: &Origin, column: Option<&str>, kind: ProblemKind) -> Self {
         Problem {
             file: origin.file.clone(),
             line: origin.line,
-            column: column.map(str::to_owned),
-            kind,
+            column: column.map(shorten),
+            kind: kind.shortened(),
         }
     }
 }
@@ -70,6 +73,61 @@ pub enum ProblemKind {
     BothSeriesAndSessions,
     IncompleteSeries,
     SessionsForSeriesRequest(String),
+    /// A byte sequence that is not UTF-8 on this line.
+    InvalidUtf8,
+    /// A column name given twice in the header row.
+    DuplicateColumn,
+    /// A date outside the years klynge plans for.
+    DateOutOfWindow(String),
+    /// A series whose last session would fall after the window; the date it reaches.
+    SeriesPastWindow(String),
+}
+
+/// How much of a value from the input a message quotes.
+pub const QUOTED_CHARS: usize = 80;
+
+/// `v`, cut to `QUOTED_CHARS` characters with "…" when longer.
+pub fn shorten(v: &str) -> String {
+    if v.chars().count() <= QUOTED_CHARS {
+        v.to_owned()
+    } else {
+        let mut s: String = v.chars().take(QUOTED_CHARS).collect();
+        s.push('…');
+        s
+    }
+}
+
+impl ProblemKind {
+    /// The same problem with every quoted value shortened.
+    fn shortened(self) -> ProblemKind {
+        use ProblemKind::*;
+        let s = |v: String| shorten(&v);
+        match self {
+            Unreadable(v) => Unreadable(s(v)),
+            NotANumber(v) => NotANumber(s(v)),
+            NotAWholeNumber(v) => NotAWholeNumber(s(v)),
+            NotADate(v) => NotADate(s(v)),
+            NotATime(v) => NotATime(s(v)),
+            NotABool(v) => NotABool(s(v)),
+            UnknownKind(v) => UnknownKind(s(v)),
+            UnknownWeekday(v) => UnknownWeekday(s(v)),
+            UnknownLanguageCode(v) => UnknownLanguageCode(s(v)),
+            UnknownClusterMode(v) => UnknownClusterMode(s(v)),
+            DuplicateId { id, first } => DuplicateId { id: s(id), first },
+            UnknownAssociation(v) => UnknownAssociation(s(v)),
+            UnknownInstructor(v) => UnknownInstructor(s(v)),
+            UnknownRequest(v) => UnknownRequest(s(v)),
+            HomeNotAHub(v) => HomeNotAHub(s(v)),
+            RequesterNotSmall(v) => RequesterNotSmall(s(v)),
+            ClusterNotAHub(v) => ClusterNotAHub(s(v)),
+            OutOfRange { value, expected } => OutOfRange {
+                value: s(value),
+                expected,
+            },
+            SessionsForSeriesRequest(v) => SessionsForSeriesRequest(s(v)),
+            other => other,
+        }
+    }
 }
 
 impl Localized for ProblemKind {
@@ -117,6 +175,10 @@ impl Localized for ProblemKind {
             BothSeriesAndSessions => lang.pick("forespørselen har både en serie og egne økter i sessions.csv: velg én av dem", "the request has both a series and sessions in sessions.csv: choose one").into(),
             IncompleteSeries => lang.pick("serien er ufullstendig: first_date, start, end, count og interval_days må alle fylles ut", "the series is incomplete: first_date, start, end, count and interval_days must all be given").into(),
             SessionsForSeriesRequest(v) => if nb { format!("forespørsel '{v}' har allerede en serie") } else { format!("request '{v}' already has a series") },
+            InvalidUtf8 => lang.pick("linjen har tegn som ikke er UTF-8 (lagre filen som UTF-8)", "the line has bytes that are not UTF-8 (save the file as UTF-8)").into(),
+            DuplicateColumn => lang.pick("kolonnen står to ganger i overskriftsraden", "the column appears twice in the header row").into(),
+            DateOutOfWindow(v) => if nb { format!("datoen {v} er utenfor {}–{}", FIRST_YEAR, LAST_YEAR) } else { format!("the date {v} is outside {}–{}", FIRST_YEAR, LAST_YEAR) },
+            SeriesPastWindow(v) => if nb { format!("serien varer til {v}, etter {LAST_YEAR}: færre økter eller kortere mellomrom") } else { format!("the series runs until {v}, past {LAST_YEAR}: fewer sessions or a shorter interval") },
         }
     }
 }

@@ -3,6 +3,9 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
+use super::calendar::{MAX_SERIES_COUNT, expand_series, in_window};
 use super::{AssociationKind, Dataset, Origin, Problem, ProblemKind};
 
 /// ISO 639-1 two-letter language codes, plus `nb` and `nn` (which are in the standard).
@@ -24,6 +27,7 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
     let mut assoc_kind: HashMap<&str, AssociationKind> = HashMap::new();
     let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
     for a in &ds.associations {
+        require(&a.id, &a.origin, "id", &mut push);
         if let Some(first) = first_seen(&mut seen, &a.id, a.origin.line) {
             push(
                 &a.origin,
@@ -55,6 +59,8 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
 
     let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
     for i in &ds.instructors {
+        require(&i.id, &i.origin, "id", &mut push);
+        require(&i.association, &i.origin, "association", &mut push);
         if let Some(first) = first_seen(&mut seen, &i.id, i.origin.line) {
             push(
                 &i.origin,
@@ -135,6 +141,8 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
             }
         }
         for b in &i.blackouts {
+            check_date(b.from, &b.origin, "from", &mut push);
+            check_date(b.to, &b.origin, "to", &mut push);
             if b.to < b.from {
                 push(
                     &b.origin,
@@ -150,6 +158,9 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
 
     let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
     for r in &ds.requests {
+        require(&r.id, &r.origin, "id", &mut push);
+        require(&r.association, &r.origin, "association", &mut push);
+        require(&r.language, &r.origin, "language", &mut push);
         if let Some(first) = first_seen(&mut seen, &r.id, r.origin.line) {
             push(
                 &r.origin,
@@ -182,9 +193,7 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
                 ProblemKind::UnknownLanguageCode(r.language.clone()),
             );
         }
-        if r.topic.is_empty() {
-            push(&r.origin, "topic", ProblemKind::MissingValue);
-        }
+        require(&r.topic, &r.origin, "topic", &mut push);
         if r.instructors_needed == 0 || r.instructors_needed > 10 {
             push(
                 &r.origin,
@@ -225,6 +234,17 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
             (None, true) => push(&r.origin, "first_date", ProblemKind::NoSessions),
             (Some(_), false) => push(&r.origin, "first_date", ProblemKind::BothSeriesAndSessions),
             (Some(s), true) => {
+                if check_date(s.first_date, &r.origin, "first_date", &mut push)
+                    && (1..=MAX_SERIES_COUNT).contains(&s.count)
+                    && let Some(last) = expand_series(s).last()
+                    && !in_window(last.date)
+                {
+                    push(
+                        &r.origin,
+                        "count",
+                        ProblemKind::SeriesPastWindow(last.date.to_string()),
+                    );
+                }
                 if s.end <= s.start {
                     push(
                         &r.origin,
@@ -235,7 +255,7 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
                         },
                     );
                 }
-                if s.count == 0 || s.count > 200 {
+                if s.count == 0 || s.count > MAX_SERIES_COUNT {
                     push(
                         &r.origin,
                         "count",
@@ -258,6 +278,7 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
             }
             (None, false) => {
                 for s in &r.sessions {
+                    check_date(s.date, &s.origin, "date", &mut push);
                     if s.end <= s.start {
                         push(
                             &s.origin,
@@ -319,6 +340,28 @@ fn first_seen<'a>(
             None
         }
     }
+}
+
+/// A required text: empty is a missing value. (The CSV reader reports the same problem
+/// for an empty cell; `ingest::load` keeps one of the two.)
+fn require(v: &str, origin: &Origin, col: &str, push: &mut impl FnMut(&Origin, &str, ProblemKind)) {
+    if v.trim().is_empty() {
+        push(origin, col, ProblemKind::MissingValue);
+    }
+}
+
+/// A date inside the planning window; reports it otherwise. True when it is inside.
+fn check_date(
+    d: NaiveDate,
+    origin: &Origin,
+    col: &str,
+    push: &mut impl FnMut(&Origin, &str, ProblemKind),
+) -> bool {
+    let ok = in_window(d);
+    if !ok {
+        push(origin, col, ProblemKind::DateOutOfWindow(d.to_string()));
+    }
+    ok
 }
 
 fn check_lat_lon(
