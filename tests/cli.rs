@@ -568,7 +568,10 @@ fn non_finite_and_out_of_range_options_are_refused() {
             .expect("runs");
         assert_eq!(out.status.code(), Some(2), "{flag} {value}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(&format!("Invalid value for {flag}")), "{flag}: {err}");
+        assert!(
+            err.contains(&format!("Invalid value for {flag}")),
+            "{flag}: {err}"
+        );
         assert!(!db.exists(), "nothing may be written on bad input");
     }
 }

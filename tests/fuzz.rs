@@ -134,7 +134,10 @@ fn mutate_bytes(rng: &mut StdRng, text: &mut Vec<u8>) {
         3 | 4 => {
             let sep = |b: &u8| matches!(b, b',' | b'\n' | b':' | b'"');
             let start = text[..at].iter().rposition(sep).map_or(0, |p| p + 1);
-            let end = text[at..].iter().position(sep).map_or(text.len(), |p| at + p);
+            let end = text[at..]
+                .iter()
+                .position(sep)
+                .map_or(text.len(), |p| at + p);
             let v = hostile(rng);
             text.splice(start..end, v);
         }

@@ -937,7 +937,9 @@ fn json_syntax_error_is_reported_with_its_line() {
     assert_eq!(p.line, Some(k as u64 + 1), "{p}");
     // The field's path is the column: `requests[0].topic` or where the parser stopped.
     assert!(
-        p.column.as_deref().is_some_and(|c| c.starts_with("requests[0]")),
+        p.column
+            .as_deref()
+            .is_some_and(|c| c.starts_with("requests[0]")),
         "{p}"
     );
     assert!(matches!(p.kind, ProblemKind::Unreadable(_)), "{p}");
@@ -1055,7 +1057,11 @@ fn invalid_utf8_is_reported_on_its_line_and_the_rest_is_read() {
     bytes[at + 1] = 0xe5;
     std::fs::write(&path, bytes).unwrap();
     // The one bad line is reported; nothing else is (its name is only shown, never used).
-    expect_only(folder.load(), "instructors.csv:2:", ProblemKind::InvalidUtf8);
+    expect_only(
+        folder.load(),
+        "instructors.csv:2:",
+        ProblemKind::InvalidUtf8,
+    );
 }
 
 #[test]
@@ -1093,7 +1099,12 @@ fn minified_json_error_names_the_field() {
     std::fs::write(&path, serde_json::to_string(&value).unwrap()).unwrap();
     let all = problems(load_json(&path));
     assert_eq!(all.len(), 1, "{}", Problems(all.clone()));
-    assert_eq!(all[0].column.as_deref(), Some("requests[1].priority"), "{}", all[0]);
+    assert_eq!(
+        all[0].column.as_deref(),
+        Some("requests[1].priority"),
+        "{}",
+        all[0]
+    );
 }
 
 #[test]
@@ -1108,7 +1119,8 @@ fn json_empty_association_is_a_missing_value() {
     let all = problems(load_json(&path));
     assert!(
         all.iter()
-            .any(|p| p.column.as_deref() == Some("association") && p.kind == ProblemKind::MissingValue),
+            .any(|p| p.column.as_deref() == Some("association")
+                && p.kind == ProblemKind::MissingValue),
         "{}",
         Problems(all.clone())
     );

@@ -101,7 +101,8 @@ pub struct RequestStatus {
     pub topic: String,
     pub language: String,
     pub first_date: Option<String>,
-    /// submitted, proposed, confirmed, uncovered or withdrawn.
+    /// submitted, proposed, confirmed, uncovered, withdrawn, or invalid (stored, but it no
+    /// longer passes validation; `reasons` says why; it is left out of plans).
     pub status: String,
     pub instructors: Vec<String>,
     pub reasons: Vec<String>,
@@ -157,4 +158,31 @@ pub fn status_of(
         }
     }
     st
+}
+
+/// The status of a stored request that no longer passes validation: shown as invalid, with
+/// what is wrong, so that its association (or the coordinator) can withdraw or resubmit it.
+pub fn invalid_status(
+    live: &LiveRequest,
+    problems: &[crate::model::Problem],
+    lang: Lang,
+) -> RequestStatus {
+    let r = &live.request;
+    RequestStatus {
+        id: r.id.clone(),
+        association: r.association.clone(),
+        topic: r.topic.clone(),
+        language: r.language.clone(),
+        first_date: r.all_sessions().first().map(|s| s.date.to_string()),
+        status: "invalid".into(),
+        instructors: Vec::new(),
+        reasons: problems
+            .iter()
+            .map(|p| match &p.column {
+                Some(c) => format!("{c}: {}", p.kind.localized(lang)),
+                None => p.kind.localized(lang),
+            })
+            .collect(),
+        note: live.note.clone(),
+    }
 }

@@ -13,7 +13,9 @@ use crate::store::{Principal, RunSummary, Store};
 use super::error::{AppError, Result};
 use super::plan::{no_progress, plan_checked_blocking, save};
 use super::repair::{RepairInput, Repaired, repair};
-use super::requests::{FieldError, RequestStatus, Submission, check_submission, status_of};
+use super::requests::{
+    FieldError, RequestStatus, Submission, check_submission, invalid_status, status_of,
+};
 
 pub struct Service {
     pub store: Store,
@@ -64,12 +66,25 @@ impl Service {
                 .is_some_and(|a| a.cluster.as_deref() == Some(who.subject.as_str()))
     }
 
-    /// The base dataset plus every submitted request that is not withdrawn.
+    /// The base dataset plus every submitted request that is not withdrawn and still
+    /// valid. What was stored is not trusted: a request that no longer passes validation
+    /// (stored by an older version, or against data that changed since) is left out with
+    /// a warning on standard error, and shown to its association as invalid — one bad
+    /// request never stops the plan for everyone.
     pub async fn current_dataset(&self) -> Result<Dataset> {
         let mut ds = self.base.clone();
         for live in self.store.live_requests(None).await? {
-            if !live.withdrawn {
+            if live.withdrawn {
+                continue;
+            }
+            if stored_problems(&self.base, &live.request).is_empty() {
                 ds.requests.push(live.request);
+            } else {
+                // Only the request's id: no personal data goes to the log.
+                eprintln!(
+                    "klynge: request {} is not valid any more and is left out of the plan",
+                    live.request.id
+                );
             }
         }
         Ok(ds)
@@ -166,7 +181,14 @@ impl Service {
             .await?
             .iter()
             .filter(|live| visible(&live.request.association))
-            .map(|live| status_of(live, latest.as_ref(), &answers, lang))
+            .map(|live| {
+                let problems = stored_problems(&self.base, &live.request);
+                if problems.is_empty() || live.withdrawn {
+                    status_of(live, latest.as_ref(), &answers, lang)
+                } else {
+                    invalid_status(live, &problems, lang)
+                }
+            })
             .collect())
     }
 
@@ -281,6 +303,15 @@ impl Service {
             },
         ))
     }
+}
+
+/// What is wrong with a stored request against today's base data (nothing: it plans).
+fn stored_problems(base: &Dataset, request: &crate::model::Request) -> Vec<crate::model::Problem> {
+    validate(&Dataset {
+        associations: base.associations.clone(),
+        requests: vec![request.clone()],
+        ..Dataset::default()
+    })
 }
 
 const FALLBACK_STAMP: &str = "20270101T000000Z";

@@ -62,7 +62,10 @@ fn read_json(path: &Path) -> Result<Dataset, Problem> {
         )
     })?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         Problem::at(
             &Origin::new(file.clone(), Some(line as u64)),
             None,
