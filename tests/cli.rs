@@ -575,3 +575,67 @@ fn non_finite_and_out_of_range_options_are_refused() {
         assert!(!db.exists(), "nothing may be written on bad input");
     }
 }
+
+/// A token is made only for a subject in the data: the given dataset, or else the input
+/// of the newest run.
+#[test]
+fn tokens_are_made_only_for_subjects_in_the_data() {
+    let (_dir, db, _) = planned("en");
+    for (role, subject) in [
+        ("coordinator", "oslo"),
+        ("association", "trondheim"),
+        ("instructor", "i99"),
+        ("coordinator", ""),
+    ] {
+        let out = klynge(&db)
+            .args([
+                "--lang", "en", "token", "create", "--role", role, "--for", subject,
+            ])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{role} {subject}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("is not in the data"),
+            "{out:?}"
+        );
+    }
+    for (role, subject) in [
+        ("coordinator", "*"),
+        ("coordinator", "trondheim"),
+        ("association", "malvik"),
+        ("instructor", "i07"),
+    ] {
+        let token = stdout(klynge(&db).args(["token", "create", "--role", role, "--for", subject]));
+        assert!(token.trim().starts_with("kl_"), "{token}");
+    }
+    // Against a dataset given on the command line, before any run exists.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fresh = dir.path().join("fresh.db");
+    let out = klynge(&fresh)
+        .args([
+            "token",
+            "create",
+            "--role",
+            "instructor",
+            "--for",
+            "i99",
+            "--dataset",
+        ])
+        .arg(pilot())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    stdout(
+        klynge(&fresh)
+            .args([
+                "token",
+                "create",
+                "--role",
+                "instructor",
+                "--for",
+                "i07",
+                "--dataset",
+            ])
+            .arg(pilot()),
+    );
+}

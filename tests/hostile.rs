@@ -145,3 +145,319 @@ async fn a_stored_request_that_cannot_be_planned_is_shown_invalid_and_left_out()
     .await;
     assert_eq!(s, StatusCode::OK, "{body}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Object-level authorisation, with a second cluster in the data.
+
+async fn call2(
+    f: &common::service::TwoClusters,
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, String) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+        .expect("request");
+    let resp = router(f.state.clone())
+        .oneshot(req)
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn run_ids(body: &str) -> Vec<i64> {
+    let v: Value = serde_json::from_str(body).expect("json");
+    let mut ids: Vec<i64> = v
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|r| r["id"].as_i64().expect("id"))
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// Coordinators are kept to their cluster for runs and requests; a token whose subject is
+/// not in the data, or that is revoked, opens nothing. Runs: 1 by the coordinator of all
+/// clusters (spans both), 2 by Trondheim's, 3 by Bergen's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinators_are_kept_to_their_cluster() {
+    let f = common::service::two_clusters().await;
+    for token in [&f.coord_all, &f.coord_trondheim, &f.coord_bergen] {
+        let (s, body) = call2(&f, "POST", "/api/runs", token, None).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+    }
+    let (all, trondheim, bergen) = (&f.coord_all, &f.coord_trondheim, &f.coord_bergen);
+    // Who sees which runs.
+    for (token, expected) in [
+        (all, vec![1, 2, 3]),
+        (trondheim, vec![2]),
+        (bergen, vec![3]),
+    ] {
+        let (s, body) = call2(&f, "GET", "/api/runs", token, None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(run_ids(&body), expected);
+    }
+    // (token, method, path, expected status), in this order: each row acts on the state
+    // the rows before it left.
+    let not_found = StatusCode::NOT_FOUND;
+    let unauthorized = StatusCode::UNAUTHORIZED;
+    let rows: Vec<(&str, &String, &str, String, StatusCode)> = vec![
+        (
+            "Trondheim approves the run of all clusters",
+            trondheim,
+            "POST",
+            "/api/runs/1/approve".into(),
+            not_found,
+        ),
+        (
+            "Trondheim approves Bergen's run",
+            trondheim,
+            "POST",
+            "/api/runs/3/approve".into(),
+            not_found,
+        ),
+        (
+            "Trondheim publishes Bergen's run",
+            trondheim,
+            "POST",
+            "/api/runs/3/publish".into(),
+            not_found,
+        ),
+        (
+            "Bergen repairs Trondheim's run",
+            bergen,
+            "POST",
+            "/api/runs/2/repair".into(),
+            not_found,
+        ),
+        (
+            "Bergen approves an unknown run",
+            bergen,
+            "POST",
+            "/api/runs/99/approve".into(),
+            not_found,
+        ),
+        (
+            "an unknown hub lists runs",
+            &f.coord_oslo,
+            "GET",
+            "/api/runs".into(),
+            unauthorized,
+        ),
+        (
+            "an unknown hub plans",
+            &f.coord_oslo,
+            "POST",
+            "/api/runs".into(),
+            unauthorized,
+        ),
+        (
+            "an unknown hub publishes",
+            &f.coord_oslo,
+            "POST",
+            "/api/runs/1/publish".into(),
+            unauthorized,
+        ),
+        (
+            "a revoked token lists runs",
+            &f.revoked,
+            "GET",
+            "/api/runs".into(),
+            unauthorized,
+        ),
+        (
+            "a revoked token publishes",
+            &f.revoked,
+            "POST",
+            "/api/runs/1/publish".into(),
+            unauthorized,
+        ),
+        (
+            "Trondheim approves its run",
+            trondheim,
+            "POST",
+            "/api/runs/2/approve".into(),
+            StatusCode::OK,
+        ),
+        (
+            "Trondheim publishes its run",
+            trondheim,
+            "POST",
+            "/api/runs/2/publish".into(),
+            StatusCode::OK,
+        ),
+        (
+            "Bergen publishes its run",
+            bergen,
+            "POST",
+            "/api/runs/3/publish".into(),
+            StatusCode::OK,
+        ),
+        (
+            "an association lists runs",
+            &f.askoy,
+            "GET",
+            "/api/runs".into(),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "an instructor publishes",
+            &f.b01,
+            "POST",
+            "/api/runs/3/publish".into(),
+            StatusCode::FORBIDDEN,
+        ),
+    ];
+    for (what, token, method, path, expected) in &rows {
+        let (s, body) = call2(&f, method, path, token, None).await;
+        assert_eq!(s, *expected, "{what}: {body}");
+    }
+    // Bergen's publication left Trondheim's rota published.
+    let status = |id| {
+        let store = &f.state.store;
+        async move { store.run(id).await.expect("run").summary.status }
+    };
+    assert_eq!(status(2).await, "published");
+    assert_eq!(status(3).await, "published");
+    // Requests: each coordinator sees their cluster's only, and submits for it only.
+    let (s, body) = call2(
+        &f,
+        "POST",
+        "/api/requests",
+        &f.askoy,
+        Some(series("2027-01-11")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let (_, body) = call2(&f, "GET", "/api/requests", trondheim, None).await;
+    assert!(!body.contains("askoy"), "{body}");
+    let (_, body) = call2(&f, "GET", "/api/requests", bergen, None).await;
+    assert!(body.contains("askoy"), "{body}");
+    let mut for_askoy = series("2027-01-11");
+    for_askoy["association"] = json!("askoy");
+    let (s, _) = call2(&f, "POST", "/api/requests", trondheim, Some(for_askoy)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    println!(
+        "authorisation matrix: {} rows, 3 coordinators, 3 run listings",
+        rows.len()
+    );
+}
+
+/// Answers: only on the published rota (or a newer proposal); the same answer twice is
+/// recorded once; declines in a row make one pending proposal, not one each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_go_to_the_published_rota_and_declines_make_one_proposal() {
+    let f = fixture().await;
+    let (s, _) = call(&f, "POST", "/api/runs", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = call(&f, "POST", "/api/runs/1/publish", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, body) = call(&f, "GET", "/api/assignments", &f.i01, None).await;
+    let mine: Vec<Value> = serde_json::from_str(&body).expect("json");
+    let request = mine[0]["request"].as_str().expect("id").to_owned();
+    // The same yes twice: recorded once, no repair.
+    for _ in 0..2 {
+        let (s, body) = call(
+            &f,
+            "POST",
+            &format!("/api/assignments/1/{request}/accept"),
+            &f.i01,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&body).expect("json")["repair_run"],
+            Value::Null
+        );
+    }
+    // Five declines of the same assignment: the first makes a proposal, the repeats
+    // change nothing.
+    let mut proposals = Vec::new();
+    for _ in 0..5 {
+        let (s, body) = call(
+            &f,
+            "POST",
+            &format!("/api/assignments/1/{request}/decline"),
+            &f.i01,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        proposals.push(serde_json::from_str::<Value>(&body).expect("json")["repair_run"].clone());
+    }
+    assert!(proposals[0].is_i64(), "{proposals:?}");
+    assert!(proposals[1..].iter().all(Value::is_null), "{proposals:?}");
+    // A decline of another assignment replaces the pending proposal with one that holds
+    // both declines.
+    assert!(
+        mine.len() >= 2,
+        "i01 has two assignments in the pilot: {mine:?}"
+    );
+    let second = mine[1]["request"].as_str().expect("id").to_owned();
+    let (s, body) = call(
+        &f,
+        "POST",
+        &format!("/api/assignments/1/{second}/decline"),
+        &f.i01,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let latest = serde_json::from_str::<Value>(&body).expect("json")["repair_run"]
+        .as_i64()
+        .expect("a new proposal");
+    let repaired = f.state.store.run(latest).await.expect("run");
+    assert!(
+        !repaired
+            .assignments
+            .iter()
+            .any(|a| a.instructor == "i01" && (a.request == request || a.request == second)),
+        "both declines are honoured"
+    );
+    let runs = f.state.store.runs().await.expect("runs");
+    let pending: Vec<_> = runs.iter().filter(|r| r.status == "proposed").collect();
+    assert_eq!(pending.len(), 1, "{runs:?}");
+    // A run that is neither published nor newer than the published one takes no answers.
+    let (s, _) = call(&f, "POST", "/api/runs", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let newest = f
+        .state
+        .store
+        .latest_run(None)
+        .await
+        .expect("latest")
+        .expect("a run");
+    let (s, _) = call(
+        &f,
+        "POST",
+        &format!("/api/runs/{newest}/publish"),
+        &f.coord_all,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, body) = call(
+        &f,
+        "POST",
+        &format!("/api/assignments/1/{request}/accept"),
+        &f.i01,
+        None,
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "an answer on a superseded run: {body}"
+    );
+}

@@ -51,6 +51,14 @@ async fn call(
     send(f, req).await
 }
 
+/// A coordinator of all clusters, for calling the service's use cases directly.
+fn all() -> klynge::store::Principal {
+    klynge::store::Principal {
+        role: Role::Coordinator,
+        subject: "*".into(),
+    }
+}
+
 fn submission() -> Value {
     json!({
         "topic": "smarttelefon", "language": "nb", "priority": 4,
@@ -604,7 +612,7 @@ async fn a_decline_is_repaired_into_a_new_proposed_run_without_that_assignment()
     let before = f.state.store.run(1).await.expect("run 1");
     let after = f.state.store.run(repair).await.expect("repair run");
     assert_eq!(after.summary.status, "proposed");
-    assert_eq!(after.summary.scenario, "service-repair");
+    assert_eq!(after.summary.scenario, "service-repair-of-1");
     assert!(
         !after
             .assignments
@@ -626,7 +634,7 @@ async fn submissions_during_a_plan_are_kept_for_the_next_one() {
     let f = Arc::new(fixture().await);
     let planner = {
         let f = f.clone();
-        tokio::spawn(async move { f.state.plan_now().await.expect("plan") })
+        tokio::spawn(async move { f.state.plan_now(&all()).await.expect("plan") })
     };
     let mut submitted = Vec::new();
     for _ in 0..20 {
@@ -647,7 +655,7 @@ async fn submissions_during_a_plan_are_kept_for_the_next_one() {
         );
     }
     let first = planner.await.expect("first plan");
-    let second = f.state.plan_now().await.expect("second plan");
+    let second = f.state.plan_now(&all()).await.expect("second plan");
     let run = f.state.store.run(second).await.expect("run");
     for id in &submitted {
         assert!(

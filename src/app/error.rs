@@ -28,11 +28,15 @@ pub enum AppError {
     /// Form or API fields with problems.
     Fields(Vec<FieldError>),
     UnknownRequest(String),
+    /// A token's subject that names nothing in the data for its role.
+    UnknownSubject(String),
     NoSuchAssignment,
     /// An answer other than accept or decline.
     BadAnswer,
     /// Only a proposed run can be approved.
     NotProposed,
+    /// Answers are taken on the published rota (or a newer proposal) only.
+    NotAnswerable(i64),
     /// The independent checker rejected the rota; nothing was stored.
     Rejected(Vec<Violation>),
     /// The cluster proposal could not be solved.
@@ -55,11 +59,14 @@ impl From<StoreError> for AppError {
 impl AppError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            AppError::Dataset(_) | AppError::Fields(_) | AppError::BadAnswer => ErrorKind::BadInput,
+            AppError::Dataset(_)
+            | AppError::Fields(_)
+            | AppError::BadAnswer
+            | AppError::UnknownSubject(_) => ErrorKind::BadInput,
             AppError::UnknownRequest(_)
             | AppError::NoSuchAssignment
             | AppError::Store(StoreError::NotFound(_)) => ErrorKind::NotFound,
-            AppError::NotProposed => ErrorKind::Conflict,
+            AppError::NotProposed | AppError::NotAnswerable(_) => ErrorKind::Conflict,
             AppError::Rejected(_)
             | AppError::Clusters(_)
             | AppError::InvalidCurrentData(_)
@@ -82,6 +89,14 @@ impl AppError {
                 "{} '{r}'",
                 lang.pick("Ukjent forespørsel", "Unknown request")
             ),
+            AppError::UnknownSubject(s) => match lang {
+                Lang::Nb => format!(
+                    "'{s}' finnes ikke i dataene for den rollen (en koordinator: * eller en hub; en forening: en liten forening; en instruktør: en instruktør-id)"
+                ),
+                Lang::En => format!(
+                    "'{s}' is not in the data for that role (a coordinator: * or a hub; an association: a small association; an instructor: an instructor id)"
+                ),
+            },
             AppError::NoSuchAssignment => lang
                 .pick("fant ingen slik tildeling", "no such assignment")
                 .into(),
@@ -97,6 +112,14 @@ impl AppError {
                     "only a proposed run can be approved",
                 )
                 .into(),
+            AppError::NotAnswerable(run) => match lang {
+                Lang::Nb => format!(
+                    "kjøring {run} er ikke den publiserte rotaen: svar gis på den publiserte rotaen"
+                ),
+                Lang::En => format!(
+                    "run {run} is not the published rota: answers are given on the published rota"
+                ),
+            },
             AppError::Rejected(violations) => {
                 let mut msg = lang
                     .pick(

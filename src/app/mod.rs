@@ -3,6 +3,7 @@
 //! layer (`server/`) parse their input, call one function here, and render the result;
 //! neither plans, checks or stores anything by itself.
 
+pub mod access;
 pub mod check;
 mod error;
 pub mod explain;

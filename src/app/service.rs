@@ -8,7 +8,7 @@ use crate::export::Rota;
 use crate::i18n::Lang;
 use crate::model::{Dataset, Session, validate};
 use crate::plan::{Params, SolverKind};
-use crate::store::{Principal, RunSummary, Store};
+use crate::store::{Principal, Role, RunSummary, Store};
 
 use super::error::{AppError, Result};
 use super::plan::{no_progress, plan_checked_blocking, save};
@@ -66,6 +66,44 @@ impl Service {
                 .is_some_and(|a| a.cluster.as_deref() == Some(who.subject.as_str()))
     }
 
+    /// Whether a token's subject names something in the cluster's data: `*` or a hub for
+    /// a coordinator, a small association for an association, an instructor for an
+    /// instructor. A token for anything else opens nothing.
+    pub fn subject_exists(&self, role: Role, subject: &str) -> bool {
+        super::access::subject_exists(&self.base, role, subject)
+    }
+
+    /// The holder of a token: valid, not revoked, and for a subject in the data.
+    pub async fn principal(&self, token: &str) -> Result<Option<Principal>> {
+        Ok(self
+            .store
+            .principal(token)
+            .await?
+            .filter(|p| self.subject_exists(p.role, &p.subject)))
+    }
+
+    /// Whether a coordinator may see and act on a run: every request it plans is of their
+    /// cluster. A run that spans clusters is for a coordinator of all clusters.
+    fn sees_run(&self, who: &Principal, run: &crate::run::Run) -> bool {
+        who.role == Role::Coordinator
+            && run
+                .dataset
+                .requests
+                .iter()
+                .all(|r| self.coordinator_sees(who, &r.association))
+    }
+
+    /// The run, if `who` may act on it; an unknown run and another cluster's run are the
+    /// same answer (nothing leaks).
+    async fn run_for(&self, who: &Principal, id: i64) -> Result<crate::run::Run> {
+        let run = self.store.run(id).await?;
+        if self.sees_run(who, &run) {
+            Ok(run)
+        } else {
+            Err(AppError::Store(crate::store::StoreError::NotFound(id)))
+        }
+    }
+
     /// The base dataset plus every submitted request that is not withdrawn and still
     /// valid. What was stored is not trusted: a request that no longer passes validation
     /// (stored by an older version, or against data that changed since) is left out with
@@ -90,26 +128,49 @@ impl Service {
         Ok(ds)
     }
 
-    /// Plans the current requests now (one plan at a time) and stores the run.
-    pub async fn plan_now(&self) -> Result<i64> {
+    /// Plans the requests of `who`'s cluster (all of them for a coordinator of all
+    /// clusters) now, one plan at a time, and stores the run.
+    pub async fn plan_now(&self, who: &Principal) -> Result<i64> {
         let _one_at_a_time = self.planning.lock().await;
-        let ds = self.valid_current_dataset().await?;
+        let mut ds = self.valid_current_dataset().await?;
+        ds.requests
+            .retain(|r| self.coordinator_sees(who, &r.association));
         let params = self.params();
         let planned = plan_checked_blocking(ds, params, SolverKind::Milp, no_progress()).await?;
         save(&self.store, "service", "service", &planned).await
     }
 
-    /// Repairs run `id` against the current data: its confirmed (accepted) assignments
-    /// are pinned, declined ones stay out, and the fewest changes are made (stage 2).
-    pub async fn repair_now(&self, id: i64) -> Result<Repaired> {
+    /// A coordinator repairs run `id` (of their cluster) against the current data.
+    pub async fn repair_now(&self, who: &Principal, id: i64) -> Result<Repaired> {
+        let run = self.run_for(who, id).await?;
+        self.repair(&run).await
+    }
+
+    /// Repairs `run` against the current data of the associations it plans for: its
+    /// confirmed (accepted) assignments are pinned, declined ones stay out, and the fewest
+    /// changes are made (stage 2). The proposal replaces any earlier proposal for the same
+    /// run that is still pending, so that declines arriving one after another make one
+    /// proposal, not one each.
+    async fn repair(&self, run: &crate::run::Run) -> Result<Repaired> {
         let _one_at_a_time = self.planning.lock().await;
-        let ds = self.valid_current_dataset().await?;
+        let scope: std::collections::BTreeSet<&str> = run
+            .dataset
+            .requests
+            .iter()
+            .map(|r| r.association.as_str())
+            .collect();
+        let mut ds = self.valid_current_dataset().await?;
+        ds.requests
+            .retain(|r| scope.contains(r.association.as_str()));
+        let id = run.summary.id;
+        let scenario = format!("service-repair-of-{id}");
         let input = RepairInput {
             dataset: Some(ds),
             params: Some(self.params()),
-            scenario: "service-repair".into(),
+            scenario: scenario.clone(),
             dataset_name: Some("service".into()),
         };
+        self.store.supersede_proposals(&scenario).await?;
         repair(&self.store, id, input, no_progress()).await
     }
 
@@ -128,12 +189,19 @@ impl Service {
         }
     }
 
-    /// Every run, newest first.
-    pub async fn runs(&self) -> Result<Vec<RunSummary>> {
-        Ok(self.store.runs().await?)
+    /// The runs `who` may see, newest first.
+    pub async fn runs(&self, who: &Principal) -> Result<Vec<RunSummary>> {
+        let mut out = Vec::new();
+        for summary in self.store.runs().await? {
+            if who.subject == "*" || self.sees_run(who, &self.store.run(summary.id).await?) {
+                out.push(summary);
+            }
+        }
+        Ok(out)
     }
 
-    pub async fn approve(&self, id: i64) -> Result<()> {
+    pub async fn approve(&self, who: &Principal, id: i64) -> Result<()> {
+        self.run_for(who, id).await?;
         if self.store.approve_run(id).await? {
             Ok(())
         } else {
@@ -141,8 +209,32 @@ impl Service {
         }
     }
 
-    pub async fn publish(&self, id: i64) -> Result<()> {
-        Ok(self.store.publish_run(id).await?)
+    /// Publishes a run of `who`'s cluster. It replaces the published runs that plan for
+    /// any of the same associations; another cluster's published rota stays published.
+    pub async fn publish(&self, who: &Principal, id: i64) -> Result<()> {
+        let run = self.run_for(who, id).await?;
+        let ours: std::collections::BTreeSet<&str> = run
+            .dataset
+            .requests
+            .iter()
+            .map(|r| r.association.as_str())
+            .collect();
+        let mut supersedes = Vec::new();
+        for old in self.store.published_runs().await? {
+            let other = self.store.run(old).await?;
+            // A run without requests overlaps everything: it replaced the whole rota.
+            if other.dataset.requests.is_empty()
+                || ours.is_empty()
+                || other
+                    .dataset
+                    .requests
+                    .iter()
+                    .any(|r| ours.contains(r.association.as_str()))
+            {
+                supersedes.push(old);
+            }
+        }
+        Ok(self.store.publish_run(id, &supersedes).await?)
     }
 
     /// Submits a request for `association` (already authorised by the caller); nothing is
@@ -247,9 +339,11 @@ impl Service {
             .collect())
     }
 
-    /// Records an instructor's answer (`accept` or `decline`) on their own assignment. A
-    /// decline is repaired at once into a new proposed run with the fewest changes; its
-    /// id is returned.
+    /// Records an instructor's answer (`accept` or `decline`) on their own assignment, on
+    /// the published rota or on a proposal newer than it; an older run cannot be answered.
+    /// The same answer twice is recorded once. A decline is repaired at once into a
+    /// proposal with the fewest changes (replacing an earlier pending one for the same
+    /// run); its id is returned.
     pub async fn record_answer(
         &self,
         run: i64,
@@ -262,11 +356,31 @@ impl Service {
             "decline" => "declined",
             _ => return Err(AppError::BadAnswer),
         };
+        let status = self.store.run_status(run).await?;
+        let published = self.store.latest_run(Some("published")).await?;
+        let answerable = match status.as_str() {
+            "published" => true,
+            "proposed" | "approved" => published.is_none_or(|p| run > p),
+            _ => false,
+        };
+        if !answerable {
+            return Err(AppError::NotAnswerable(run));
+        }
+        let before = self
+            .store
+            .responses(run)
+            .await?
+            .get(&(request.to_owned(), instructor.to_owned()))
+            .cloned();
+        if before.as_deref() == Some(answer) {
+            return Ok((answer, None));
+        }
         if !self.store.respond(run, request, instructor, answer).await? {
             return Err(AppError::NoSuchAssignment);
         }
         let repaired = if answer == "declined" {
-            Some(self.repair_now(run).await?.id)
+            let run = self.store.run(run).await?;
+            Some(self.repair(&run).await?.id)
         } else {
             None
         };

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use clap::Subcommand;
 
 use klynge::app::Service;
+use klynge::app::access::create_token;
 use klynge::i18n::Lang;
 use klynge::store::{Role, Store};
 
@@ -33,6 +34,10 @@ pub enum TokenAction {
         /// Whom it is for: a hub id or `*` (coordinator), an association id, an instructor id.
         #[arg(long = "for")]
         subject: String,
+        /// The cluster's data to check the subject against (default: the input of the
+        /// newest stored run).
+        #[arg(long)]
+        dataset: Option<PathBuf>,
     },
     /// Revoke a token.
     Revoke { token: String },
@@ -56,8 +61,22 @@ pub async fn serve(db: &str, lang: Lang, a: ServeArgs) -> Result<(), Failure> {
 pub async fn token(db: &str, lang: Lang, action: TokenAction) -> Result<(), Failure> {
     let store = Store::open(db).await?;
     match action {
-        TokenAction::Create { role, subject } => {
-            let token = store.create_token(role, &subject).await?;
+        TokenAction::Create {
+            role,
+            subject,
+            dataset,
+        } => {
+            let data = dataset.as_deref().map(load_dataset).transpose()?;
+            let (token, checked) = create_token(&store, data.as_ref(), role, &subject).await?;
+            if !checked {
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        "Merk: databasen har ingen data å kontrollere mottakeren mot (gi --dataset).",
+                        "Note: the database holds no data to check the subject against (give --dataset).",
+                    )
+                );
+            }
             println!("{token}");
             eprintln!(
                 "{}",

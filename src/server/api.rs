@@ -138,9 +138,9 @@ pub async fn list_runs(
     headers: HeaderMap,
 ) -> Result<Json<Vec<crate::store::RunSummary>>, ApiError> {
     let lang = lang_of(&headers, q.lang.as_deref());
-    require(&state, &headers, lang, &[Role::Coordinator]).await?;
+    let who = require(&state, &headers, lang, &[Role::Coordinator]).await?;
     Ok(Json(
-        state.runs().await.map_err(|e| ApiError::app(e, lang))?,
+        state.runs(&who).await.map_err(|e| ApiError::app(e, lang))?,
     ))
 }
 
@@ -150,8 +150,11 @@ pub async fn start_plan(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let lang = lang_of(&headers, q.lang.as_deref());
-    require(&state, &headers, lang, &[Role::Coordinator]).await?;
-    let id = state.plan_now().await.map_err(|e| ApiError::app(e, lang))?;
+    let who = require(&state, &headers, lang, &[Role::Coordinator]).await?;
+    let id = state
+        .plan_now(&who)
+        .await
+        .map_err(|e| ApiError::app(e, lang))?;
     let run = state
         .store
         .run(id)
@@ -171,9 +174,9 @@ pub async fn approve_run(
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let lang = lang_of(&headers, q.lang.as_deref());
-    require(&state, &headers, lang, &[Role::Coordinator]).await?;
+    let who = require(&state, &headers, lang, &[Role::Coordinator]).await?;
     state
-        .approve(id)
+        .approve(&who, id)
         .await
         .map_err(|e| ApiError::app(e, lang))?;
     Ok(Json(json!({ "id": id, "status": "approved" })))
@@ -186,9 +189,9 @@ pub async fn repair_run(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let lang = lang_of(&headers, q.lang.as_deref());
-    require(&state, &headers, lang, &[Role::Coordinator]).await?;
+    let who = require(&state, &headers, lang, &[Role::Coordinator]).await?;
     let repaired = state
-        .repair_now(id)
+        .repair_now(&who, id)
         .await
         .map_err(|e| ApiError::app(e, lang))?;
     Ok((
@@ -205,9 +208,9 @@ pub async fn publish_run(
     headers: HeaderMap,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let lang = lang_of(&headers, q.lang.as_deref());
-    require(&state, &headers, lang, &[Role::Coordinator]).await?;
+    let who = require(&state, &headers, lang, &[Role::Coordinator]).await?;
     state
-        .publish(id)
+        .publish(&who, id)
         .await
         .map_err(|e| ApiError::app(e, lang))?;
     Ok(Json(json!({ "id": id, "status": "published" })))

@@ -162,10 +162,9 @@ pub async fn authenticate(
     };
     let token = token_of(headers).ok_or_else(unauthorized)?;
     state
-        .store
         .principal(&token)
         .await
-        .map_err(|e| ApiError::app(e.into(), lang))?
+        .map_err(|e| ApiError::app(e, lang))?
         .ok_or_else(unauthorized)
 }
 

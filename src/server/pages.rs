@@ -105,7 +105,7 @@ pub async fn login(
         .get("token")
         .map(|t| t.trim().to_owned())
         .unwrap_or_default();
-    match state.store.principal(&token).await {
+    match state.principal(&token).await {
         Ok(Some(p)) => {
             let target = match p.role {
                 Role::Coordinator => "/coordinator",
@@ -414,7 +414,7 @@ pub async fn coordinator_page(
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
     let me = caller!(&state, &headers, lang, Role::Coordinator);
-    let runs = match state.runs().await {
+    let runs = match state.runs(&me).await {
         Ok(r) => r,
         Err(e) => return ApiError::app(e, lang).into_response(),
     };
@@ -486,8 +486,8 @@ pub async fn coordinator_plan(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    caller!(&state, &headers, lang, Role::Coordinator);
-    match state.plan_now().await {
+    let me = caller!(&state, &headers, lang, Role::Coordinator);
+    match state.plan_now(&me).await {
         Ok(_) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
         Err(e) => ApiError::app(e, lang).into_response(),
     }
@@ -500,8 +500,8 @@ pub async fn coordinator_publish(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    caller!(&state, &headers, lang, Role::Coordinator);
-    match state.publish(id).await {
+    let me = caller!(&state, &headers, lang, Role::Coordinator);
+    match state.publish(&me, id).await {
         Ok(()) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
         Err(e) => ApiError::app(e, lang).into_response(),
     }
@@ -514,8 +514,8 @@ pub async fn coordinator_approve(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    caller!(&state, &headers, lang, Role::Coordinator);
-    match state.approve(id).await {
+    let me = caller!(&state, &headers, lang, Role::Coordinator);
+    match state.approve(&me, id).await {
         Ok(_) => Redirect::to(&format!("/coordinator{}", q(lang))).into_response(),
         Err(e) => ApiError::app(e, lang).into_response(),
     }
@@ -528,8 +528,8 @@ pub async fn coordinator_repair(
     headers: HeaderMap,
 ) -> Response {
     let lang = lang_of(&headers, qr.lang.as_deref());
-    caller!(&state, &headers, lang, Role::Coordinator);
-    let repaired = match state.repair_now(id).await {
+    let me = caller!(&state, &headers, lang, Role::Coordinator);
+    let repaired = match state.repair_now(&me, id).await {
         Ok(r) => r,
         Err(e) => return ApiError::app(e, lang).into_response(),
     };

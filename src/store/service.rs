@@ -199,8 +199,10 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Publishes a run; the run published before it becomes superseded (one transaction).
-    pub async fn publish_run(&self, id: i64) -> Result<()> {
+    /// Publishes a run, and marks the runs in `supersedes` that are published as
+    /// superseded, in one transaction. (Which runs a publication replaces is the caller's
+    /// decision: those of the same associations.)
+    pub async fn publish_run(&self, id: i64, supersedes: &[i64]) -> Result<()> {
         let mut tx = self.write_tx().await?;
         let exists = sqlx::query("SELECT id FROM runs WHERE id = $1")
             .bind(id)
@@ -209,18 +211,50 @@ impl Store {
         if exists.is_none() {
             return Err(StoreError::NotFound(id));
         }
-        sqlx::query(
-            "UPDATE runs SET status = 'superseded' WHERE status = 'published' AND id <> $1",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        for &old in supersedes.iter().filter(|&&old| old != id) {
+            sqlx::query(
+                "UPDATE runs SET status = 'superseded' WHERE status = 'published' AND id = $1",
+            )
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query("UPDATE runs SET status = 'published' WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The ids of the published runs.
+    pub async fn published_runs(&self) -> Result<Vec<i64>> {
+        let rows = sqlx::query("SELECT id FROM runs WHERE status = 'published' ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
+    /// Marks every still-proposed run stored under `scenario` as superseded (a newer
+    /// proposal replaces them); returns how many.
+    pub async fn supersede_proposals(&self, scenario: &str) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE runs SET status = 'superseded' WHERE status = 'proposed' AND scenario = $1",
+        )
+        .bind(scenario)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The status of a run.
+    pub async fn run_status(&self, id: i64) -> Result<String> {
+        let row = sqlx::query("SELECT status FROM runs WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound(id))?;
+        Ok(row.try_get(0)?)
     }
 
     /// The id of the newest run with `status`, or of the newest run at all.
