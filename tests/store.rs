@@ -238,3 +238,100 @@ async fn postgres_export_and_erase_a_person() {
     export_and_erase(&db.url).await;
     db.finish().await;
 }
+
+/// Sessions: a browser signs in with a token and gets a session id instead; the session
+/// ends at logout, at expiry, and when the token is revoked. A calendar feed stops with its
+/// owner's access. Erasing a person removes their sessions too.
+async fn sessions_and_feeds(url: &str) {
+    use klynge::store::Role;
+    let store = Store::open(url).await.expect("open");
+    let token = store
+        .create_token(Role::Instructor, "i07")
+        .await
+        .expect("token");
+    assert!(
+        store
+            .create_session("kl_not_a_token", chrono::Duration::hours(1))
+            .await
+            .expect("query")
+            .is_none()
+    );
+    let session = store
+        .create_session(&token, chrono::Duration::hours(1))
+        .await
+        .expect("session")
+        .expect("a valid token signs in");
+    assert_ne!(session, token, "the cookie never holds the token");
+    let who = store.session_principal(&session).await.expect("lookup");
+    assert_eq!(who.map(|p| p.subject).as_deref(), Some("i07"));
+    // Logout ends it.
+    assert!(store.end_session(&session).await.expect("logout"));
+    assert!(
+        store
+            .session_principal(&session)
+            .await
+            .expect("lookup")
+            .is_none()
+    );
+    // An expired session opens nothing.
+    let expired = store
+        .create_session(&token, chrono::Duration::seconds(-1))
+        .await
+        .expect("session")
+        .expect("made");
+    assert!(
+        store
+            .session_principal(&expired)
+            .await
+            .expect("lookup")
+            .is_none()
+    );
+    // Revoking the token ends its sessions and the owner's feed.
+    let live = store
+        .create_session(&token, chrono::Duration::hours(1))
+        .await
+        .expect("session")
+        .expect("made");
+    let feed = store.rotate_feed("i07").await.expect("feed");
+    assert_eq!(
+        store.feed_owner(&feed).await.expect("feed").as_deref(),
+        Some("i07")
+    );
+    assert!(store.revoke_token(&token).await.expect("revoke"));
+    assert!(
+        store
+            .session_principal(&live)
+            .await
+            .expect("lookup")
+            .is_none()
+    );
+    assert!(store.feed_owner(&feed).await.expect("feed").is_none());
+    // Erasure removes sessions with the tokens (no dangling reference).
+    let again = store
+        .create_token(Role::Instructor, "i07")
+        .await
+        .expect("token");
+    store
+        .create_session(&again, chrono::Duration::hours(1))
+        .await
+        .expect("session")
+        .expect("made");
+    store.erase_person("i07").await.expect("erase");
+    assert_eq!(store.count("login_sessions").await.unwrap_or(0), 0);
+    store.close().await;
+}
+
+#[tokio::test]
+async fn sqlite_sessions_and_feeds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    sessions_and_feeds(&dir.path().join("k.db").display().to_string()).await;
+}
+
+#[tokio::test]
+async fn postgres_sessions_and_feeds() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    sessions_and_feeds(&db.url).await;
+    db.finish().await;
+}

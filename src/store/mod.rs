@@ -104,7 +104,7 @@ impl Store {
 
     /// Number of rows in a table (for tests of atomicity).
     pub async fn count(&self, table: &str) -> Result<i64> {
-        const TABLES: [&str; 12] = [
+        const TABLES: [&str; 13] = [
             "datasets",
             "associations",
             "instructors",
@@ -117,6 +117,7 @@ impl Store {
             "run_stages",
             "assignments",
             "uncovered",
+            "login_sessions",
         ];
         let table = TABLES
             .iter()

@@ -111,6 +111,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        sqlx::query(
+            "DELETE FROM login_sessions WHERE token_hash IN (SELECT hash FROM tokens WHERE role = 'instructor' AND subject = $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("DELETE FROM tokens WHERE role = 'instructor' AND subject = $1")
             .bind(id)
             .execute(&mut *tx)

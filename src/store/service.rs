@@ -79,7 +79,12 @@ fn random_hex(bytes: usize) -> String {
 }
 
 fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    stamp(chrono::Utc::now())
+}
+
+/// A time as stored: RFC 3339 in UTC with milliseconds, so that text order is time order.
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 impl Store {
@@ -345,12 +350,68 @@ impl Store {
         Ok(secret)
     }
 
-    /// The instructor a feed secret belongs to.
+    /// The instructor a feed secret belongs to, while that instructor still has access (a
+    /// token that is not revoked): revoking their access stops their feed too.
     pub async fn feed_owner(&self, secret: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT instructor FROM feeds WHERE secret_hash = $1")
-            .bind(hash(secret))
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT f.instructor FROM feeds f WHERE f.secret_hash = $1 AND EXISTS \
+             (SELECT 1 FROM tokens t WHERE t.role = 'instructor' AND t.subject = f.instructor AND t.revoked = 0)",
+        )
+        .bind(hash(secret))
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(row.map(|r| r.get(0)))
+    }
+
+    /// Signs a browser in with a token: a new session id (returned once; stored only as a
+    /// hash) that lasts `ttl`, or `None` for an unknown or revoked token.
+    pub async fn create_session(
+        &self,
+        token: &str,
+        ttl: chrono::Duration,
+    ) -> Result<Option<String>> {
+        if self.principal(token).await?.is_none() {
+            return Ok(None);
+        }
+        let id = format!("ks_{}", random_hex(24));
+        let now = chrono::Utc::now();
+        sqlx::query(
+            "INSERT INTO login_sessions (id_hash, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(hash(&id))
+        .bind(hash(token))
+        .bind(stamp(now))
+        .bind(stamp(now + ttl))
+        .execute(&self.pool)
+        .await?;
+        Ok(Some(id))
+    }
+
+    /// The holder of a session: not expired, and its token not revoked.
+    pub async fn session_principal(&self, id: &str) -> Result<Option<Principal>> {
+        let row = sqlx::query(
+            "SELECT t.role, t.subject FROM login_sessions s JOIN tokens t ON t.hash = s.token_hash \
+             WHERE s.id_hash = $1 AND t.revoked = 0 AND s.expires_at > $2",
+        )
+        .bind(hash(id))
+        .bind(stamp(chrono::Utc::now()))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(|r| {
+            let role: String = r.get(0);
+            Role::parse(&role).map(|role| Principal {
+                role,
+                subject: r.get(1),
+            })
+        }))
+    }
+
+    /// Ends a session (logout); false if there was none.
+    pub async fn end_session(&self, id: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM login_sessions WHERE id_hash = $1")
+            .bind(hash(id))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 }
