@@ -66,6 +66,7 @@ impl Run {
             max_km: self.params.max_km,
             travel: self.params.travel,
             cluster_mode: self.cluster_mode,
+            answers: self.params.answers.clone(),
         }
     }
 

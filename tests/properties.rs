@@ -136,6 +136,7 @@ fn exhaustive_best(ds: &Dataset, p: &Params) -> f64 {
         max_km: p.max_km,
         travel: p.travel,
         cluster_mode: p.cluster_mode.expect("explicit mode"),
+        answers: Default::default(),
     };
     let n_i = ds.instructors.len();
     let options: Vec<Vec<Vec<usize>>> = ds

@@ -7,7 +7,31 @@ use std::collections::BTreeSet;
 
 use common::*;
 use klynge::model::Dataset;
-use klynge::plan::{self, ClusterMode, Params, Repair, SolverKind, Stage};
+use klynge::plan::{self, Answers, ClusterMode, Params, Repair, SolverKind, Stage};
+
+/// A repair case: the rota being repaired, the accepted pairs (pinned) and the declined
+/// ones (kept out).
+#[derive(Clone, Default)]
+struct Spec {
+    reference: Vec<(String, String)>,
+    pinned: Vec<(String, String)>,
+    forbidden: Vec<(String, String)>,
+}
+
+impl Spec {
+    fn params(&self) -> Params {
+        Params {
+            repair: Some(Repair {
+                reference: self.reference.clone(),
+            }),
+            answers: Answers {
+                accepted: self.pinned.clone(),
+                declined: self.forbidden.clone(),
+            },
+            ..params()
+        }
+    }
+}
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
@@ -39,11 +63,12 @@ fn three_by_three() -> Dataset {
 
 /// By brute force: the most weighted coverage, then the fewest changes from `reference`,
 /// over every rota the checker accepts that keeps `pinned` and avoids `forbidden`.
-fn exhaustive(ds: &Dataset, p: &Params, rep: &Repair) -> (f64, usize) {
+fn exhaustive(ds: &Dataset, p: &Params, rep: &Spec) -> (f64, usize) {
     let scenario = plan::CheckScenario {
         max_km: p.max_km,
         travel: p.travel,
         cluster_mode: ClusterMode::Fixed,
+        answers: Answers::default(),
     };
     let reference: BTreeSet<(String, String)> = rep.reference.iter().cloned().collect();
     let n_i = ds.instructors.len();
@@ -83,12 +108,8 @@ fn exhaustive(ds: &Dataset, p: &Params, rep: &Repair) -> (f64, usize) {
     best
 }
 
-fn repaired(ds: &Dataset, rep: Repair) -> (plan::Outcome, usize) {
-    let p = Params {
-        repair: Some(rep.clone()),
-        ..params()
-    };
-    let o = solve_with(ds, &p, SolverKind::Milp);
+fn repaired(ds: &Dataset, rep: Spec) -> (plan::Outcome, usize) {
+    let o = solve_with(ds, &rep.params(), SolverKind::Milp);
     let now: BTreeSet<(String, String)> = o.pairs().into_iter().collect();
     let reference: BTreeSet<(String, String)> = rep.reference.into_iter().collect();
     let changes = now.symmetric_difference(&reference).count();
@@ -98,7 +119,7 @@ fn repaired(ds: &Dataset, rep: Repair) -> (plan::Outcome, usize) {
 #[test]
 fn decline_is_repaired_with_the_proven_fewest_changes() {
     let ds = three_by_three();
-    let rep = Repair {
+    let rep = Spec {
         reference: pairs(&[("r1", "i1"), ("r2", "i2"), ("r3", "i3")]),
         pinned: vec![],
         forbidden: pairs(&[("r1", "i1")]),
@@ -124,7 +145,7 @@ fn decline_is_repaired_with_the_proven_fewest_changes() {
 fn confirmed_assignments_are_pinned() {
     let ds = three_by_three();
     // i3 confirmed r3; the only swap partner for r1 is then r2's instructor.
-    let rep = Repair {
+    let rep = Spec {
         reference: pairs(&[("r1", "i1"), ("r2", "i2"), ("r3", "i3")]),
         pinned: pairs(&[("r3", "i3")]),
         forbidden: pairs(&[("r1", "i1")]),
@@ -144,9 +165,9 @@ fn drop_out_changes_only_what_it_must() {
     // all instructors are full, so the least change is a swap, or losing coverage is worse.
     let mut ds = three_by_three();
     ds.instructors[1].blackouts = vec![blackout("2027-01-12", "2027-01-12")];
-    let rep = Repair {
+    let rep = Spec {
         reference: pairs(&[("r1", "i1"), ("r2", "i2"), ("r3", "i3")]),
-        ..Repair::default()
+        ..Spec::default()
     };
     let (o, changes) = repaired(&ds, rep.clone());
     assert_eq!(
@@ -182,7 +203,7 @@ fn random_small_repairs_match_exhaustive_search() {
         else {
             continue;
         };
-        let rep = Repair {
+        let rep = Spec {
             reference: reference.clone(),
             pinned: vec![],
             forbidden: vec![declined],

@@ -37,6 +37,8 @@ pub enum AppError {
     NotProposed,
     /// Answers are taken on the published rota (or a newer proposal) only.
     NotAnswerable(i64),
+    /// Accepted answers that cannot be kept (with why); nothing was planned or stored.
+    Answers(Vec<super::answers::Conflict>),
     /// The independent checker rejected the rota; nothing was stored.
     Rejected(Vec<Violation>),
     /// The cluster proposal could not be solved.
@@ -66,7 +68,9 @@ impl AppError {
             AppError::UnknownRequest(_)
             | AppError::NoSuchAssignment
             | AppError::Store(StoreError::NotFound(_)) => ErrorKind::NotFound,
-            AppError::NotProposed | AppError::NotAnswerable(_) => ErrorKind::Conflict,
+            AppError::NotProposed | AppError::NotAnswerable(_) | AppError::Answers(_) => {
+                ErrorKind::Conflict
+            }
             AppError::Rejected(_)
             | AppError::Clusters(_)
             | AppError::InvalidCurrentData(_)
@@ -120,6 +124,19 @@ impl AppError {
                     "run {run} is not the published rota: answers are given on the published rota"
                 ),
             },
+            AppError::Answers(conflicts) => {
+                let mut msg = lang
+                    .pick(
+                        "Svarene fra instruktørene kan ikke holdes alle sammen; ingenting er lagret:",
+                        "The instructors' answers cannot all be kept; nothing was stored:",
+                    )
+                    .to_string();
+                for c in conflicts {
+                    msg.push_str("\n  ");
+                    msg.push_str(&c.render(lang));
+                }
+                msg
+            }
             AppError::Rejected(violations) => {
                 let mut msg = lang
                     .pick(

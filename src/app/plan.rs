@@ -33,6 +33,11 @@ pub fn plan_checked(
     }
     let (ds, resolved, proposal) =
         plan::resolve_clusters(ds, params).map_err(AppError::Clusters)?;
+    // Answers are law: a conflict among them is told, never planned around.
+    let conflicts = super::answers::conflicts(&ds, &resolved);
+    if !conflicts.is_empty() {
+        return Err(AppError::Answers(conflicts));
+    }
     let outcome = plan::plan(&ds, &resolved, solver, on_component);
     let violations = plan::check(&ds, &outcome.check_scenario(&resolved), &outcome.pairs());
     if !violations.is_empty() {

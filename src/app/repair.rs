@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::compare::{Change, diff};
 use crate::model::Dataset;
-use crate::plan::{self, Params, SolverKind};
+use crate::plan::{self, Answers, Params, SolverKind};
 use crate::store::Store;
 
 use super::error::Result;
@@ -41,14 +41,16 @@ pub async fn repair(
     progress: Progress,
 ) -> Result<Repaired> {
     let run = store.run(id).await?;
-    let answers = store.responses(id).await?;
+    // Answers belong to (request, instructor), not to a run: all of them are law.
+    let answers = Answers::from_map(&store.answers(None).await?);
     let ds = input.dataset.unwrap_or_else(|| run.dataset.clone());
     let base = input.params.unwrap_or_else(|| Params {
         cluster_mode: Some(run.cluster_mode),
         ..run.params.clone()
     });
     let params = Params {
-        repair: Some(plan::repair_spec(&run.assignments, &answers)),
+        repair: Some(plan::repair_spec(&run.assignments)),
+        answers,
         ..base
     };
     let planned = plan_checked_blocking(ds, params, SolverKind::Milp, progress).await?;

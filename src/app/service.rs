@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::export::Rota;
 use crate::i18n::Lang;
 use crate::model::{Dataset, Session, validate};
-use crate::plan::{Params, SolverKind};
+use crate::plan::{Answers, Params, SolverKind};
 use crate::store::{Principal, Role, RunSummary, Store};
 
 use super::error::{AppError, Result};
@@ -26,6 +26,15 @@ pub struct Service {
     planning: tokio::sync::Mutex<()>,
     /// Time limit for plans started from the service, seconds.
     pub time_limit_s: f64,
+}
+
+/// What an answer did: the answer recorded, and for a decline the repair proposal made,
+/// or why none could be made (the answers conflict; nothing was stored).
+#[derive(Debug)]
+pub struct Answered {
+    pub answer: &'static str,
+    pub repair_run: Option<i64>,
+    pub repair_problem: Option<AppError>,
 }
 
 /// An assignment as its instructor sees it.
@@ -135,7 +144,7 @@ impl Service {
         let mut ds = self.valid_current_dataset().await?;
         ds.requests
             .retain(|r| self.coordinator_sees(who, &r.association));
-        let params = self.params();
+        let params = self.params().await?;
         let planned = plan_checked_blocking(ds, params, SolverKind::Milp, no_progress()).await?;
         save(&self.store, "service", "service", &planned).await
     }
@@ -166,7 +175,7 @@ impl Service {
         let scenario = format!("service-repair-of-{id}");
         let input = RepairInput {
             dataset: Some(ds),
-            params: Some(self.params()),
+            params: Some(self.params().await?),
             scenario: scenario.clone(),
             dataset_name: Some("service".into()),
         };
@@ -174,11 +183,14 @@ impl Service {
         repair(&self.store, id, input, no_progress()).await
     }
 
-    fn params(&self) -> Params {
-        Params {
+    /// The service's parameters, with every answer given so far: answers are law in
+    /// every plan and repair.
+    async fn params(&self) -> Result<Params> {
+        Ok(Params {
             time_limit_s: self.time_limit_s,
+            answers: Answers::from_map(&self.store.answers(None).await?),
             ..Params::default()
-        }
+        })
     }
 
     async fn valid_current_dataset(&self) -> Result<Dataset> {
@@ -350,7 +362,7 @@ impl Service {
         request: &str,
         instructor: &str,
         word: &str,
-    ) -> Result<(&'static str, Option<i64>)> {
+    ) -> Result<Answered> {
         let answer = match word {
             "accept" => "accepted",
             "decline" => "declined",
@@ -373,18 +385,31 @@ impl Service {
             .get(&(request.to_owned(), instructor.to_owned()))
             .cloned();
         if before.as_deref() == Some(answer) {
-            return Ok((answer, None));
+            return Ok(Answered {
+                answer,
+                repair_run: None,
+                repair_problem: None,
+            });
         }
         if !self.store.respond(run, request, instructor, answer).await? {
             return Err(AppError::NoSuchAssignment);
         }
-        let repaired = if answer == "declined" {
-            let run = self.store.run(run).await?;
-            Some(self.repair(&run).await?.id)
-        } else {
-            None
+        let mut answered = Answered {
+            answer,
+            repair_run: None,
+            repair_problem: None,
         };
-        Ok((answer, repaired))
+        if answer == "declined" {
+            let run = self.store.run(run).await?;
+            // The answer stands whatever the repair finds: when the answers cannot all be
+            // kept, nothing is stored and the coordinator is told why.
+            match self.repair(&run).await {
+                Ok(r) => answered.repair_run = Some(r.id),
+                Err(e @ AppError::Answers(_)) => answered.repair_problem = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(answered)
     }
 
     /// A new calendar-feed secret for an instructor (the old one stops working).

@@ -124,7 +124,7 @@ impl PlanArgs {
             threads: self.threads.unwrap_or_else(|| Params::default().threads),
             nok_per_km: self.nok_per_km,
             fairness: self.fairness,
-            repair: None,
+            ..Params::default()
         })
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use klynge::app::check::check_run;
+use klynge::app::check::check_stored;
 use klynge::app::service::ics_stamp;
 use klynge::export::text::check_verdict;
 use klynge::export::{GroupBy, Rota, runs_table, to_geojson, to_ics};
@@ -104,8 +104,11 @@ pub async fn rota(db: &str, lang: Lang, a: RotaArgs) -> Result<(), Failure> {
 }
 
 pub async fn check(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {
-    let run = load_run(db, id).await?;
-    match check_verdict(id, run.assignments.len(), &check_run(&run), lang) {
+    let store = Store::open(db).await?;
+    let run = store.run(id).await?;
+    let violations = check_stored(&store, &run).await?;
+    store.close().await;
+    match check_verdict(id, run.assignments.len(), &violations, lang) {
         Ok(line) => {
             println!("{line}");
             Ok(())

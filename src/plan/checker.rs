@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::model::{Dataset, LatLon, Session};
 use crate::travel::{TravelModel, TravelParams};
 
-use super::params::ClusterMode;
+use super::params::{Answers, ClusterMode};
 use super::rules::{HardConstraint, Rule};
 
 /// What the checker needs to know about the scenario.
@@ -26,6 +26,8 @@ pub struct CheckScenario {
     pub max_km: Option<f64>,
     pub travel: TravelParams,
     pub cluster_mode: ClusterMode,
+    /// The instructors' answers the rota must honour.
+    pub answers: Answers,
 }
 
 /// One violated rule or constraint.
@@ -66,7 +68,7 @@ pub fn check(
     scenario: &CheckScenario,
     assignments: &[(String, String)],
 ) -> Vec<Violation> {
-    let mut out = Vec::new();
+    let mut out = answer_violations(ds, &scenario.answers, assignments);
     let travel = TravelModel::new(scenario.travel, &ds.travel);
     let requests: HashMap<&str, usize> = ds
         .requests
@@ -273,6 +275,41 @@ pub fn check(
                 request: None,
                 instructor: Some(ins.id.clone()),
                 detail: format!("{} > {t}", items.len()),
+            });
+        }
+    }
+    out
+}
+
+/// Answers are law: every declined pair in the rota is a violation, and so is every
+/// accepted pair missing from it (while its request and instructor are still in the data).
+fn answer_violations(
+    ds: &Dataset,
+    answers: &Answers,
+    assignments: &[(String, String)],
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for (r, i) in &answers.declined {
+        if assignments.iter().any(|(ar, ai)| ar == r && ai == i) {
+            out.push(Violation {
+                constraint: HardConstraint::DeclinedProposed,
+                rule: None,
+                request: Some(r.clone()),
+                instructor: Some(i.clone()),
+                detail: String::new(),
+            });
+        }
+    }
+    for (r, i) in &answers.accepted {
+        let still_there = ds.requests.iter().any(|x| &x.id == r)
+            && ds.instructors.iter().any(|x| &x.id == i);
+        if still_there && !assignments.iter().any(|(ar, ai)| ar == r && ai == i) {
+            out.push(Violation {
+                constraint: HardConstraint::AcceptedDropped,
+                rule: None,
+                request: Some(r.clone()),
+                instructor: Some(i.clone()),
+                detail: String::new(),
             });
         }
     }

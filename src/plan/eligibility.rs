@@ -120,6 +120,9 @@ fn test_pair(inst: &Instance, i: usize, r: usize) -> (u8, Option<Travel>) {
     if !ins.languages.contains(&req.language) {
         mask |= Rule::Language.bit();
     }
+    if inst.params.answers.is_declined(&req.id, &ins.id) {
+        mask |= Rule::Declined.bit();
+    }
     if mask != 0 {
         return (mask, None);
     }

@@ -1,7 +1,8 @@
 //! The greedy baseline: what a coordinator does by hand. Requests are taken highest
 //! priority first (then the most sessions); each gets the nearest eligible instructors who
 //! are still free for all its sessions and within their limits. A request that cannot get
-//! all the instructors it needs gets none.
+//! all the instructors it needs gets none. Accepted answers go first; declined pairs are
+//! not eligible at all.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,9 +13,18 @@ use super::load::weekly_load;
 /// The chosen pairs (indices into `Eligibility::pairs`).
 pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
     let ds = inst.ds;
+    // Answers are law: requests with an accepted instructor come first, and their
+    // accepted instructors are tried first.
+    let accepted = |p: usize| {
+        let pair = &elig.pairs[p];
+        inst.params
+            .answers
+            .is_accepted(&ds.requests[pair.r].id, &ds.instructors[pair.i].id)
+    };
     let mut order: Vec<usize> = (0..inst.n_requests()).collect();
     order.sort_by_key(|&r| {
         (
+            !elig.by_request[r].iter().any(|&p| accepted(p)),
             std::cmp::Reverse(ds.requests[r].priority),
             std::cmp::Reverse(inst.sessions[r].len()),
             r,
@@ -30,7 +40,11 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
     for r in order {
         let k = ds.requests[r].instructors_needed as usize;
         let mut candidates = elig.by_request[r].clone();
-        candidates.sort_by(|&a, &b| elig.pairs[a].travel.km.total_cmp(&elig.pairs[b].travel.km));
+        candidates.sort_by(|&a, &b| {
+            accepted(b)
+                .cmp(&accepted(a))
+                .then(elig.pairs[a].travel.km.total_cmp(&elig.pairs[b].travel.km))
+        });
         let mut picked: Vec<usize> = Vec::new();
         for p in candidates {
             if picked.len() == k {

@@ -134,35 +134,47 @@ impl Model {
                 constraints.push(constraint!(covered >= requested * f));
             }
         }
-        // Repair mode: pinned pairs stay, declined pairs stay out, and stage 2 counts the
-        // changes: Σ_{(i,r) in the reference} (1 − x) + Σ_{(i,r) not in it} x.
+        // Answers are law: an accepted pair is pinned in every plan. (A declined pair is
+        // not eligible, so it has no x at all.)
+        let key = |p: usize| {
+            let pair = &elig.pairs[p];
+            (
+                inst.ds.requests[pair.r].id.as_str(),
+                inst.ds.instructors[pair.i].id.as_str(),
+            )
+        };
+        for (k, &p) in comp.pairs.iter().enumerate() {
+            let (r, i) = key(p);
+            if inst.params.answers.is_accepted(r, i) {
+                constraints.push(constraint!(x[k] == 1));
+            }
+        }
+        // Repair mode: stage 2 counts the changes from the reference rota:
+        // Σ_{(i,r) in the reference} (1 − x) + Σ_{(i,r) not in it} x.
+        // A reference pair of this component's requests that is not eligible any more (a
+        // decline, a drop-out) has no x: it changes for certain, a constant 1.
         let changes = inst.params.repair.as_ref().map(|rep| {
-            let key = |p: usize| {
-                let pair = &elig.pairs[p];
-                (
-                    inst.ds.requests[pair.r].id.as_str(),
-                    inst.ds.instructors[pair.i].id.as_str(),
-                )
-            };
-            let has = |list: &[(String, String)], k: (&str, &str)| {
-                list.iter().any(|(r, i)| r == k.0 && i == k.1)
-            };
             let mut changes = Expression::from(0);
+            let mut with_x = 0usize;
             for (k, &p) in comp.pairs.iter().enumerate() {
-                let id = key(p);
-                if has(&rep.pinned, id) {
-                    constraints.push(constraint!(x[k] == 1));
-                }
-                if has(&rep.forbidden, id) {
-                    constraints.push(constraint!(x[k] == 0));
-                }
-                if has(&rep.reference, id) {
+                let (r, i) = key(p);
+                if rep.reference.iter().any(|(rr, ii)| rr == r && ii == i) {
                     changes += 1.0 - x[k];
+                    with_x += 1;
                 } else {
                     changes += x[k];
                 }
             }
-            changes
+            let of_component = rep
+                .reference
+                .iter()
+                .filter(|(r, _)| {
+                    inst.request_index
+                        .get(r.as_str())
+                        .is_some_and(|rk| comp.requests.binary_search(rk).is_ok())
+                })
+                .count();
+            changes + (of_component - with_x.min(of_component)) as f64
         });
         Model {
             vars,

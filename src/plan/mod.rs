@@ -19,7 +19,7 @@ pub mod outcome;
 pub mod params;
 pub mod rules;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -34,7 +34,7 @@ pub use outcome::{
     Assignment, ComponentReport, Figures, Outcome, Stage, StageReport, StageStatus, Uncovered,
     figures,
 };
-pub use params::{ClusterMode, Params, Repair, SolverKind};
+pub use params::{Answers, ClusterMode, Params, Repair, SolverKind};
 pub use rules::{HardConstraint, Rule};
 
 /// Resolves `cluster_mode = proposed`: proposes the clusters, and returns the dataset with
@@ -244,26 +244,12 @@ fn assignments_of(inst: &Instance, elig: &Eligibility, chosen: &[usize]) -> Vec<
         .collect()
 }
 
-/// The repair of a stored rota: its assignments are the reference, accepted ones are
-/// pinned, declined ones forbidden. `answers` maps (request, instructor) to
-/// `accepted` / `declined`.
-pub fn repair_spec(
-    assignments: &[Assignment],
-    answers: &BTreeMap<(String, String), String>,
-) -> Repair {
-    let with = |answer: &str| -> Vec<(String, String)> {
-        answers
-            .iter()
-            .filter(|(_, a)| a.as_str() == answer)
-            .map(|(k, _)| k.clone())
-            .collect()
-    };
+/// The repair of a stored rota: its assignments are the reference of stage 2.
+pub fn repair_spec(assignments: &[Assignment]) -> Repair {
     Repair {
         reference: assignments
             .iter()
             .map(|a| (a.request.clone(), a.instructor.clone()))
             .collect(),
-        pinned: with("accepted"),
-        forbidden: with("declined"),
     }
 }

@@ -212,6 +212,7 @@ impl Outcome {
             max_km: params.max_km,
             travel: params.travel,
             cluster_mode: self.cluster_mode,
+            answers: params.answers.clone(),
         }
     }
 

@@ -81,18 +81,63 @@ pub struct Params {
     /// sessions that any association gets covered, before travel is minimised.
     #[serde(default)]
     pub fairness: bool,
-    /// Repair mode (stage 2): the rota being repaired and what is fixed in it.
+    /// Repair mode (stage 2): the rota being repaired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair: Option<Repair>,
+    /// Instructors' answers, law in every plan: accepted pairs are pinned, declined pairs
+    /// never come back.
+    #[serde(default, skip_serializing_if = "Answers::is_empty")]
+    pub answers: Answers,
 }
 
-/// What stage 2 needs: the rota being repaired, as (request, instructor) pairs; the
-/// confirmed assignments, which are pinned; and declined ones, which may not come back.
+/// Instructors' answers, as (request id, instructor id) pairs. They belong to the pair,
+/// not to a run, so they carry over into every later plan and repair.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Answers {
+    #[serde(default)]
+    pub accepted: Vec<(String, String)>,
+    #[serde(default)]
+    pub declined: Vec<(String, String)>,
+}
+
+impl Answers {
+    pub fn is_empty(&self) -> bool {
+        self.accepted.is_empty() && self.declined.is_empty()
+    }
+
+    /// From (request, instructor) → `accepted` / `declined`.
+    pub fn from_map(answers: &std::collections::BTreeMap<(String, String), String>) -> Answers {
+        let with = |word: &str| -> Vec<(String, String)> {
+            answers
+                .iter()
+                .filter(|(_, a)| a.as_str() == word)
+                .map(|(k, _)| k.clone())
+                .collect()
+        };
+        Answers {
+            accepted: with("accepted"),
+            declined: with("declined"),
+        }
+    }
+
+    pub fn is_declined(&self, request: &str, instructor: &str) -> bool {
+        self.declined
+            .iter()
+            .any(|(r, i)| r == request && i == instructor)
+    }
+
+    pub fn is_accepted(&self, request: &str, instructor: &str) -> bool {
+        self.accepted
+            .iter()
+            .any(|(r, i)| r == request && i == instructor)
+    }
+}
+
+/// What stage 2 needs: the rota being repaired, as (request, instructor) pairs. (What is
+/// pinned and what may not come back are the answers, `Params::answers`.)
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Repair {
     pub reference: Vec<(String, String)>,
-    pub pinned: Vec<(String, String)>,
-    pub forbidden: Vec<(String, String)>,
 }
 
 impl Default for Params {
@@ -107,6 +152,7 @@ impl Default for Params {
             nok_per_km: None,
             fairness: false,
             repair: None,
+            answers: Answers::default(),
         }
     }
 }

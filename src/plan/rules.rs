@@ -26,10 +26,12 @@ pub enum Rule {
     Availability,
     /// No session falls in one of i's blackout date ranges.
     Blackout,
+    /// i has not declined r: a declined pair never comes back.
+    Declined,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 7] = [
+    pub const ALL: [Rule; 8] = [
         Rule::OptIn,
         Rule::Cluster,
         Rule::Topic,
@@ -37,6 +39,7 @@ impl Rule {
         Rule::Distance,
         Rule::Availability,
         Rule::Blackout,
+        Rule::Declined,
     ];
 
     /// The rule's bit in a rejection mask.
@@ -63,6 +66,7 @@ impl Rule {
                 "Not available at the session times",
             ),
             Rule::Blackout => lang.pick("Borte på en kursdato", "Away on a session date"),
+            Rule::Declined => lang.pick("Har takket nei", "Has declined"),
         }
     }
 
@@ -88,6 +92,10 @@ pub enum HardConstraint {
     WeeklyHours,
     /// 3. At most max_sessions_total sessions in all.
     TotalSessions,
+    /// An instructor's "no" is law: a declined pair is never in a rota again.
+    DeclinedProposed,
+    /// An instructor's "yes" is law: an accepted pair stays in every later rota.
+    AcceptedDropped,
 }
 
 impl HardConstraint {
@@ -112,6 +120,14 @@ impl HardConstraint {
             HardConstraint::TotalSessions => {
                 lang.pick("For mange økter totalt", "Too many sessions in all")
             }
+            HardConstraint::DeclinedProposed => lang.pick(
+                "Avslått tildeling foreslått igjen",
+                "Declined assignment proposed again",
+            ),
+            HardConstraint::AcceptedDropped => lang.pick(
+                "Bekreftet tildeling fjernet",
+                "Accepted assignment dropped",
+            ),
         }
     }
 }

@@ -249,13 +249,15 @@ pub async fn answer_assignment(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let lang = lang_of(&headers, q.lang.as_deref());
     let who = require(&state, &headers, lang, &[Role::Instructor]).await?;
-    let (answer, repaired) = state
+    let answered = state
         .record_answer(run, &request, &who.subject, &answer)
         .await
         .map_err(|e| ApiError::app(e, lang))?;
-    Ok(Json(
-        json!({ "run": run, "request": request, "answer": answer, "repair_run": repaired }),
-    ))
+    let problem = answered.repair_problem.map(|e| e.render(lang, false));
+    Ok(Json(json!({
+        "run": run, "request": request, "answer": answered.answer,
+        "repair_run": answered.repair_run, "repair_problem": problem
+    })))
 }
 
 pub async fn new_feed(

@@ -333,6 +333,28 @@ impl Store {
             .collect()
     }
 
+    /// Every instructor's answers, whatever run they were given on: the newest answer per
+    /// (request, instructor), of those given before `before` (an RFC 3339 time) when set.
+    pub async fn answers(
+        &self,
+        before: Option<&str>,
+    ) -> Result<std::collections::BTreeMap<(String, String), String>> {
+        let rows = sqlx::query(
+            "SELECT request, instructor, answer, answered_at FROM responses ORDER BY answered_at, run_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = std::collections::BTreeMap::new();
+        for r in &rows {
+            let at: String = r.try_get(3)?;
+            if before.is_some_and(|b| at.as_str() >= b) {
+                continue;
+            }
+            out.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
+        }
+        Ok(out)
+    }
+
     /// A new calendar-feed secret for an instructor (any earlier one stops working).
     pub async fn rotate_feed(&self, instructor: &str) -> Result<String> {
         let secret = random_hex(20);

@@ -1,0 +1,132 @@
+//! Answers are law: before a plan, the accepted answers are checked against each other and
+//! against the declined ones, so that a conflict is told precisely (which answers, and why)
+//! instead of ending in a rota that breaks one of them. Nothing is stored then.
+
+use crate::i18n::Lang;
+use crate::model::Dataset;
+use crate::plan::{self, CheckScenario, Eligibility, HardConstraint, Instance, Params, Rule};
+
+/// Why an accepted answer cannot be kept.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Why {
+    /// The instructor may not take the request now (data changed since the answer).
+    NotEligible(Vec<Rule>),
+    /// The request needs more instructors than are left once the declines are out.
+    TooFew {
+        needed: u32,
+        declined: Vec<String>,
+        eligible: usize,
+    },
+    /// Two accepted assignments cannot both be kept (a clash or a limit).
+    Clash(plan::Violation),
+}
+
+/// An accepted answer (request, instructor) that cannot be kept, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    pub request: String,
+    pub instructor: String,
+    pub why: Why,
+}
+
+impl Conflict {
+    pub fn render(&self, lang: Lang) -> String {
+        let (r, i) = (&self.request, &self.instructor);
+        let why = match &self.why {
+            Why::NotEligible(rules) => {
+                let names: Vec<&str> = rules.iter().map(|x| x.name(lang)).collect();
+                match lang {
+                    Lang::Nb => format!("kan ikke ta kurset nå: {}", names.join(", ")),
+                    Lang::En => format!("may not take it now: {}", names.join(", ")),
+                }
+            }
+            Why::TooFew {
+                needed,
+                declined,
+                eligible,
+            } => match lang {
+                Lang::Nb => format!(
+                    "kurset trenger {needed} instruktører, men bare {eligible} kan ta det (takket nei: {})",
+                    declined.join(", ")
+                ),
+                Lang::En => format!(
+                    "the course needs {needed} instructors, but only {eligible} can take it (declined: {})",
+                    declined.join(", ")
+                ),
+            },
+            Why::Clash(v) => v.render(lang),
+        };
+        match lang {
+            Lang::Nb => format!("{i} har takket ja til {r}, men {why}"),
+            Lang::En => format!("{i} accepted {r}, but {why}"),
+        }
+    }
+}
+
+/// Every accepted answer that cannot be kept in a plan of `ds` with `params`.
+pub fn conflicts(ds: &Dataset, params: &Params) -> Vec<Conflict> {
+    let answers = &params.answers;
+    if answers.accepted.is_empty() {
+        return Vec::new();
+    }
+    let inst = Instance::new(ds, params.clone());
+    let elig = Eligibility::build(&inst);
+    let mut out = Vec::new();
+    let mut keepable = Vec::new();
+    for (r, i) in &answers.accepted {
+        let (Some(&rk), Some(&ik)) = (
+            inst.request_index.get(r.as_str()),
+            inst.instructor_index.get(i.as_str()),
+        ) else {
+            continue; // The request was withdrawn or the instructor left: nothing to keep.
+        };
+        let conflict = |why| Conflict {
+            request: r.clone(),
+            instructor: i.clone(),
+            why,
+        };
+        let failed = elig.failed_rules(ik, rk);
+        if !failed.is_empty() {
+            out.push(conflict(Why::NotEligible(failed)));
+            continue;
+        }
+        let needed = ds.requests[rk].instructors_needed;
+        let eligible = elig.by_request[rk].len();
+        if eligible < needed as usize {
+            let declined = answers
+                .declined
+                .iter()
+                .filter(|(dr, _)| dr == r)
+                .map(|(_, di)| di.clone())
+                .collect();
+            out.push(conflict(Why::TooFew {
+                needed,
+                declined,
+                eligible,
+            }));
+            continue;
+        }
+        keepable.push((r.clone(), i.clone()));
+    }
+    // The accepted assignments that are each possible must also fit together: the checker
+    // on them alone (staffing aside: the other instructors are the plan's to find).
+    let scenario = CheckScenario {
+        max_km: params.max_km,
+        travel: params.travel,
+        cluster_mode: inst.cluster_mode,
+        answers: Default::default(),
+    };
+    for v in plan::check(ds, &scenario, &keepable) {
+        if v.constraint == HardConstraint::Staffing {
+            continue;
+        }
+        if let (Some(r), Some(i)) = (&v.request, &v.instructor) {
+            out.push(Conflict {
+                request: r.clone(),
+                instructor: i.clone(),
+                why: Why::Clash(v.clone()),
+            });
+        }
+    }
+    out
+}
