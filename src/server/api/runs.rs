@@ -1,0 +1,123 @@
+//! Runs: list, plan now, approve, publish, repair (coordinators).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+
+use crate::app::Service;
+use crate::compare::Change;
+use crate::plan::Figures;
+use crate::server::auth::{COORDINATOR, Caller};
+use crate::server::{ApiError, OrApiError};
+use crate::store::RunSummary;
+
+type Coordinator = Caller<COORDINATOR>;
+
+/// A run just planned from the current requests (status `proposed`).
+#[derive(Serialize)]
+pub struct NewRun {
+    pub id: i64,
+    pub figures: Figures,
+}
+
+/// Where a run stands after a step.
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunState {
+    Approved,
+    Published,
+}
+
+/// A run that was just approved or published.
+#[derive(Serialize)]
+pub struct RunChanged {
+    pub id: i64,
+    pub status: RunState,
+}
+
+/// A repair run (status `proposed`) and what it changes in the run it repairs.
+#[derive(Serialize)]
+pub struct RepairRun {
+    /// The new run.
+    pub id: i64,
+    /// The run it repairs.
+    pub repairs: i64,
+    pub changes: Vec<Change>,
+}
+
+/// List runs with their key figures, newest first
+pub async fn list_runs(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+) -> Result<Json<Vec<RunSummary>>, ApiError> {
+    Ok(Json(state.runs().await.or_api(c.lang)?))
+}
+
+/// Plan the current requests now; stores a proposed run
+pub async fn start_plan(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+) -> Result<(StatusCode, Json<NewRun>), ApiError> {
+    let id = state.plan_now().await.or_api(c.lang)?;
+    let run = state
+        .store
+        .run(id)
+        .await
+        .map_err(|e| ApiError::app(e.into(), c.lang))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(NewRun {
+            id,
+            figures: run.summary.figures,
+        }),
+    ))
+}
+
+/// Approve a proposed run
+pub async fn approve_run(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+    Path(id): Path<i64>,
+) -> Result<Json<RunChanged>, ApiError> {
+    state.approve(id).await.or_api(c.lang)?;
+    Ok(Json(RunChanged {
+        id,
+        status: RunState::Approved,
+    }))
+}
+
+/// Publish a run; the run published before it is superseded
+pub async fn publish_run(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+    Path(id): Path<i64>,
+) -> Result<Json<RunChanged>, ApiError> {
+    state.publish(id).await.or_api(c.lang)?;
+    Ok(Json(RunChanged {
+        id,
+        status: RunState::Published,
+    }))
+}
+
+/// Repair a run with the fewest changes; stores a proposed run
+///
+/// The run's accepted assignments are kept, declined ones left out, and the current
+/// requests planned with as few changes as possible.
+pub async fn repair_run(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+    Path(id): Path<i64>,
+) -> Result<(StatusCode, Json<RepairRun>), ApiError> {
+    let repaired = state.repair_now(id).await.or_api(c.lang)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RepairRun {
+            id: repaired.id,
+            repairs: id,
+            changes: repaired.changes,
+        }),
+    ))
+}
