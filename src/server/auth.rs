@@ -12,6 +12,7 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::{ApiError, AppState};
 use crate::i18n::Lang;
@@ -31,8 +32,9 @@ const fn bit(role: Role) -> u8 {
 }
 
 /// The query parameter that picks the language of messages and pages.
-#[derive(Deserialize)]
-struct Language {
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Language {
     /// `en` for English; bokmål (`nb`) otherwise.
     lang: Option<String>,
 }

@@ -2,7 +2,9 @@
 //!
 //! Handlers are thin: an extractor authenticates the caller and checks the role
 //! (`auth`), the handler makes one call into `crate::app` and renders the result — JSON
-//! for the API (`api`), an askama template from `templates/` for the pages (`pages`).
+//! for the API (`api`), an askama template from `templates/` for the pages (`pages`). The
+//! API's OpenAPI document is derived from the same list of handlers that builds its
+//! router, so the two cannot drift apart.
 //!
 //! Access: every request carries a token (`Authorization: Bearer …`, or the `klynge_token`
 //! cookie that the login page sets). Coordinators see everything of their cluster (or all,
@@ -12,7 +14,6 @@
 
 mod api;
 mod auth;
-mod openapi;
 mod pages;
 
 use std::sync::Arc;
@@ -20,8 +21,9 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app::AppError;
 use crate::app::requests::FieldError;
@@ -32,19 +34,15 @@ pub type AppState = crate::app::Service;
 
 pub type State = Arc<AppState>;
 
-/// (method, path) of every documented API operation.
-pub fn openapi_operations()
--> impl Iterator<Item = (&'static str, &'static str, &'static str, &'static str)> {
-    openapi::OPERATIONS.iter().copied()
-}
-
 /// Request bodies larger than this are refused (413).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// The API and the pages.
+/// The API (from the list of documented handlers in `api::routes`, with its document at
+/// `/api/openapi.json`) and the pages.
 pub fn router(state: State) -> Router {
-    api::routes()
-        .merge(pages::routes())
+    let (api, document) = api::routes().split_for_parts();
+    api.merge(pages::routes())
+        .layer(Extension(Arc::new(document)))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
@@ -59,20 +57,20 @@ pub struct ApiError {
 }
 
 /// The body of an error response.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
     /// What went wrong, in the caller's language.
     pub error: String,
 }
 
 /// The body of a refused submission: every field with a problem.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct FieldErrors {
     pub errors: Vec<FieldError>,
 }
 
 /// Any error response: a message, or (a refused submission) the fields with problems.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum ErrorResponse {
     Message(ErrorBody),

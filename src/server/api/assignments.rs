@@ -7,16 +7,17 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app::Service;
 use crate::app::service::AssignmentView;
 use crate::i18n::Lang;
-use crate::server::auth::{COORDINATOR, Caller, INSTRUCTOR};
-use crate::server::{ApiError, OrApiError};
+use crate::server::auth::{COORDINATOR, Caller, INSTRUCTOR, Language};
+use crate::server::{ApiError, ErrorBody, OrApiError};
 use crate::store::Role;
 
 /// An instructor's answer, recorded.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Answered {
     pub run: i64,
     pub request: String,
@@ -27,13 +28,26 @@ pub struct Answered {
 }
 
 /// A personal calendar feed.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Feed {
     /// Path of the iCalendar feed on this server.
+    #[schema(examples("/calendar/0c1f7a9e4b2d.ics"))]
     pub url: String,
 }
 
 /// Assignments of the newest run (an instructor: their own)
+#[utoipa::path(
+    get,
+    path = "/api/assignments",
+    tag = "assignments",
+    params(Language),
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "The assignments the caller may see", body = Vec<AssignmentView>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "An association", body = ErrorBody),
+    )
+)]
 pub async fn list_assignments(
     State(state): State<Arc<Service>>,
     c: Caller<{ COORDINATOR | INSTRUCTOR }>,
@@ -51,6 +65,25 @@ pub async fn list_assignments(
 }
 
 /// Accept or decline one's assignment; a decline is repaired at once into a new proposed run
+#[utoipa::path(
+    post,
+    path = "/api/assignments/{run}/{request}/{answer}",
+    tag = "assignments",
+    params(
+        ("run" = i64, Path, description = "The run"),
+        ("request" = String, Path, description = "The request's id"),
+        ("answer" = String, Path, description = "`accept` or `decline`"),
+        Language
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "Recorded", body = Answered),
+        (status = BAD_REQUEST, description = "An answer other than accept or decline", body = ErrorBody),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "Not an instructor", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such assignment of the caller's", body = ErrorBody),
+    )
+)]
 pub async fn answer_assignment(
     State(state): State<Arc<Service>>,
     c: Caller<INSTRUCTOR>,
@@ -69,6 +102,18 @@ pub async fn answer_assignment(
 }
 
 /// Make a new personal calendar feed URL (the old one stops working)
+#[utoipa::path(
+    post,
+    path = "/api/feed",
+    tag = "assignments",
+    params(Language),
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "The new feed", body = Feed),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "Not an instructor", body = ErrorBody),
+    )
+)]
 pub async fn new_feed(
     State(state): State<Arc<Service>>,
     c: Caller<INSTRUCTOR>,
@@ -80,6 +125,16 @@ pub async fn new_feed(
 }
 
 /// An instructor's published rota as iCalendar (by the feed's secret, no token)
+#[utoipa::path(
+    get,
+    path = "/calendar/{secret}",
+    tag = "assignments",
+    params(("secret" = String, Path, description = "The feed's secret, with or without `.ics`")),
+    responses(
+        (status = OK, description = "The rota", body = String, content_type = "text/calendar"),
+        (status = NOT_FOUND, description = "No such feed (or no longer)", body = ErrorBody),
+    )
+)]
 pub async fn calendar_feed(
     State(state): State<Arc<Service>>,
     Path(secret): Path<String>,

@@ -7,18 +7,19 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app::Service;
 use crate::app::requests::{RequestStatus, Submission};
 use crate::i18n::Lang;
-use crate::server::auth::{ASSOCIATION, COORDINATOR, Caller};
-use crate::server::{ApiError, OrApiError};
+use crate::server::auth::{ASSOCIATION, COORDINATOR, Caller, Language};
+use crate::server::{ApiError, ErrorBody, ErrorResponse, OrApiError};
 use crate::store::{Principal, Role};
 
 type CoordinatorOrAssociation = Caller<{ COORDINATOR | ASSOCIATION }>;
 
 /// Where a request stands after a change.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RequestState {
     Submitted,
@@ -26,7 +27,7 @@ pub enum RequestState {
 }
 
 /// A request that was just submitted or withdrawn.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct RequestChanged {
     pub id: String,
     pub status: RequestState,
@@ -42,6 +43,18 @@ fn sees<'a>(state: &'a Service, who: &'a Principal) -> impl Fn(&str) -> bool + '
 }
 
 /// List requests with their status (an association: its own; a coordinator: its cluster's)
+#[utoipa::path(
+    get,
+    path = "/api/requests",
+    tag = "requests",
+    params(Language),
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "The requests the caller may see", body = Vec<RequestStatus>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "An instructor", body = ErrorBody),
+    )
+)]
 pub async fn list_requests(
     State(state): State<Arc<Service>>,
     c: CoordinatorOrAssociation,
@@ -57,6 +70,21 @@ pub async fn list_requests(
 ///
 /// The association is the caller's own (an association) or given (a coordinator of its
 /// cluster). Nothing is stored unless every field is valid.
+#[utoipa::path(
+    post,
+    path = "/api/requests",
+    tag = "requests",
+    params(Language),
+    request_body = Submission,
+    security(("bearer" = [])),
+    responses(
+        (status = CREATED, description = "Stored", body = RequestChanged),
+        (status = BAD_REQUEST, description = "Unreadable JSON, or the fields with problems", body = ErrorResponse),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "An instructor, or another association than the caller's (cluster)", body = ErrorBody),
+        (status = PAYLOAD_TOO_LARGE, description = "The body is larger than 64 KiB"),
+    )
+)]
 pub async fn submit_request(
     State(state): State<Arc<Service>>,
     c: CoordinatorOrAssociation,
@@ -107,6 +135,19 @@ fn association_for(
 }
 
 /// Withdraw a request
+#[utoipa::path(
+    post,
+    path = "/api/requests/{id}/withdraw",
+    tag = "requests",
+    params(("id" = String, Path, description = "The request's id"), Language),
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "Withdrawn", body = RequestChanged),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "An instructor", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such request that the caller may see", body = ErrorBody),
+    )
+)]
 pub async fn withdraw_request(
     State(state): State<Arc<Service>>,
     c: CoordinatorOrAssociation,

@@ -6,25 +6,26 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app::Service;
 use crate::compare::Change;
 use crate::plan::Figures;
-use crate::server::auth::{COORDINATOR, Caller};
-use crate::server::{ApiError, OrApiError};
+use crate::server::auth::{COORDINATOR, Caller, Language};
+use crate::server::{ApiError, ErrorBody, OrApiError};
 use crate::store::RunSummary;
 
 type Coordinator = Caller<COORDINATOR>;
 
 /// A run just planned from the current requests (status `proposed`).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct NewRun {
     pub id: i64,
     pub figures: Figures,
 }
 
 /// Where a run stands after a step.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RunState {
     Approved,
@@ -32,14 +33,14 @@ pub enum RunState {
 }
 
 /// A run that was just approved or published.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct RunChanged {
     pub id: i64,
     pub status: RunState,
 }
 
 /// A repair run (status `proposed`) and what it changes in the run it repairs.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct RepairRun {
     /// The new run.
     pub id: i64,
@@ -49,6 +50,18 @@ pub struct RepairRun {
 }
 
 /// List runs with their key figures, newest first
+#[utoipa::path(
+    get,
+    path = "/api/runs",
+    tag = "runs",
+    params(Language),
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "Every run", body = Vec<RunSummary>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "Not a coordinator", body = ErrorBody),
+    )
+)]
 pub async fn list_runs(
     State(state): State<Arc<Service>>,
     c: Coordinator,
@@ -57,6 +70,18 @@ pub async fn list_runs(
 }
 
 /// Plan the current requests now; stores a proposed run
+#[utoipa::path(
+    post,
+    path = "/api/runs",
+    tag = "runs",
+    params(Language),
+    security(("bearer" = [])),
+    responses(
+        (status = CREATED, description = "The new run and its key figures", body = NewRun),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "Not a coordinator", body = ErrorBody),
+    )
+)]
 pub async fn start_plan(
     State(state): State<Arc<Service>>,
     c: Coordinator,
@@ -77,6 +102,20 @@ pub async fn start_plan(
 }
 
 /// Approve a proposed run
+#[utoipa::path(
+    post,
+    path = "/api/runs/{id}/approve",
+    tag = "runs",
+    params(("id" = i64, Path, description = "The run's id"), Language),
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "Approved", body = RunChanged),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "Not a coordinator", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such run", body = ErrorBody),
+        (status = CONFLICT, description = "The run is not proposed", body = ErrorBody),
+    )
+)]
 pub async fn approve_run(
     State(state): State<Arc<Service>>,
     c: Coordinator,
@@ -90,6 +129,19 @@ pub async fn approve_run(
 }
 
 /// Publish a run; the run published before it is superseded
+#[utoipa::path(
+    post,
+    path = "/api/runs/{id}/publish",
+    tag = "runs",
+    params(("id" = i64, Path, description = "The run's id"), Language),
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "Published", body = RunChanged),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "Not a coordinator", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such run", body = ErrorBody),
+    )
+)]
 pub async fn publish_run(
     State(state): State<Arc<Service>>,
     c: Coordinator,
@@ -106,6 +158,19 @@ pub async fn publish_run(
 ///
 /// The run's accepted assignments are kept, declined ones left out, and the current
 /// requests planned with as few changes as possible.
+#[utoipa::path(
+    post,
+    path = "/api/runs/{id}/repair",
+    tag = "runs",
+    params(("id" = i64, Path, description = "The run to repair"), Language),
+    security(("bearer" = [])),
+    responses(
+        (status = CREATED, description = "The repair run and its changes", body = RepairRun),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "Not a coordinator", body = ErrorBody),
+        (status = NOT_FOUND, description = "No such run", body = ErrorBody),
+    )
+)]
 pub async fn repair_run(
     State(state): State<Arc<Service>>,
     c: Coordinator,
