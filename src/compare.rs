@@ -34,7 +34,7 @@ pub struct RunFigures {
 }
 
 /// One change in the rota between two runs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
     /// Covered in the later run, not in the first.

@@ -8,7 +8,7 @@ use crate::plan::{
 };
 
 /// A run as listed by `klynge runs`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct RunSummary {
     pub id: i64,
     pub scenario: String,

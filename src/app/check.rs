@@ -18,12 +18,14 @@ pub async fn check_stored(store: &Store, run: &Run) -> Result<Vec<Violation>> {
     let mut scenario = run.check_scenario();
     let before = Answers::from_map(&store.answers(Some(&run.summary.created_at)).await?);
     for pair in before.accepted {
-        if !scenario.answers.accepted.contains(&pair) && !scenario.answers.declined.contains(&pair) {
+        if !scenario.answers.accepted.contains(&pair) && !scenario.answers.declined.contains(&pair)
+        {
             scenario.answers.accepted.push(pair);
         }
     }
     for pair in before.declined {
-        if !scenario.answers.declined.contains(&pair) && !scenario.answers.accepted.contains(&pair) {
+        if !scenario.answers.declined.contains(&pair) && !scenario.answers.accepted.contains(&pair)
+        {
             scenario.answers.declined.push(pair);
         }
     }

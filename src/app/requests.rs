@@ -16,16 +16,21 @@ fn three() -> u8 {
 }
 
 /// A course request as an association submits it.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     /// Required from coordinators; an association submits for itself.
     pub association: Option<String>,
+    #[schema(examples("smarttelefon"))]
     pub topic: String,
+    /// ISO 639-1.
+    #[schema(examples("nb"))]
     pub language: String,
     #[serde(default = "one")]
+    #[schema(minimum = 1, default = 1)]
     pub instructors_needed: u32,
     #[serde(default = "three")]
+    #[schema(minimum = 1, maximum = 5, default = 3)]
     pub priority: u8,
     pub series: Option<Series>,
     #[serde(default)]
@@ -33,11 +38,12 @@ pub struct Submission {
     pub venue_lat: Option<f64>,
     pub venue_lon: Option<f64>,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: String,
 }
 
 /// A problem with one field of a submission.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -94,7 +100,7 @@ pub fn check_submission(
 }
 
 /// Where a request stands, as its association sees it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RequestStatus {
     pub id: String,
     pub association: String,

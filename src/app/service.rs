@@ -38,7 +38,7 @@ pub struct Answered {
 }
 
 /// An assignment as its instructor sees it.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct AssignmentView {
     pub run: i64,
     pub run_status: String,

@@ -129,10 +129,12 @@ pub struct Instructor {
 }
 
 /// One meeting of a course, in local time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Session {
     pub date: NaiveDate,
+    #[schema(value_type = String, pattern = "^[0-9]{1,2}:[0-5][0-9]$", examples("10:00"))]
     pub start: Hm,
+    #[schema(value_type = String, pattern = "^[0-9]{1,2}:[0-5][0-9]$", examples("12:00"))]
     pub end: Hm,
     #[serde(skip)]
     pub origin: Origin,
@@ -140,10 +142,12 @@ pub struct Session {
 
 /// A weekly (or other interval) series of sessions; see `calendar` for how holidays
 /// are skipped.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Series {
     pub first_date: NaiveDate,
+    #[schema(value_type = String, pattern = "^[0-9]{1,2}:[0-5][0-9]$", examples("10:00"))]
     pub start: Hm,
+    #[schema(value_type = String, pattern = "^[0-9]{1,2}:[0-5][0-9]$", examples("12:00"))]
     pub end: Hm,
     pub count: u32,
     pub interval_days: u32,

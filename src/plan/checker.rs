@@ -301,8 +301,8 @@ fn answer_violations(
         }
     }
     for (r, i) in &answers.accepted {
-        let still_there = ds.requests.iter().any(|x| &x.id == r)
-            && ds.instructors.iter().any(|x| &x.id == i);
+        let still_there =
+            ds.requests.iter().any(|x| &x.id == r) && ds.instructors.iter().any(|x| &x.id == i);
         if still_there && !assignments.iter().any(|(ar, ai)| ar == r && ai == i) {
             out.push(Violation {
                 constraint: HardConstraint::AcceptedDropped,

@@ -30,7 +30,7 @@ pub struct Uncovered {
 }
 
 /// The key figures of a rota.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Figures {
     pub requests_total: usize,
     pub requests_covered: usize,

@@ -124,10 +124,9 @@ impl HardConstraint {
                 "Avslått tildeling foreslått igjen",
                 "Declined assignment proposed again",
             ),
-            HardConstraint::AcceptedDropped => lang.pick(
-                "Bekreftet tildeling fjernet",
-                "Accepted assignment dropped",
-            ),
+            HardConstraint::AcceptedDropped => {
+                lang.pick("Bekreftet tildeling fjernet", "Accepted assignment dropped")
+            }
         }
     }
 }

@@ -1,0 +1,79 @@
+//! The JSON API. Each handler: an extractor for the caller (role checked) and language, one
+//! call into `app`, a typed JSON answer. Each is annotated with the responses it gives;
+//! `routes` lists them once, for both the router and the OpenAPI document.
+
+mod assignments;
+mod requests;
+mod runs;
+
+use std::sync::Arc;
+
+use axum::{Extension, Json};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::State;
+
+/// The document's frame: what the operations do not say themselves.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "klynge",
+        description = "Instructor coverage for clusters of seniors' digital-skills associations. \
+                       Add ?lang=en for English messages (bokmål is the default)."
+    ),
+    modifiers(&BearerToken)
+)]
+struct Frame;
+
+/// The `bearer` security scheme: a token from `klynge token create`.
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, doc: &mut Document) {
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some(
+                            "A token from `klynge token create` (or the klynge_token cookie of the \
+                         login page)",
+                        ))
+                        .build(),
+                ),
+            );
+    }
+}
+
+/// Every API operation: the router and the document both come from this list.
+pub fn routes() -> OpenApiRouter<State> {
+    OpenApiRouter::with_openapi(Frame::openapi())
+        .routes(routes!(openapi_json))
+        .routes(routes!(requests::list_requests, requests::submit_request))
+        .routes(routes!(requests::withdraw_request))
+        .routes(routes!(runs::list_runs, runs::start_plan))
+        .routes(routes!(runs::approve_run))
+        .routes(routes!(runs::publish_run))
+        .routes(routes!(runs::repair_run))
+        .routes(routes!(assignments::list_assignments))
+        .routes(routes!(assignments::answer_assignment))
+        .routes(routes!(assignments::new_feed))
+        .routes(routes!(assignments::calendar_feed))
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "meta",
+    responses((status = OK, description = "The OpenAPI 3.1 document of this API", content_type = "application/json"))
+)]
+pub async fn openapi_json(Extension(document): Extension<Arc<Document>>) -> Json<Document> {
+    Json(document.as_ref().clone())
+}

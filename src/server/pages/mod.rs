@@ -1,0 +1,165 @@
+//! The web pages: plain HTML forms that work without scripts, in bokmål (default) or
+//! English (`?lang=en`). They call the same use cases as the API and render askama
+//! templates (`templates/`, all extending `layout.html`), which escape every value.
+
+mod association;
+mod coordinator;
+mod instructor;
+mod login;
+
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use super::auth::LoginNeeded;
+use super::{ApiError, State};
+use crate::app::AppError;
+use crate::i18n::Lang;
+
+pub fn routes() -> Router<State> {
+    Router::new()
+        .route("/", get(login::login_page))
+        .route("/login", post(login::login))
+        .route("/association", get(association::page))
+        .route("/association/requests", post(association::submit))
+        .route(
+            "/association/requests/{id}/withdraw",
+            post(association::withdraw),
+        )
+        .route("/coordinator", get(coordinator::page))
+        .route("/coordinator/plan", post(coordinator::plan))
+        .route("/coordinator/runs/{id}/approve", post(coordinator::approve))
+        .route("/coordinator/runs/{id}/publish", post(coordinator::publish))
+        .route("/coordinator/runs/{id}/repair", post(coordinator::repair))
+        .route("/instructor", get(instructor::page))
+        .route("/instructor/feed", post(instructor::feed))
+        .route(
+            "/instructor/{run}/{request}/{answer}",
+            post(instructor::answer),
+        )
+}
+
+/// What the templates ask of the language beyond `Lang::pick`.
+trait PageLang {
+    /// The query that keeps the language on a link or form action: `?lang=en` or nothing.
+    fn query(self) -> &'static str;
+}
+
+impl PageLang for Lang {
+    fn query(self) -> &'static str {
+        match self {
+            Lang::En => "?lang=en",
+            Lang::Nb => "",
+        }
+    }
+}
+
+/// Filters for the templates.
+mod filters {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+    /// Everything but RFC 3986's unreserved characters: safe inside one path segment.
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+
+    /// A value as one percent-encoded URL path segment (then HTML-escaped by the template).
+    #[askama::filter_fn]
+    pub fn segment<T: std::fmt::Display>(
+        value: T,
+        _: &dyn askama::Values,
+    ) -> askama::Result<String> {
+        Ok(utf8_percent_encode(&value.to_string(), SEGMENT).to_string())
+    }
+}
+
+/// A page as the answer, with `status`; 500 if the template cannot be rendered.
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// A short page: a message, if any, and a link onwards, if any.
+#[derive(Template)]
+#[template(path = "message.html")]
+struct Message<'a> {
+    lang: Lang,
+    title: &'a str,
+    error: Option<&'a str>,
+    /// (href, text)
+    link: Option<(String, &'a str)>,
+}
+
+/// A link to the login page, in the user's language.
+fn login_link(lang: Lang, text: &str) -> Option<(String, &str)> {
+    Some((format!("/{}", lang.query()), text))
+}
+
+impl IntoResponse for LoginNeeded {
+    fn into_response(self) -> Response {
+        let lang = self.lang;
+        render(
+            self.error.status,
+            &Message {
+                lang,
+                title: "klynge",
+                error: Some(&self.error.message),
+                link: login_link(lang, lang.pick("Logg inn", "Log in")),
+            },
+        )
+    }
+}
+
+/// A use case's error on a page: its status, and its message in the user's language.
+struct PageError {
+    error: ApiError,
+    lang: Lang,
+}
+
+impl PageError {
+    fn new(status: StatusCode, message: &str, lang: Lang) -> PageError {
+        PageError {
+            error: ApiError::new(status, message),
+            lang,
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        render(
+            self.error.status,
+            &Message {
+                lang: self.lang,
+                title: "klynge",
+                error: Some(&self.error.message),
+                link: None,
+            },
+        )
+    }
+}
+
+/// A use case's result, with its error as a page in the user's language.
+trait OrPage<T> {
+    fn or_page(self, lang: Lang) -> Result<T, PageError>;
+}
+
+impl<T> OrPage<T> for crate::app::Result<T> {
+    fn or_page(self, lang: Lang) -> Result<T, PageError> {
+        self.map_err(|e: AppError| PageError {
+            error: ApiError::app(e, lang),
+            lang,
+        })
+    }
+}
+
+/// After a form: back to `page`, in the same language.
+fn back_to(page: &str, lang: Lang) -> Redirect {
+    Redirect::to(&format!("{page}{}", lang.query()))
+}
