@@ -1,5 +1,8 @@
 //! The probes of a careless or hostile user against the service, as regression tests: what
 //! one association submits can never break the service for everyone.
+//!
+//! Long because every probe that once broke something is kept here as its own test, with
+//! the authorisation matrix and the web hardening beside them.
 
 use std::sync::Arc;
 
@@ -460,4 +463,287 @@ async fn answers_go_to_the_published_rota_and_declines_make_one_proposal() {
         StatusCode::CONFLICT,
         "an answer on a superseded run: {body}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Web hardening
+
+/// A raw request through the router: (status, headers, body).
+async fn raw(
+    f: &Fixture,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = router(f.state.clone())
+        .oneshot(req.body(Body::from(body.to_owned())).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+/// Signs in through the login form; returns the session cookie (`klynge_session=…`).
+async fn sign_in(f: &Fixture, token: &str) -> String {
+    let form = format!("token={token}&lang=nb");
+    let (s, h, body) = raw(
+        f,
+        "POST",
+        "/login",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("host", "klynge.test"),
+            ("origin", "http://klynge.test"),
+        ],
+        &form,
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+    let cookie = h
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("a cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Max-Age="),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains(token),
+        "the cookie never holds the token: {cookie}"
+    );
+    cookie.split(';').next().expect("name=value").to_owned()
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let f = fixture().await;
+    for (method, uri) in [
+        ("GET", "/"),
+        ("GET", "/api/openapi.json"),
+        ("GET", "/association"),
+        ("POST", "/api/runs"),
+    ] {
+        let (_, h, _) = raw(&f, method, uri, &[], "").await;
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        assert!(
+            csp.contains("default-src 'none'") && !csp.contains("script-src"),
+            "{uri}: {csp}"
+        );
+        assert_eq!(
+            h.get("x-frame-options").map(|v| v.to_str().unwrap()),
+            Some("DENY"),
+            "{uri}"
+        );
+        assert_eq!(
+            h.get("x-content-type-options").map(|v| v.to_str().unwrap()),
+            Some("nosniff"),
+            "{uri}"
+        );
+        assert!(h.contains_key("referrer-policy"), "{uri}");
+        assert_eq!(
+            h.get("cache-control").map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{uri}"
+        );
+    }
+}
+
+/// The cookie holds a session, not the token; it opens pages for forms from this site
+/// only, never the API; it ends at logout and when the token is revoked.
+#[tokio::test]
+async fn the_session_cookie_is_kept_to_its_place() {
+    let f = fixture().await;
+    let cookie = sign_in(&f, &f.malvik).await;
+    let same = [
+        ("cookie", cookie.as_str()),
+        ("host", "klynge.test"),
+        ("origin", "http://klynge.test"),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
+    let (s, _, _) = raw(
+        &f,
+        "GET",
+        "/association",
+        &[("cookie", cookie.as_str())],
+        "",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    // A form posted from another site with the cookie: refused.
+    let form = "topic=epost&language=nb&first_date=2027-02-01&start=10%3A00&end=12%3A00&count=4&interval_days=7&instructors_needed=1&priority=3&note=";
+    let foreign = [
+        ("cookie", cookie.as_str()),
+        ("host", "klynge.test"),
+        ("origin", "http://evil.test"),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
+    let (s, _, _) = raw(&f, "POST", "/association/requests", &foreign, form).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let no_origin = [
+        ("cookie", cookie.as_str()),
+        ("host", "klynge.test"),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
+    let (s, _, _) = raw(&f, "POST", "/association/requests", &no_origin, form).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(
+        f.state
+            .store
+            .live_requests(None)
+            .await
+            .expect("list")
+            .is_empty(),
+        "nothing stored"
+    );
+    // The same form from this site is taken.
+    let (s, _, body) = raw(&f, "POST", "/association/requests", &same, form).await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{body}");
+    // The API takes no cookie: a text/plain JSON body with the cookie is refused.
+    let api = [("cookie", cookie.as_str()), ("content-type", "text/plain")];
+    let (s, _, _) = raw(
+        &f,
+        "POST",
+        "/api/requests",
+        &api,
+        &series("2027-01-12").to_string(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // With a token, the API wants JSON declared as JSON.
+    let bearer = format!("Bearer {}", f.malvik);
+    let (s, _, _) = raw(
+        &f,
+        "POST",
+        "/api/requests",
+        &[
+            ("authorization", bearer.as_str()),
+            ("content-type", "text/plain"),
+        ],
+        &series("2027-01-12").to_string(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        f.state.store.live_requests(None).await.expect("list").len(),
+        1
+    );
+    // Logout ends the session.
+    let (s, h, _) = raw(&f, "POST", "/logout", &same, "").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert!(
+        h.get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.contains("Max-Age=0"))
+    );
+    let (s, _, _) = raw(
+        &f,
+        "GET",
+        "/association",
+        &[("cookie", cookie.as_str())],
+        "",
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // Revoking the token ends every session of it.
+    let again = sign_in(&f, &f.malvik).await;
+    assert!(f.state.store.revoke_token(&f.malvik).await.expect("revoke"));
+    let (s, _, _) = raw(&f, "GET", "/association", &[("cookie", again.as_str())], "").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+/// After ten failed logins from one address, the next attempts are refused for a while,
+/// even with a good token; other addresses are not affected.
+#[tokio::test]
+async fn failed_logins_are_limited_per_address() {
+    let f = fixture().await;
+    let app = router(f.state.clone());
+    let attempt = |token: String, ip: [u8; 4]| {
+        let app = app.clone();
+        async move {
+            let mut req = Request::builder()
+                .method("POST")
+                .uri("/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(format!("token={token}")))
+                .expect("request");
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                    ip, 40000,
+                ))));
+            app.oneshot(req).await.expect("response").status()
+        }
+    };
+    for _ in 0..10 {
+        assert_eq!(
+            attempt("kl_wrong".into(), [10, 0, 0, 1]).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        attempt(f.malvik.clone(), [10, 0, 0, 1]).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        attempt(f.malvik.clone(), [10, 0, 0, 2]).await,
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// A calendar feed stops when its owner's access is revoked.
+#[tokio::test]
+async fn a_feed_stops_with_its_owners_access() {
+    let f = fixture().await;
+    let (s, body) = call(&f, "POST", "/api/feed", &f.i01, None).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let url = serde_json::from_str::<Value>(&body).expect("json")["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let (s, _, _) = raw(&f, "GET", &url, &[], "").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(f.state.store.revoke_token(&f.i01).await.expect("revoke"));
+    let (s, _, _) = raw(&f, "GET", &url, &[], "").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+/// The probe: priority 300 in the form said "is not a whole number". It is one; it is out
+/// of range, and the form says so, naming the range.
+#[tokio::test]
+async fn a_number_out_of_range_in_the_form_names_the_range() {
+    let f = fixture().await;
+    let bearer = format!("Bearer {}", f.malvik);
+    let form = "topic=epost&language=nb&first_date=2027-02-01&start=10%3A00&end=12%3A00&count=4&interval_days=7&instructors_needed=1&priority=300&note=";
+    let (s, _, html) = raw(
+        &f,
+        "POST",
+        "/association/requests?lang=en",
+        &[
+            ("authorization", bearer.as_str()),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        form,
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("is out of range (expected 1…5)"), "{html}");
+    assert!(!html.contains("is not a whole number"), "{html}");
 }

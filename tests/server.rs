@@ -941,8 +941,10 @@ async fn page_call(
     form: Option<&str>,
 ) -> (StatusCode, String) {
     let mut req = Request::builder().method(method).uri(uri);
+    // A page takes the bearer token too (the browser's session cookie is tested in
+    // tests/hostile.rs and tests/browser.rs).
     if let Some(c) = cookie {
-        req = req.header("cookie", format!("klynge_token={c}"));
+        req = req.header("authorization", format!("Bearer {c}"));
     }
     let req = match form {
         Some(b) => req

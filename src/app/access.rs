@@ -2,7 +2,9 @@
 //! token is made only for such a subject.
 
 use crate::model::{AssociationKind, Dataset};
-use crate::store::{Role, Store};
+use crate::store::{Principal, Role, Store};
+
+use super::service::Service;
 
 use super::error::{AppError, Result};
 
@@ -50,4 +52,83 @@ pub async fn create_token(
         None => false,
     };
     Ok((store.create_token(role, subject).await?, checked))
+}
+
+/// Who is calling the service: tokens, and browser sessions made from them.
+impl Service {
+    /// Whether a token's subject names something in the cluster's data: `*` or a hub for
+    /// a coordinator, a small association for an association, an instructor for an
+    /// instructor. A token for anything else opens nothing.
+    pub fn subject_exists(&self, role: Role, subject: &str) -> bool {
+        subject_exists(&self.base, role, subject)
+    }
+
+    /// The holder of a token: valid, not revoked, and for a subject in the data.
+    pub async fn principal(&self, token: &str) -> Result<Option<Principal>> {
+        Ok(self
+            .store
+            .principal(token)
+            .await?
+            .filter(|p| self.subject_exists(p.role, &p.subject)))
+    }
+
+    /// Whether a coordinator may see and act on a run: every request it plans is of their
+    /// cluster. A run that spans clusters is for a coordinator of all clusters.
+    pub(super) fn sees_run(&self, who: &Principal, run: &crate::run::Run) -> bool {
+        who.role == Role::Coordinator
+            && run
+                .dataset
+                .requests
+                .iter()
+                .all(|r| self.coordinator_sees(who, &r.association))
+    }
+
+    /// The run, if `who` may act on it; an unknown run and another cluster's run are the
+    /// same answer (nothing leaks).
+    pub(super) async fn run_for(&self, who: &Principal, id: i64) -> Result<crate::run::Run> {
+        let run = self.store.run(id).await?;
+        if self.sees_run(who, &run) {
+            Ok(run)
+        } else {
+            Err(AppError::Store(crate::store::StoreError::NotFound(id)))
+        }
+    }
+
+    /// How long a browser stays signed in.
+    pub const SESSION_DAYS: i64 = 14;
+
+    /// Signs a browser in with a token: the caller and a new session id for the cookie
+    /// (never the token itself), or `None` for a token that opens nothing.
+    pub async fn sign_in(&self, token: &str) -> Result<Option<(Principal, String)>> {
+        let Some(who) = self.principal(token).await? else {
+            return Ok(None);
+        };
+        let ttl = chrono::Duration::days(Self::SESSION_DAYS);
+        Ok(self
+            .store
+            .create_session(token, ttl)
+            .await?
+            .map(|id| (who, id)))
+    }
+
+    /// The holder of a browser session: not expired, token not revoked, subject in the
+    /// data.
+    pub async fn session(&self, id: &str) -> Result<Option<Principal>> {
+        Ok(self
+            .store
+            .session_principal(id)
+            .await?
+            .filter(|p| self.subject_exists(p.role, &p.subject)))
+    }
+
+    /// Ends a browser session (logout).
+    pub async fn sign_out(&self, id: &str) -> Result<()> {
+        self.store.end_session(id).await?;
+        Ok(())
+    }
+
+    /// A run's key figures, for `who` (a coordinator who may see it).
+    pub async fn figures(&self, who: &Principal, id: i64) -> Result<crate::plan::Figures> {
+        Ok(self.run_for(who, id).await?.summary.figures)
+    }
 }

@@ -8,7 +8,7 @@ use crate::export::Rota;
 use crate::i18n::Lang;
 use crate::model::{Dataset, Session, validate};
 use crate::plan::{Answers, Params, SolverKind};
-use crate::store::{Principal, Role, RunSummary, Store};
+use crate::store::{Principal, Store};
 
 use super::error::{AppError, Result};
 use super::plan::{no_progress, plan_checked_blocking, save};
@@ -73,44 +73,6 @@ impl Service {
                 .base
                 .association(association)
                 .is_some_and(|a| a.cluster.as_deref() == Some(who.subject.as_str()))
-    }
-
-    /// Whether a token's subject names something in the cluster's data: `*` or a hub for
-    /// a coordinator, a small association for an association, an instructor for an
-    /// instructor. A token for anything else opens nothing.
-    pub fn subject_exists(&self, role: Role, subject: &str) -> bool {
-        super::access::subject_exists(&self.base, role, subject)
-    }
-
-    /// The holder of a token: valid, not revoked, and for a subject in the data.
-    pub async fn principal(&self, token: &str) -> Result<Option<Principal>> {
-        Ok(self
-            .store
-            .principal(token)
-            .await?
-            .filter(|p| self.subject_exists(p.role, &p.subject)))
-    }
-
-    /// Whether a coordinator may see and act on a run: every request it plans is of their
-    /// cluster. A run that spans clusters is for a coordinator of all clusters.
-    fn sees_run(&self, who: &Principal, run: &crate::run::Run) -> bool {
-        who.role == Role::Coordinator
-            && run
-                .dataset
-                .requests
-                .iter()
-                .all(|r| self.coordinator_sees(who, &r.association))
-    }
-
-    /// The run, if `who` may act on it; an unknown run and another cluster's run are the
-    /// same answer (nothing leaks).
-    async fn run_for(&self, who: &Principal, id: i64) -> Result<crate::run::Run> {
-        let run = self.store.run(id).await?;
-        if self.sees_run(who, &run) {
-            Ok(run)
-        } else {
-            Err(AppError::Store(crate::store::StoreError::NotFound(id)))
-        }
     }
 
     /// The base dataset plus every submitted request that is not withdrawn and still
@@ -199,54 +161,6 @@ impl Service {
             Some(p) => Err(AppError::InvalidCurrentData(p.to_string())),
             None => Ok(ds),
         }
-    }
-
-    /// The runs `who` may see, newest first.
-    pub async fn runs(&self, who: &Principal) -> Result<Vec<RunSummary>> {
-        let mut out = Vec::new();
-        for summary in self.store.runs().await? {
-            if who.subject == "*" || self.sees_run(who, &self.store.run(summary.id).await?) {
-                out.push(summary);
-            }
-        }
-        Ok(out)
-    }
-
-    pub async fn approve(&self, who: &Principal, id: i64) -> Result<()> {
-        self.run_for(who, id).await?;
-        if self.store.approve_run(id).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotProposed)
-        }
-    }
-
-    /// Publishes a run of `who`'s cluster. It replaces the published runs that plan for
-    /// any of the same associations; another cluster's published rota stays published.
-    pub async fn publish(&self, who: &Principal, id: i64) -> Result<()> {
-        let run = self.run_for(who, id).await?;
-        let ours: std::collections::BTreeSet<&str> = run
-            .dataset
-            .requests
-            .iter()
-            .map(|r| r.association.as_str())
-            .collect();
-        let mut supersedes = Vec::new();
-        for old in self.store.published_runs().await? {
-            let other = self.store.run(old).await?;
-            // A run without requests overlaps everything: it replaced the whole rota.
-            if other.dataset.requests.is_empty()
-                || ours.is_empty()
-                || other
-                    .dataset
-                    .requests
-                    .iter()
-                    .any(|r| ours.contains(r.association.as_str()))
-            {
-                supersedes.push(old);
-            }
-        }
-        Ok(self.store.publish_run(id, &supersedes).await?)
     }
 
     /// Submits a request for `association` (already authorised by the caller); nothing is

@@ -9,7 +9,7 @@ mod problem;
 mod time;
 mod validate;
 
-pub use problem::{Problem, ProblemKind, Problems};
+pub use problem::{Problem, ProblemKind, Problems, shorten};
 pub use time::{Hm, parse_weekday, weekday_code, weekday_serde};
 pub use validate::{is_language_code, validate};
 

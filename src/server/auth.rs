@@ -1,5 +1,6 @@
-//! Who is calling, and in which language: the token (bearer header, else the login
-//! cookie), the role check, and the axum extractors that do both before a handler runs.
+//! Who is calling, and in which language: the bearer token (API and pages) or the session
+//! cookie (pages only, and only for forms from this site), the role check, and the axum
+//! extractors that do both before a handler runs.
 //!
 //! A handler names the roles it serves in its argument's type — `Caller<COORDINATOR>` for
 //! the API, `PageCaller<INSTRUCTOR>` for a page — and is called only for them: no or a bad
@@ -50,26 +51,60 @@ fn lang_of(parts: &Parts) -> Lang {
         .unwrap_or_default()
 }
 
-/// The token in the request: bearer header first, then the login cookie.
-fn token_of(headers: &HeaderMap) -> Option<String> {
-    if let Some(v) = headers.get("authorization").and_then(|v| v.to_str().ok())
-        && let Some(t) = v.strip_prefix("Bearer ")
-    {
-        return Some(t.trim().to_owned());
-    }
-    let cookies = headers.get("cookie").and_then(|v| v.to_str().ok())?;
-    cookies
-        .split(';')
-        .find_map(|c| c.trim().strip_prefix("klynge_token=").map(str::to_owned))
+/// The name of the cookie that holds a browser's session id (never the token).
+pub const SESSION_COOKIE: &str = "klynge_session";
+
+/// The bearer token of the request, if any.
+fn bearer_of(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get("authorization")?.to_str().ok()?;
+    v.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
 }
 
-/// The holder of the request's token if their role is one of `roles`; else 401 (no or an
-/// unknown token) or 403 (another role).
+/// The session id in the request's cookie, if any.
+pub fn session_of(headers: &HeaderMap) -> Option<String> {
+    let cookies = headers.get("cookie").and_then(|v| v.to_str().ok())?;
+    cookies.split(';').find_map(|c| {
+        c.trim()
+            .strip_prefix(SESSION_COOKIE)
+            .and_then(|rest| rest.strip_prefix('='))
+            .map(str::to_owned)
+    })
+}
+
+/// Whether a state-changing request carried by a cookie comes from a page of this site:
+/// its Origin (or, failing that, its Referer) names the host it was sent to. A form on
+/// another site can make a browser send the cookie, but not a matching Origin.
+pub fn same_origin(parts: &Parts) -> bool {
+    if matches!(parts.method.as_str(), "GET" | "HEAD" | "OPTIONS") {
+        return true;
+    }
+    let host = parts.headers.get("host").and_then(|v| v.to_str().ok());
+    let from = parts
+        .headers
+        .get("origin")
+        .or_else(|| parts.headers.get("referer"))
+        .and_then(|v| v.to_str().ok());
+    match (host, from) {
+        (Some(host), Some(from)) => {
+            let rest = from
+                .strip_prefix("https://")
+                .or_else(|| from.strip_prefix("http://"))
+                .unwrap_or("");
+            rest.split('/').next() == Some(host)
+        }
+        _ => false,
+    }
+}
+
+/// The caller if their role is one of `roles`; else 401 (no, an unknown, a revoked or an
+/// expired credential) or 403 (another role, or a cookie-borne form from another site).
+/// The API takes bearer tokens only; pages also take the session cookie.
 async fn authorise(
     state: &AppState,
-    headers: &HeaderMap,
+    parts: &Parts,
     lang: Lang,
     roles: u8,
+    cookie_allowed: bool,
 ) -> Result<Principal, ApiError> {
     let unauthorized = || {
         ApiError::new(
@@ -80,10 +115,23 @@ async fn authorise(
             ),
         )
     };
-    let token = token_of(headers).ok_or_else(unauthorized)?;
-    let who = state
-        .principal(&token)
-        .await
+    let found = if let Some(token) = bearer_of(&parts.headers) {
+        state.principal(&token).await
+    } else if let Some(id) = session_of(&parts.headers).filter(|_| cookie_allowed) {
+        if !same_origin(parts) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                lang.pick(
+                    "skjemaet kom ikke fra denne siden",
+                    "the form did not come from this site",
+                ),
+            ));
+        }
+        state.session(&id).await
+    } else {
+        return Err(unauthorized());
+    };
+    let who = found
         .map_err(|e| ApiError::app(e, lang))?
         .ok_or_else(unauthorized)?;
     if bit(who.role) & roles != 0 {
@@ -122,7 +170,7 @@ impl<const ROLES: u8> FromRequestParts<Arc<AppState>> for Caller<ROLES> {
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
         let lang = lang_of(parts);
-        let who = authorise(state, &parts.headers, lang, ROLES).await?;
+        let who = authorise(state, parts, lang, ROLES, false).await?;
         Ok(Caller { who, lang })
     }
 }
@@ -148,14 +196,9 @@ impl<const ROLES: u8> FromRequestParts<Arc<AppState>> for PageCaller<ROLES> {
         state: &Arc<AppState>,
     ) -> Result<Self, LoginNeeded> {
         let lang = lang_of(parts);
-        match authorise(state, &parts.headers, lang, ROLES).await {
+        match authorise(state, parts, lang, ROLES, true).await {
             Ok(who) => Ok(PageCaller { who, lang }),
             Err(error) => Err(LoginNeeded { error, lang }),
         }
     }
-}
-
-/// The principal for a login token, if it is valid.
-pub async fn principal(state: &AppState, token: &str) -> Option<Principal> {
-    state.store.principal(token).await.ok().flatten()
 }

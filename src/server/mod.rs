@@ -14,6 +14,7 @@
 
 mod api;
 mod auth;
+mod guard;
 mod pages;
 
 use std::sync::Arc;
@@ -43,7 +44,9 @@ pub fn router(state: State) -> Router {
     let (api, document) = api::routes().split_for_parts();
     api.merge(pages::routes())
         .layer(Extension(Arc::new(document)))
+        .layer(Extension(Arc::new(guard::LoginLimiter::default())))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::map_response(guard::security_headers))
         .with_state(state)
 }
 
@@ -136,7 +139,9 @@ impl<T> OrApiError<T> for crate::app::Result<T> {
 /// Serves until Ctrl-C.
 pub async fn serve(state: State, listen: &str) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
-    axum::serve(listener, router(state))
+    // The peer's address is what failed logins are counted by.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -83,13 +83,33 @@ pub async fn list_requests(
         (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
         (status = FORBIDDEN, description = "An instructor, or another association than the caller's (cluster)", body = ErrorBody),
         (status = PAYLOAD_TOO_LARGE, description = "The body is larger than 64 KiB"),
+        (status = UNSUPPORTED_MEDIA_TYPE, description = "The body is not sent as application/json", body = ErrorBody),
     )
 )]
 pub async fn submit_request(
     State(state): State<Arc<Service>>,
     c: CoordinatorOrAssociation,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<RequestChanged>), ApiError> {
+    // Only JSON: a body of another type is what a form on another site could send.
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if !json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            c.lang.pick(
+                "innholdet må være JSON (Content-Type: application/json)",
+                "the body must be JSON (Content-Type: application/json)",
+            ),
+        ));
+    }
     let s: Submission = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,

@@ -87,18 +87,8 @@ pub async fn start_plan(
     c: Coordinator,
 ) -> Result<(StatusCode, Json<NewRun>), ApiError> {
     let id = state.plan_now(&c.who).await.or_api(c.lang)?;
-    let run = state
-        .store
-        .run(id)
-        .await
-        .map_err(|e| ApiError::app(e.into(), c.lang))?;
-    Ok((
-        StatusCode::CREATED,
-        Json(NewRun {
-            id,
-            figures: run.summary.figures,
-        }),
-    ))
+    let figures = state.figures(&c.who, id).await.or_api(c.lang)?;
+    Ok((StatusCode::CREATED, Json(NewRun { id, figures })))
 }
 
 /// Approve a proposed run

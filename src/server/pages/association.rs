@@ -182,10 +182,10 @@ fn submission(form: &HashMap<String, String>, lang: Lang) -> Result<Submission, 
         t
     };
     let (start, end) = (time("start"), time("end"));
-    let count = number(form, "count", lang, &mut errors);
-    let interval_days = number(form, "interval_days", lang, &mut errors);
-    let instructors_needed = number(form, "instructors_needed", lang, &mut errors);
-    let priority = number(form, "priority", lang, &mut errors);
+    let count = number(form, "count", "1…200", lang, &mut errors);
+    let interval_days = number(form, "interval_days", "1…366", lang, &mut errors);
+    let instructors_needed = number(form, "instructors_needed", "1…10", lang, &mut errors);
+    let priority = number(form, "priority", "1…5", lang, &mut errors);
     // Each field that is missing has said why.
     let (
         Some(first_date),
@@ -227,23 +227,33 @@ fn submission(form: &HashMap<String, String>, lang: Lang) -> Result<Submission, 
     })
 }
 
-/// A form field as a whole number, or its problem.
-fn number<T: std::str::FromStr>(
+/// A form field as a whole number, or its problem: not a whole number, or a whole number
+/// too large for the field (then the field's range is named, e.g. priority 300 → 1…5).
+fn number<T: TryFrom<i64>>(
     form: &HashMap<String, String>,
     k: &str,
+    expected: &str,
     lang: Lang,
     errors: &mut Vec<FieldError>,
 ) -> Option<T> {
     let v = form.get(k).map_or("", |v| v.trim());
-    let parsed = v.parse().ok();
-    if parsed.is_none() {
-        errors.push(FieldError {
-            field: k.into(),
-            message: format!(
-                "'{v}' {}",
-                lang.pick("er ikke et helt tall", "is not a whole number")
-            ),
-        });
-    }
-    parsed
+    let shown = crate::model::shorten(v);
+    let message = match v.parse::<i64>() {
+        Ok(n) => match T::try_from(n) {
+            Ok(t) => return Some(t),
+            Err(_) => match lang {
+                Lang::Nb => format!("'{shown}' er utenfor gyldig område (forventet {expected})"),
+                Lang::En => format!("'{shown}' is out of range (expected {expected})"),
+            },
+        },
+        Err(_) => format!(
+            "'{shown}' {}",
+            lang.pick("er ikke et helt tall", "is not a whole number")
+        ),
+    };
+    errors.push(FieldError {
+        field: k.into(),
+        message,
+    });
+    None
 }

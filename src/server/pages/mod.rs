@@ -22,6 +22,7 @@ pub fn routes() -> Router<State> {
     Router::new()
         .route("/", get(login::login_page))
         .route("/login", post(login::login))
+        .route("/logout", post(login::logout))
         .route("/association", get(association::page))
         .route("/association/requests", post(association::submit))
         .route(
