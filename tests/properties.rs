@@ -212,6 +212,50 @@ proptest! {
         }
     }
 
+    /// Answers are law: with random answers on a first rota's pairs (and on pairs it did not
+    /// use), a plan either keeps every answer — checked here directly, not through the
+    /// checker — or is refused with the answers that conflict; never a rota that breaks one.
+    #[test]
+    fn no_plan_ever_contradicts_an_answer(s in spec(6, 8), open in any::<bool>(), picks in prop::collection::vec((any::<u16>(), any::<bool>()), 1..6)) {
+        let ds = build(&s);
+        let p = params_for(open);
+        let first = plan::plan(&ds, &p, SolverKind::Milp, &|_, _| {});
+        // Candidate pairs: the first rota's, and a few others of any request × instructor.
+        let mut pool = first.pairs();
+        for r in &ds.requests {
+            for i in ds.instructors.iter().take(2) {
+                pool.push((r.id.clone(), i.id.clone()));
+            }
+        }
+        let mut answers = plan::Answers::default();
+        for (k, yes) in picks {
+            let pair = pool[k as usize % pool.len()].clone();
+            if answers.accepted.contains(&pair) || answers.declined.contains(&pair) {
+                continue;
+            }
+            if yes { answers.accepted.push(pair) } else { answers.declined.push(pair) }
+        }
+        let with = Params { answers: answers.clone(), ..p.clone() };
+        match klynge::app::plan::plan_checked(&ds, &with, SolverKind::Milp, &|_, _| {}) {
+            Ok(planned) => {
+                let rota = planned.outcome.pairs();
+                for d in &answers.declined {
+                    prop_assert!(!rota.contains(d), "declined {d:?} is back");
+                }
+                for a in &answers.accepted {
+                    prop_assert!(rota.contains(a), "accepted {a:?} was dropped");
+                }
+            }
+            Err(klynge::app::AppError::Answers(conflicts)) => {
+                prop_assert!(!conflicts.is_empty());
+                for c in &conflicts {
+                    prop_assert!(answers.accepted.contains(&(c.request.clone(), c.instructor.clone())));
+                }
+            }
+            Err(e) => prop_assert!(false, "unexpected error: {}", e.render(klynge::i18n::Lang::En, true)),
+        }
+    }
+
     #[test]
     fn optimum_equals_exhaustive_search_on_small_instances(s in spec(3, 5), open in any::<bool>()) {
         let ds = build(&s);

@@ -17,6 +17,11 @@ pub enum Why {
         declined: Vec<String>,
         eligible: usize,
     },
+    /// More instructors accepted the request than it needs.
+    TooMany { needed: u32, accepted: Vec<String> },
+    /// Each accepted answer can be kept alone, but no rota keeps all of them with every
+    /// course fully staffed (found by the optimiser, not by the checks before it).
+    NotTogether,
     /// Two accepted assignments cannot both be kept (a clash or a limit).
     Clash(plan::Violation),
 }
@@ -54,6 +59,22 @@ impl Conflict {
                     declined.join(", ")
                 ),
             },
+            Why::TooMany { needed, accepted } => match lang {
+                Lang::Nb => format!(
+                    "kurset trenger bare {needed}, og disse har takket ja: {}",
+                    accepted.join(", ")
+                ),
+                Lang::En => format!(
+                    "the course needs only {needed}, and these accepted: {}",
+                    accepted.join(", ")
+                ),
+            },
+            Why::NotTogether => lang
+                .pick(
+                    "ingen rota kan holde det sammen med de andre ja-svarene og full bemanning",
+                    "no rota can keep it together with the other accepted answers and full staffing",
+                )
+                .into(),
             Why::Clash(v) => v.render(lang),
         };
         match lang {
@@ -108,6 +129,26 @@ pub fn conflicts(ds: &Dataset, params: &Params) -> Vec<Conflict> {
         }
         keepable.push((r.clone(), i.clone()));
     }
+    // No request may have more accepted instructors than it needs.
+    for r in &ds.requests {
+        let accepted: Vec<String> = keepable
+            .iter()
+            .filter(|(kr, _)| kr == &r.id)
+            .map(|(_, i)| i.clone())
+            .collect();
+        if accepted.len() > r.instructors_needed as usize {
+            for i in &accepted {
+                out.push(Conflict {
+                    request: r.id.clone(),
+                    instructor: i.clone(),
+                    why: Why::TooMany {
+                        needed: r.instructors_needed,
+                        accepted: accepted.clone(),
+                    },
+                });
+            }
+        }
+    }
     // The accepted assignments that are each possible must also fit together: the checker
     // on them alone (staffing aside: the other instructors are the plan's to find).
     let scenario = CheckScenario {
@@ -120,12 +161,17 @@ pub fn conflicts(ds: &Dataset, params: &Params) -> Vec<Conflict> {
         if v.constraint == HardConstraint::Staffing {
             continue;
         }
-        if let (Some(r), Some(i)) = (&v.request, &v.instructor) {
-            out.push(Conflict {
-                request: r.clone(),
-                instructor: i.clone(),
-                why: Why::Clash(v.clone()),
-            });
+        // A limit is broken per instructor (and week), not per request: every accepted
+        // pair of that instructor takes part in it.
+        let Some(i) = &v.instructor else { continue };
+        for (r, ai) in &keepable {
+            if ai == i && v.request.as_ref().is_none_or(|vr| vr == r) {
+                out.push(Conflict {
+                    request: r.clone(),
+                    instructor: i.clone(),
+                    why: Why::Clash(v.clone()),
+                });
+            }
         }
     }
     out

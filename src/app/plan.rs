@@ -2,7 +2,9 @@
 //! `klynge plan`, `klynge scenario run`, `klynge repair` and the service's "plan now".
 
 use crate::model::Dataset;
-use crate::plan::{self, Outcome, Params, SolverKind, clusters::ClusterProposal};
+use crate::plan::{self, HardConstraint, Outcome, Params, SolverKind, clusters::ClusterProposal};
+
+use super::answers::{Conflict, Why};
 use crate::store::{NewRun, Store};
 
 use super::error::{AppError, Result};
@@ -40,6 +42,25 @@ pub fn plan_checked(
     }
     let outcome = plan::plan(&ds, &resolved, solver, on_component);
     let violations = plan::check(&ds, &outcome.check_scenario(&resolved), &outcome.pairs());
+    // Accepted answers that only the optimiser could find do not fit together: say whose.
+    if !violations.is_empty()
+        && violations
+            .iter()
+            .all(|v| v.constraint == HardConstraint::AcceptedDropped)
+    {
+        return Err(AppError::Answers(
+            violations
+                .into_iter()
+                .filter_map(|v| {
+                    Some(Conflict {
+                        request: v.request?,
+                        instructor: v.instructor?,
+                        why: Why::NotTogether,
+                    })
+                })
+                .collect(),
+        ));
+    }
     if !violations.is_empty() {
         return Err(AppError::Rejected(violations));
     }

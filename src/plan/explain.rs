@@ -35,6 +35,8 @@ pub enum Reason {
     TooFewEligible { needed: u32, eligible: u32 },
     /// Every eligible instructor is busy with other requests (named, with priority).
     TakenByOthers { taken: Vec<(String, String, u8)> },
+    /// Qualified instructors who have answered no (their "no" is law).
+    Declined { instructors: Vec<String> },
 }
 
 impl Localized for Reason {
@@ -107,6 +109,13 @@ impl Localized for Reason {
                     )
                 }
             }
+            Reason::Declined { instructors } => {
+                if nb {
+                    format!("har takket nei: {}", instructors.join(", "))
+                } else {
+                    format!("declined by {}", instructors.join(", "))
+                }
+            }
             Reason::TooFewEligible { needed, eligible } => {
                 if nb {
                     format!("trenger {needed} instruktører, men bare {eligible} kan ta kurset")
@@ -151,6 +160,19 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
     let req = &ds.requests[r];
     let n_i = inst.n_instructors();
     let eligible = &elig.by_request[r];
+    // Who said no to this request: a reason of its own, never "not available".
+    let declined: Vec<String> = (0..n_i)
+        .filter(|&i| elig.mask(i, r) & Rule::Declined.bit() != 0)
+        .map(|i| ds.instructors[i].id.clone())
+        .collect();
+    let with_declined = |mut reasons: Vec<Reason>| {
+        if !declined.is_empty() {
+            reasons.push(Reason::Declined {
+                instructors: declined.clone(),
+            });
+        }
+        reasons
+    };
     if !eligible.is_empty() {
         let mut out = Vec::new();
         if eligible.len() < req.instructors_needed as usize {
@@ -158,7 +180,7 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
                 needed: req.instructors_needed,
                 eligible: eligible.len() as u32,
             });
-            return out;
+            return with_declined(out);
         }
         let mut taken = Vec::new();
         for &p in eligible {
@@ -210,7 +232,7 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
     let in_range: Vec<usize> = qualified
         .iter()
         .copied()
-        .filter(|&i| passes(masks[i], &[Rule::Distance]))
+        .filter(|&i| passes(masks[i], &[Rule::Distance, Rule::Declined]))
         .collect();
     if in_range.is_empty() {
         let nearest = qualified
@@ -221,11 +243,14 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
         if let Some((i, km)) = nearest {
             let ins = &ds.instructors[i];
             let limit = inst.params.max_km.map_or(ins.max_km, |m| m.min(ins.max_km));
-            return vec![Reason::TooFar {
+            return with_declined(vec![Reason::TooFar {
                 nearest: ins.id.clone(),
                 km,
                 limit,
-            }];
+            }]);
+        }
+        if !declined.is_empty() {
+            return with_declined(Vec::new());
         }
     }
     let instructors = in_range
@@ -271,7 +296,7 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
             }
         })
         .collect();
-    vec![Reason::Unavailable { instructors }]
+    with_declined(vec![Reason::Unavailable { instructors }])
 }
 
 /// "all 6 dates", or the dates themselves when only some fail.

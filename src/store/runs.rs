@@ -48,7 +48,7 @@ impl Store {
         let ds = run.dataset;
         let snapshot = ds.to_canonical_json();
         let hash = format!("{:x}", Sha256::digest(snapshot.as_bytes()));
-        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let mut tx = self.write_tx().await?;
 
         let known: Option<String> = sqlx::query("SELECT hash FROM datasets WHERE hash = $1")

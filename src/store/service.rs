@@ -344,10 +344,15 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
+        // Compared as times, not as text: stored stamps differ in their precision.
+        let time = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok();
+        let before = before.and_then(time);
         let mut out = std::collections::BTreeMap::new();
         for r in &rows {
             let at: String = r.try_get(3)?;
-            if before.is_some_and(|b| at.as_str() >= b) {
+            if let Some(b) = before
+                && time(&at).is_none_or(|t| t >= b)
+            {
                 continue;
             }
             out.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);

@@ -1,0 +1,322 @@
+//! Answers are law: the scenario that once stored a rota contradicting an instructor's
+//! "no", end to end through the service, and `klynge check` on a run changed in the
+//! database to bring a declined pair back.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use klynge::server::router;
+use klynge::store::Role;
+use serde_json::Value;
+use tower::ServiceExt;
+
+mod common;
+
+use common::service::{Fixture, fixture};
+
+async fn call(f: &Fixture, method: &str, uri: &str, token: &str) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request");
+    let resp = router(f.state.clone())
+        .oneshot(req)
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// The probe: r03 needs two instructors; one says yes, the other no, and nobody else can
+/// take it. The "no" is recorded, nothing that breaks either answer is stored, and the
+/// reason names both answers; planning again says the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_yes_and_a_no_that_cannot_both_be_kept_store_nothing_and_say_why() {
+    let f = Arc::new(fixture().await);
+    assert_eq!(
+        call(&f, "POST", "/api/runs", &f.coord_all).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/runs/1/publish", &f.coord_all)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let run = f.state.store.run(1).await.expect("run 1");
+    let mut staff: Vec<String> = run
+        .assignments
+        .iter()
+        .filter(|a| a.request == "r03")
+        .map(|a| a.instructor.clone())
+        .collect();
+    staff.sort();
+    assert_eq!(
+        staff.len(),
+        2,
+        "the pilot's r03 needs two instructors: {staff:?}"
+    );
+    let (yes, no) = (staff[0].clone(), staff[1].clone());
+    let token = |who: String| {
+        let store = &f.state.store;
+        async move {
+            store
+                .create_token(Role::Instructor, &who)
+                .await
+                .expect("token")
+        }
+    };
+    let (yes_token, no_token) = (token(yes.clone()).await, token(no.clone()).await);
+    let (s, body) = call(&f, "POST", "/api/assignments/1/r03/accept", &yes_token).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (s, body) = call(
+        &f,
+        "POST",
+        "/api/assignments/1/r03/decline?lang=en",
+        &no_token,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "the answer itself is taken: {body}");
+    assert_eq!(body["repair_run"], Value::Null, "{body}");
+    let problem = body["repair_problem"].as_str().expect("a reason");
+    assert!(
+        problem.contains(&format!("{yes} accepted r03")) && problem.contains(&no),
+        "{problem}"
+    );
+    // Nothing new is stored, and run 1 is as it was.
+    assert_eq!(f.state.store.runs().await.expect("runs").len(), 1);
+    // Planning again is refused with the same reason, in the coordinator's language.
+    let (s, body) = call(&f, "POST", "/api/runs?lang=en", &f.coord_all).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .expect("message")
+            .contains("cannot all be kept"),
+        "{body}"
+    );
+    assert_eq!(f.state.store.runs().await.expect("runs").len(), 1);
+}
+
+/// A "no" on one run holds in the repairs of later runs too: answers belong to (request,
+/// instructor), not to a run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_no_carries_over_into_later_runs() {
+    let f = Arc::new(fixture().await);
+    call(&f, "POST", "/api/runs", &f.coord_all).await;
+    call(&f, "POST", "/api/runs/1/publish", &f.coord_all).await;
+    let (_, mine) = call(&f, "GET", "/api/assignments", &f.i01).await;
+    let request = mine[0]["request"]
+        .as_str()
+        .expect("an assignment")
+        .to_owned();
+    let (s, body) = call(
+        &f,
+        "POST",
+        &format!("/api/assignments/1/{request}/decline"),
+        &f.i01,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let repair = body["repair_run"].as_i64().expect("a proposal");
+    call(
+        &f,
+        "POST",
+        &format!("/api/runs/{repair}/publish"),
+        &f.coord_all,
+    )
+    .await;
+    // A fresh plan, and a repair of the repair: i01 never gets the declined course back.
+    let (s, body) = call(&f, "POST", "/api/runs", &f.coord_all).await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let fresh = body["id"].as_i64().expect("id");
+    let (s, body) = call(
+        &f,
+        "POST",
+        &format!("/api/runs/{repair}/repair"),
+        &f.coord_all,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let again = body["id"].as_i64().expect("id");
+    for id in [repair, fresh, again] {
+        let run = f.state.store.run(id).await.expect("run");
+        assert!(
+            !run.assignments
+                .iter()
+                .any(|a| a.request == request && a.instructor == "i01"),
+            "run {id} brings back the declined pair"
+        );
+    }
+}
+
+/// `klynge check` knows the answers: a run changed in the database to bring back a
+/// declined pair is flagged by name.
+#[test]
+fn check_flags_a_run_that_brings_back_a_declined_pair() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let url = db.display().to_string();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (request, instructor) = rt.block_on(async {
+        let ds = klynge::ingest::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag"),
+        )
+        .expect("pilot");
+        let store = klynge::store::Store::open(&url).await.expect("open");
+        let params = klynge::plan::Params::default();
+        let planned = klynge::app::plan::plan_checked(
+            &ds,
+            &params,
+            klynge::plan::SolverKind::Milp,
+            &|_, _| {},
+        )
+        .unwrap_or_else(|e| panic!("{}", e.render(klynge::i18n::Lang::En, true)));
+        klynge::app::plan::save(&store, "default", "trondelag", &planned)
+            .await
+            .expect("run 1");
+        let a = planned.outcome.assignments[0].clone();
+        assert!(
+            store
+                .respond(1, &a.request, &a.instructor, "declined")
+                .await
+                .expect("answer")
+        );
+        // Run 2: the same rota stored again after the "no" — what tampering looks like.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        klynge::app::plan::save(&store, "tampered", "trondelag", &planned)
+            .await
+            .expect("run 2");
+        store.close().await;
+        (a.request, a.instructor)
+    });
+    let check = |run: &str| {
+        assert_cmd::Command::cargo_bin("klynge")
+            .expect("binary")
+            .args(["--lang", "en", "--db"])
+            .arg(&db)
+            .args(["check", run])
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("runs")
+    };
+    // Run 1 was made before the answer: it is still valid.
+    assert!(check("1").status.success());
+    let out = check("2");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Declined assignment proposed again")
+            && err.contains(&request)
+            && err.contains(&instructor),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// One focused test per rule, on a tiny instance whose answer is known by hand: one request,
+// two instructors, i1 nearer than i2.
+
+fn two_instructors() -> klynge::model::Dataset {
+    use common::*;
+    let mut far = instructor("i2");
+    far.lat = Some(63.43 + 30.0 / 111.5);
+    far.lon = Some(10.39);
+    dataset(
+        vec![small("a", 10.0)],
+        vec![instructor("i1"), far],
+        vec![request("r1", "a", "2027-01-11", "10:00", "12:00", 2)],
+    )
+}
+
+fn with_answers(accepted: &[(&str, &str)], declined: &[(&str, &str)]) -> klynge::plan::Params {
+    let pairs = |l: &[(&str, &str)]| -> Vec<(String, String)> {
+        l.iter()
+            .map(|(r, i)| (r.to_string(), i.to_string()))
+            .collect()
+    };
+    klynge::plan::Params {
+        answers: klynge::plan::Answers {
+            accepted: pairs(accepted),
+            declined: pairs(declined),
+        },
+        ..common::params()
+    }
+}
+
+/// Rule Declined: with i1's "no", the farther i2 takes r1; with both "no"s, r1 is
+/// uncovered and the reason says who declined.
+#[test]
+fn a_declined_pair_is_not_eligible() {
+    use klynge::i18n::{Lang, Localized};
+    use klynge::plan::SolverKind;
+    let ds = two_instructors();
+    assert_eq!(common::rota(&common::solve(&ds)), vec!["r1:i1"]);
+    for solver in [SolverKind::Milp, SolverKind::Greedy] {
+        let o = common::solve_with(&ds, &with_answers(&[], &[("r1", "i1")]), solver);
+        assert_eq!(common::rota(&o), vec!["r1:i2"], "{solver:?}");
+    }
+    let o = common::solve_with(
+        &ds,
+        &with_answers(&[], &[("r1", "i1"), ("r1", "i2")]),
+        SolverKind::Milp,
+    );
+    assert!(o.assignments.is_empty());
+    let reasons: Vec<String> = o.uncovered[0]
+        .reasons
+        .iter()
+        .map(|r| r.localized(Lang::En))
+        .collect();
+    assert_eq!(reasons, vec!["declined by i1, i2"]);
+}
+
+/// An accepted pair is pinned: i2's "yes" keeps the farther i2 on r1 in every plan.
+#[test]
+fn an_accepted_pair_is_pinned() {
+    use klynge::plan::SolverKind;
+    let ds = two_instructors();
+    for solver in [SolverKind::Milp, SolverKind::Greedy] {
+        let o = common::solve_with(&ds, &with_answers(&[("r1", "i2")], &[]), solver);
+        assert_eq!(common::rota(&o), vec!["r1:i2"], "{solver:?}");
+    }
+}
+
+/// The checker's two rules, by name.
+#[test]
+fn the_checker_names_a_broken_answer() {
+    use klynge::i18n::Lang;
+    use klynge::plan::{CheckScenario, ClusterMode, HardConstraint};
+    let ds = two_instructors();
+    let p = with_answers(&[("r1", "i2")], &[("r1", "i1")]);
+    let scenario = CheckScenario {
+        max_km: None,
+        travel: p.travel,
+        cluster_mode: ClusterMode::Fixed,
+        answers: p.answers.clone(),
+    };
+    let v = klynge::plan::check(&ds, &scenario, &[("r1".into(), "i1".into())]);
+    let kinds: Vec<HardConstraint> = v.iter().map(|v| v.constraint).collect();
+    assert!(kinds.contains(&HardConstraint::DeclinedProposed), "{v:?}");
+    assert!(kinds.contains(&HardConstraint::AcceptedDropped), "{v:?}");
+    let text: Vec<String> = v.iter().map(|v| v.render(Lang::En)).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("Declined assignment proposed again")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("Accepted assignment dropped")),
+        "{text:?}"
+    );
+    assert!(klynge::plan::check(&ds, &scenario, &[("r1".into(), "i2".into())]).is_empty());
+}
