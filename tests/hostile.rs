@@ -747,3 +747,89 @@ async fn a_number_out_of_range_in_the_form_names_the_range() {
     assert!(html.contains("is out of range (expected 1…5)"), "{html}");
     assert!(!html.contains("is not a whole number"), "{html}");
 }
+
+/// Every documented API operation, with a token for a hub that is not in the data and with
+/// a revoked token: 401 everywhere a token is needed. The list comes from the served
+/// document, so a new route is in this matrix as soon as it is documented.
+#[tokio::test]
+async fn an_unknown_subject_and_a_revoked_token_open_no_route() {
+    let f = common::service::two_clusters().await;
+    let (s, body) = call2(&f, "GET", "/api/openapi.json", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let doc: Value = serde_json::from_str(&body).expect("json");
+    let mut checked = 0;
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in ops.as_object().expect("operations") {
+            if op.get("security").is_none() {
+                continue; // public: the document itself, the calendar feed by its secret
+            }
+            let uri = path
+                .replace("{id}", "1")
+                .replace("{run}", "1")
+                .replace("{request}", "r01")
+                .replace("{answer}", "accept");
+            for token in [&f.coord_oslo, &f.revoked] {
+                let body = (method == "post").then(|| series("2027-01-11"));
+                let (s, text) = call2(&f, &method.to_uppercase(), &uri, token, body).await;
+                assert_eq!(s, StatusCode::UNAUTHORIZED, "{method} {uri}: {text}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} operations checked");
+    println!("unknown subject and revoked token: {checked} calls, all 401");
+}
+
+/// The object rows for the routes beyond runs: another cluster's request cannot be
+/// withdrawn, another instructor's assignment cannot be answered, and a coordinator sees
+/// only their cluster's assignments.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_and_assignments_stay_in_their_cluster() {
+    let f = common::service::two_clusters().await;
+    let (s, body) = call2(
+        &f,
+        "POST",
+        "/api/requests",
+        &f.malvik,
+        Some(series("2027-01-12")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{body}");
+    let malviks = serde_json::from_str::<Value>(&body).expect("json")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let withdraw = format!("/api/requests/{malviks}/withdraw");
+    for token in [&f.coord_bergen, &f.askoy] {
+        let (s, _) = call2(&f, "POST", &withdraw, token, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    }
+    let (s, _) = call2(&f, "POST", "/api/runs", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = call2(&f, "POST", "/api/runs/1/publish", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, body) = call2(&f, "GET", "/api/assignments", &f.coord_bergen, None).await;
+    let seen: Vec<Value> = serde_json::from_str(&body).expect("json");
+    assert!(
+        !seen.is_empty() && seen.iter().all(|a| a["association_id"] == "askoy"),
+        "{body}"
+    );
+    let (_, body) = call2(&f, "GET", "/api/assignments", &f.i01, None).await;
+    let mine: Vec<Value> = serde_json::from_str(&body).expect("json");
+    let request = mine[0]["request"].as_str().expect("id");
+    let (s, _) = call2(
+        &f,
+        "POST",
+        &format!("/api/assignments/1/{request}/accept"),
+        &f.b01,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "b01 answers i01's assignment");
+    let (s, _) = call2(&f, "POST", &withdraw, &f.coord_trondheim, None).await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "Trondheim's coordinator may withdraw Malvik's request"
+    );
+}
