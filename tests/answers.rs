@@ -46,6 +46,7 @@ async fn a_yes_and_a_no_that_cannot_both_be_kept_store_nothing_and_say_why() {
         call(&f, "POST", "/api/runs", &f.coord_all).await.0,
         StatusCode::CREATED
     );
+    call(&f, "POST", "/api/runs/1/approve", &f.coord_all).await;
     assert_eq!(
         call(&f, "POST", "/api/runs/1/publish", &f.coord_all)
             .await
@@ -113,6 +114,7 @@ async fn a_yes_and_a_no_that_cannot_both_be_kept_store_nothing_and_say_why() {
 async fn a_no_carries_over_into_later_runs() {
     let f = Arc::new(fixture().await);
     call(&f, "POST", "/api/runs", &f.coord_all).await;
+    call(&f, "POST", "/api/runs/1/approve", &f.coord_all).await;
     call(&f, "POST", "/api/runs/1/publish", &f.coord_all).await;
     let (_, mine) = call(&f, "GET", "/api/assignments", &f.i01).await;
     let request = mine[0]["request"]
@@ -128,13 +130,10 @@ async fn a_no_carries_over_into_later_runs() {
     .await;
     assert_eq!(s, StatusCode::OK, "{body}");
     let repair = body["repair_run"].as_i64().expect("a proposal");
-    call(
-        &f,
-        "POST",
-        &format!("/api/runs/{repair}/publish"),
-        &f.coord_all,
-    )
-    .await;
+    for step in ["approve", "publish"] {
+        let uri = format!("/api/runs/{repair}/{step}");
+        assert_eq!(call(&f, "POST", &uri, &f.coord_all).await.0, StatusCode::OK);
+    }
     // A fresh plan, and a repair of the repair: i01 never gets the declined course back.
     let (s, body) = call(&f, "POST", "/api/runs", &f.coord_all).await;
     assert_eq!(s, StatusCode::CREATED, "{body}");
@@ -319,4 +318,153 @@ fn the_checker_names_a_broken_answer() {
         "{text:?}"
     );
     assert!(klynge::plan::check(&ds, &scenario, &[("r1".into(), "i2".into())]).is_empty());
+}
+
+/// People see the published rota, with a newer proposal shown as such: after a "no", the
+/// association still sees its published instructors and the proposed change beside them,
+/// the instructor's other "yes" stays a yes, and the calendar follows what is published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_see_the_published_rota_and_proposals_as_proposals() {
+    let f = Arc::new(fixture().await);
+    call(&f, "POST", "/api/runs", &f.coord_all).await;
+    call(&f, "POST", "/api/runs/1/approve", &f.coord_all).await;
+    call(&f, "POST", "/api/runs/1/publish", &f.coord_all).await;
+    let (_, mine) = call(&f, "GET", "/api/assignments", &f.i01).await;
+    let mine = mine.as_array().expect("list").clone();
+    assert!(mine.len() >= 2, "i01 has two courses in the pilot");
+    let (keep, drop) = (
+        mine[0]["request"].as_str().expect("id").to_owned(),
+        mine[1]["request"].as_str().expect("id").to_owned(),
+    );
+    call(
+        &f,
+        "POST",
+        &format!("/api/assignments/1/{keep}/accept"),
+        &f.i01,
+    )
+    .await;
+    let (s, body) = call(
+        &f,
+        "POST",
+        &format!("/api/assignments/1/{drop}/decline"),
+        &f.i01,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let proposal = body["repair_run"].as_i64().expect("a proposal");
+    // The instructor: the published rota (run 1), the yes still a yes, the no a no.
+    let (_, now) = call(&f, "GET", "/api/assignments", &f.i01).await;
+    let now = now.as_array().expect("list");
+    let row = |r: &str| {
+        now.iter()
+            .find(|a| a["request"] == r)
+            .cloned()
+            .expect("listed")
+    };
+    assert_eq!(row(&keep)["answer"], "accepted");
+    assert_eq!(row(&keep)["run_status"], "published");
+    assert_eq!(row(&drop)["answer"], "declined");
+    assert!(now.iter().all(|a| a["run"] == 1 || a["run"] == proposal));
+    // The repair is published only after approval; then everyone sees it.
+    let (s, _) = call(
+        &f,
+        "POST",
+        &format!("/api/runs/{proposal}/publish"),
+        &f.coord_all,
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    call(
+        &f,
+        "POST",
+        &format!("/api/runs/{proposal}/approve"),
+        &f.coord_all,
+    )
+    .await;
+    let (s, _) = call(
+        &f,
+        "POST",
+        &format!("/api/runs/{proposal}/publish"),
+        &f.coord_all,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, after) = call(&f, "GET", "/api/assignments", &f.i01).await;
+    let after = after.as_array().expect("list");
+    assert!(after.iter().all(|a| a["run"] == proposal), "{after:?}");
+    assert!(!after.iter().any(|a| a["request"] == drop.as_str()));
+    assert!(
+        after
+            .iter()
+            .any(|a| a["request"] == keep.as_str() && a["answer"] == "accepted")
+    );
+}
+
+/// An association's request shows the published instructors, and a pending proposal that
+/// would change them, beside them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_association_sees_a_pending_change_as_pending() {
+    let f = Arc::new(fixture().await);
+    let body = serde_json::json!({
+        "topic": "smarttelefon", "language": "nb", "priority": 5,
+        "series": { "first_date": "2027-01-12", "start": "10:00", "end": "12:00", "count": 4, "interval_days": 7 }
+    });
+    let req = Request::builder()
+        .method("POST")
+        .uri("/api/requests")
+        .header("authorization", format!("Bearer {}", f.malvik))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    let resp = router(f.state.clone())
+        .oneshot(req)
+        .await
+        .expect("response");
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    call(&f, "POST", "/api/runs", &f.coord_all).await;
+    call(&f, "POST", "/api/runs/1/approve", &f.coord_all).await;
+    call(&f, "POST", "/api/runs/1/publish", &f.coord_all).await;
+    let (_, list) = call(&f, "GET", "/api/requests", &f.malvik).await;
+    let row = list[0].clone();
+    assert_eq!(row["status"], "proposed", "{row}");
+    assert!(row.get("pending").is_none(), "nothing pending yet: {row}");
+    // Its instructor says no: the published instructor stays shown, the change is pending.
+    let run = f.state.store.run(1).await.expect("run");
+    let id = row["id"].as_str().expect("id");
+    let who = run
+        .assignments
+        .iter()
+        .find(|a| a.request == id)
+        .expect("the new request is covered in the pilot")
+        .instructor
+        .clone();
+    let token = f
+        .state
+        .store
+        .create_token(Role::Instructor, &who)
+        .await
+        .expect("token");
+    let (s, body) = call(
+        &f,
+        "POST",
+        &format!("/api/assignments/1/{id}/decline"),
+        &token,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (_, list) = call(&f, "GET", "/api/requests", &f.malvik).await;
+    let row = list[0].clone();
+    assert_eq!(row["instructors"][0], run.instructor_name(&who), "{row}");
+    assert!(
+        row["pending"].is_array(),
+        "the change is shown as pending: {row}"
+    );
+    assert!(
+        !row["pending"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|n| n == &Value::from(run.instructor_name(&who))),
+        "{row}"
+    );
 }

@@ -302,13 +302,19 @@ async fn association_form_to_published_instructor_in_headless_chromium() {
         "the new request is listed as submitted"
     );
 
-    // 2. The coordinator plans and publishes.
+    // 2. The coordinator plans, approves and publishes.
     b.login(&app, &coordinator).await;
     assert_eq!(b.wait_text("h1", "Koordinator").await, "Koordinator");
     b.click("#plan").await;
     assert_eq!(
         b.wait_text("#runs tr[data-run] .status", "proposed").await,
         "proposed"
+    );
+    // Publishing needs approval: a proposed run offers Approve only.
+    b.click(".approve").await;
+    assert_eq!(
+        b.wait_text("#runs tr[data-run] .status", "approved").await,
+        "approved"
     );
     b.click(".publish").await;
     assert_eq!(

@@ -639,3 +639,30 @@ fn tokens_are_made_only_for_subjects_in_the_data() {
             .arg(pilot()),
     );
 }
+
+/// The life cycle on the command line: publishing needs approval.
+#[test]
+fn approve_then_publish() {
+    let (_dir, db, _) = planned("en");
+    let out = klynge(&db)
+        .args(["--lang", "en", "publish", "1"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not approved"),
+        "{out:?}"
+    );
+    assert!(stdout(klynge(&db).args(["--lang", "en", "approve", "1"])).contains("approved"));
+    let out = klynge(&db)
+        .args(["--lang", "en", "approve", "1"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "only a proposed run is approved"
+    );
+    assert!(stdout(klynge(&db).args(["--lang", "en", "publish", "1"])).contains("published"));
+    assert!(stdout(klynge(&db).args(["runs"])).contains("published"));
+}

@@ -300,6 +300,20 @@ async fn coordinators_are_kept_to_their_cluster() {
             StatusCode::OK,
         ),
         (
+            "Bergen publishes its run before approving it",
+            bergen,
+            "POST",
+            "/api/runs/3/publish".into(),
+            StatusCode::CONFLICT,
+        ),
+        (
+            "Bergen approves its run",
+            bergen,
+            "POST",
+            "/api/runs/3/approve".into(),
+            StatusCode::OK,
+        ),
+        (
             "Bergen publishes its run",
             bergen,
             "POST",
@@ -363,6 +377,8 @@ async fn answers_go_to_the_published_rota_and_declines_make_one_proposal() {
     let f = fixture().await;
     let (s, _) = call(&f, "POST", "/api/runs", &f.coord_all, None).await;
     assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = call(&f, "POST", "/api/runs/1/approve", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::OK);
     let (s, _) = call(&f, "POST", "/api/runs/1/publish", &f.coord_all, None).await;
     assert_eq!(s, StatusCode::OK);
     let (_, body) = call(&f, "GET", "/api/assignments", &f.i01, None).await;
@@ -441,6 +457,15 @@ async fn answers_go_to_the_published_rota_and_declines_make_one_proposal() {
         .await
         .expect("latest")
         .expect("a run");
+    let (s, _) = call(
+        &f,
+        "POST",
+        &format!("/api/runs/{newest}/approve"),
+        &f.coord_all,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
     let (s, _) = call(
         &f,
         "POST",
@@ -806,6 +831,8 @@ async fn requests_and_assignments_stay_in_their_cluster() {
     }
     let (s, _) = call2(&f, "POST", "/api/runs", &f.coord_all, None).await;
     assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = call2(&f, "POST", "/api/runs/1/approve", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::OK);
     let (s, _) = call2(&f, "POST", "/api/runs/1/publish", &f.coord_all, None).await;
     assert_eq!(s, StatusCode::OK);
     let (_, body) = call2(&f, "GET", "/api/assignments", &f.coord_bergen, None).await;

@@ -493,6 +493,19 @@ async fn runs_assignments_answers_and_feed_role_matrix() {
             .0,
         StatusCode::NOT_FOUND
     );
+    // Publishing needs approval first.
+    assert_eq!(
+        call(&f, "POST", "/api/runs/1/publish", Some(&f.coord_all), None)
+            .await
+            .0,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/runs/1/approve", Some(&f.coord_all), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
     assert_eq!(
         call(&f, "POST", "/api/runs/1/publish", Some(&f.coord_all), None)
             .await
@@ -740,6 +753,19 @@ async fn a_decline_is_repaired_into_a_new_proposed_run_without_that_assignment()
             .0,
         StatusCode::CREATED
     );
+    // Publishing needs approval first.
+    assert_eq!(
+        call(&f, "POST", "/api/runs/1/publish", Some(&f.coord_all), None)
+            .await
+            .0,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/runs/1/approve", Some(&f.coord_all), None)
+            .await
+            .0,
+        StatusCode::OK
+    );
     assert_eq!(
         call(&f, "POST", "/api/runs/1/publish", Some(&f.coord_all), None)
             .await
@@ -845,6 +871,12 @@ async fn the_service_works_on_postgres() {
     assert_eq!(
         call(&f, "POST", "/api/runs", Some(&coord), None).await.0,
         StatusCode::CREATED
+    );
+    assert_eq!(
+        call(&f, "POST", "/api/runs/1/approve", Some(&coord), None)
+            .await
+            .0,
+        StatusCode::OK
     );
     assert_eq!(
         call(&f, "POST", "/api/runs/1/publish", Some(&coord), None)

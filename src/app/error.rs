@@ -35,6 +35,8 @@ pub enum AppError {
     BadAnswer,
     /// Only a proposed run can be approved.
     NotProposed,
+    /// A run is published only after it is approved.
+    NotApproved(i64),
     /// Answers are taken on the published rota (or a newer proposal) only.
     NotAnswerable(i64),
     /// Accepted answers that cannot be kept (with why); nothing was planned or stored.
@@ -68,9 +70,10 @@ impl AppError {
             AppError::UnknownRequest(_)
             | AppError::NoSuchAssignment
             | AppError::Store(StoreError::NotFound(_)) => ErrorKind::NotFound,
-            AppError::NotProposed | AppError::NotAnswerable(_) | AppError::Answers(_) => {
-                ErrorKind::Conflict
-            }
+            AppError::NotProposed
+            | AppError::NotApproved(_)
+            | AppError::NotAnswerable(_)
+            | AppError::Answers(_) => ErrorKind::Conflict,
             AppError::Rejected(_)
             | AppError::Clusters(_)
             | AppError::InvalidCurrentData(_)
@@ -116,6 +119,12 @@ impl AppError {
                     "only a proposed run can be approved",
                 )
                 .into(),
+            AppError::NotApproved(run) => match lang {
+                Lang::Nb => {
+                    format!("kjøring {run} er ikke godkjent: godkjenn den før den publiseres")
+                }
+                Lang::En => format!("run {run} is not approved: approve it before publishing"),
+            },
             AppError::NotAnswerable(run) => match lang {
                 Lang::Nb => format!(
                     "kjøring {run} er ikke den publiserte rotaen: svar gis på den publiserte rotaen"

@@ -1,7 +1,10 @@
-//! The run life cycle in the service: which runs a coordinator sees, approving and
-//! publishing them.
+//! The run life cycle: proposed → approved → published → superseded. A run is published
+//! only after a coordinator has approved it; publishing replaces the published runs of the
+//! same associations (another cluster's rota stays). The command line and the service
+//! both go through here.
 
-use crate::store::{Principal, RunSummary};
+use crate::run::Run;
+use crate::store::{Principal, RunSummary, Store};
 
 use super::error::{AppError, Result};
 use super::service::Service;
@@ -20,38 +23,55 @@ impl Service {
 
     pub async fn approve(&self, who: &Principal, id: i64) -> Result<()> {
         self.run_for(who, id).await?;
-        if self.store.approve_run(id).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotProposed)
-        }
+        approve(&self.store, id).await
     }
 
-    /// Publishes a run of `who`'s cluster. It replaces the published runs that plan for
-    /// any of the same associations; another cluster's published rota stays published.
+    /// Publishes an approved run of `who`'s cluster.
     pub async fn publish(&self, who: &Principal, id: i64) -> Result<()> {
         let run = self.run_for(who, id).await?;
-        let ours: std::collections::BTreeSet<&str> = run
-            .dataset
-            .requests
-            .iter()
-            .map(|r| r.association.as_str())
-            .collect();
-        let mut supersedes = Vec::new();
-        for old in self.store.published_runs().await? {
-            let other = self.store.run(old).await?;
-            // A run without requests overlaps everything: it replaced the whole rota.
-            if other.dataset.requests.is_empty()
-                || ours.is_empty()
-                || other
-                    .dataset
-                    .requests
-                    .iter()
-                    .any(|r| ours.contains(r.association.as_str()))
-            {
-                supersedes.push(old);
-            }
-        }
-        Ok(self.store.publish_run(id, &supersedes).await?)
+        publish(&self.store, &run).await
     }
+}
+
+/// Approves a proposed run (a coordinator has looked at it).
+pub async fn approve(store: &Store, id: i64) -> Result<()> {
+    if store.approve_run(id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotProposed)
+    }
+}
+
+/// Publishes an approved run. It replaces the published runs that plan for any of the same
+/// associations; a run of other associations (another cluster) stays published. Publishing
+/// a published run again changes nothing.
+pub async fn publish(store: &Store, run: &Run) -> Result<()> {
+    let id = run.summary.id;
+    match store.run_status(id).await?.as_str() {
+        "approved" => {}
+        "published" => return Ok(()),
+        _ => return Err(AppError::NotApproved(id)),
+    }
+    let ours: std::collections::BTreeSet<&str> = run
+        .dataset
+        .requests
+        .iter()
+        .map(|r| r.association.as_str())
+        .collect();
+    let mut supersedes = Vec::new();
+    for old in store.published_runs().await? {
+        let other = store.run(old).await?;
+        // A run without requests overlaps everything: it replaced the whole rota.
+        if other.dataset.requests.is_empty()
+            || ours.is_empty()
+            || other
+                .dataset
+                .requests
+                .iter()
+                .any(|r| ours.contains(r.association.as_str()))
+        {
+            supersedes.push(old);
+        }
+    }
+    Ok(store.publish_run(id, &supersedes).await?)
 }

@@ -8,7 +8,7 @@ pub mod answers;
 pub mod check;
 mod error;
 pub mod explain;
-mod lifecycle;
+pub mod lifecycle;
 pub mod plan;
 pub mod repair;
 pub mod requests;

@@ -113,6 +113,10 @@ pub struct RequestStatus {
     pub instructors: Vec<String>,
     pub reasons: Vec<String>,
     pub note: String,
+    /// A newer proposal, not yet published, would give the request these instructors
+    /// (empty: it would leave it uncovered). Shown as such, never silently.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Vec<String>>,
 }
 
 /// The status of one submitted request against the newest run (if any) and its answers.
@@ -133,6 +137,7 @@ pub fn status_of(
         instructors: Vec::new(),
         reasons: Vec::new(),
         note: live.note.clone(),
+        pending: None,
     };
     if live.withdrawn {
         st.status = "withdrawn".into();
@@ -190,5 +195,6 @@ pub fn invalid_status(
             })
             .collect(),
         note: live.note.clone(),
+        pending: None,
     }
 }

@@ -2,8 +2,6 @@
 //! instructors, over one store and the cluster's base data. The web layer authenticates,
 //! calls one method here and renders; it holds no logic of its own.
 
-use std::collections::BTreeMap;
-
 use crate::export::Rota;
 use crate::i18n::Lang;
 use crate::model::{Dataset, Session, validate};
@@ -179,20 +177,16 @@ impl Service {
         }])
     }
 
-    /// The status of every submitted request whose association is `visible`.
+    /// The status of every submitted request whose association is `visible`, as the
+    /// published rota has it (the newest run, marked as a proposal, before anything is
+    /// published), with any newer proposal that would change it shown beside it.
     pub async fn request_statuses(
         &self,
         visible: impl Fn(&str) -> bool,
         lang: Lang,
     ) -> Result<Vec<RequestStatus>> {
-        let latest = match self.store.latest_run(None).await? {
-            Some(id) => Some(self.store.run(id).await?),
-            None => None,
-        };
-        let answers = match &latest {
-            Some(run) => self.store.responses(run.summary.id).await?,
-            None => BTreeMap::new(),
-        };
+        let views = self.views().await?;
+        let answers = self.store.answers(None).await?;
         Ok(self
             .store
             .live_requests(None)
@@ -201,13 +195,46 @@ impl Service {
             .filter(|live| visible(&live.request.association))
             .map(|live| {
                 let problems = stored_problems(&self.base, &live.request);
-                if problems.is_empty() || live.withdrawn {
-                    status_of(live, latest.as_ref(), &answers, lang)
-                } else {
-                    invalid_status(live, &problems, lang)
+                if !problems.is_empty() && !live.withdrawn {
+                    return invalid_status(live, &problems, lang);
                 }
+                let id = &live.request.id;
+                let shown = views.shown_for(id);
+                let mut st = status_of(live, shown, &answers, lang);
+                if let Some(p) = views.pending_for(id, shown)
+                    && staffing(p, id) != shown.map(|s| staffing(s, id)).unwrap_or_default()
+                    && !live.withdrawn
+                {
+                    st.pending = Some(
+                        staffing(p, id)
+                            .iter()
+                            .map(|i| p.instructor_name(i))
+                            .collect(),
+                    );
+                }
+                st
             })
             .collect())
+    }
+
+    /// The runs people see: every published run (newest first), and the newer runs not yet
+    /// published (proposals), newest first.
+    async fn views(&self) -> Result<Views> {
+        let mut published = Vec::new();
+        let mut proposals = Vec::new();
+        for summary in self.store.runs().await? {
+            match summary.status.as_str() {
+                "published" => published.push(self.store.run(summary.id).await?),
+                "proposed" | "approved" => proposals.push(self.store.run(summary.id).await?),
+                _ => {}
+            }
+        }
+        let newest_published = published.iter().map(|r| r.summary.id).max().unwrap_or(0);
+        proposals.retain(|r| r.summary.id > newest_published);
+        Ok(Views {
+            published,
+            proposals,
+        })
     }
 
     /// Withdraws a submitted request if its association is `visible` to the caller; a
@@ -229,21 +256,41 @@ impl Service {
         }
     }
 
-    /// The assignments of the newest run, for one instructor or (coordinators) for all.
+    /// The assignments people see, for one instructor or (coordinators) for all: those of
+    /// the published rota (of the newest proposal before anything is published), then
+    /// those a newer proposal would add, marked with that run's status. Answers are the
+    /// pair's newest, whatever run they were given on.
     pub async fn assignments_for(&self, instructor: Option<&str>) -> Result<Vec<AssignmentView>> {
-        let Some(id) = self.store.latest_run(None).await? else {
-            return Ok(Vec::new());
+        let views = self.views().await?;
+        let answers = self.store.answers(None).await?;
+        let mut out: Vec<AssignmentView> = Vec::new();
+        let shown: Vec<&crate::run::Run> = if views.published.is_empty() {
+            views.proposals.first().into_iter().collect()
+        } else {
+            views.published.iter().collect()
         };
-        let run = self.store.run(id).await?;
-        let answers = self.store.responses(id).await?;
-        Ok(run
-            .assignments
-            .iter()
-            .filter(|a| instructor.is_none_or(|i| a.instructor == i))
-            .filter_map(|a| {
-                let r = run.dataset.requests.iter().find(|r| r.id == a.request)?;
-                Some(AssignmentView {
-                    run: id,
+        let pending = if views.published.is_empty() {
+            None
+        } else {
+            views.proposals.first()
+        };
+        for run in shown.into_iter().chain(pending) {
+            for a in run
+                .assignments
+                .iter()
+                .filter(|a| instructor.is_none_or(|i| a.instructor == i))
+            {
+                if out
+                    .iter()
+                    .any(|v| v.request == a.request && v.instructor == a.instructor)
+                {
+                    continue;
+                }
+                let Some(r) = run.dataset.requests.iter().find(|r| r.id == a.request) else {
+                    continue;
+                };
+                out.push(AssignmentView {
+                    run: run.summary.id,
                     run_status: run.summary.status.clone(),
                     request: a.request.clone(),
                     association_id: r.association.clone(),
@@ -260,9 +307,10 @@ impl Service {
                         .get(&(a.request.clone(), a.instructor.clone()))
                         .cloned()
                         .unwrap_or_default(),
-                })
-            })
-            .collect())
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Records an instructor's answer (`accept` or `decline`) on their own assignment, on
@@ -337,25 +385,72 @@ impl Service {
         let Some(instructor) = self.store.feed_owner(secret).await? else {
             return Ok(None);
         };
-        Ok(Some(
-            match self.store.latest_run(Some("published")).await? {
-                Some(id) => {
-                    let run = self.store.run(id).await?;
-                    let rota = Rota::new(id, &run.dataset, &run.assignments, &[], Lang::Nb)
-                        .filter(Some(&instructor), None);
-                    (rota, ics_stamp(&run.summary.created_at))
-                }
-                None => (
-                    Rota {
-                        run: 0,
-                        entries: Vec::new(),
-                        uncovered: Vec::new(),
-                    },
-                    FALLBACK_STAMP.into(),
-                ),
-            },
-        ))
+        // Every published rota (one per cluster, say), this instructor's part of each.
+        let views = self.views().await?;
+        let mut rota = Rota {
+            run: views.published.first().map_or(0, |r| r.summary.id),
+            entries: Vec::new(),
+            uncovered: Vec::new(),
+        };
+        for run in &views.published {
+            let part = Rota::new(
+                run.summary.id,
+                &run.dataset,
+                &run.assignments,
+                &[],
+                Lang::Nb,
+            )
+            .filter(Some(&instructor), None);
+            rota.entries.extend(part.entries);
+        }
+        let stamp = views.published.first().map_or_else(
+            || FALLBACK_STAMP.into(),
+            |r| ics_stamp(&r.summary.created_at),
+        );
+        Ok(Some((rota, stamp)))
     }
+}
+
+/// The runs people see: the published ones and the newer proposals, newest first.
+struct Views {
+    published: Vec<crate::run::Run>,
+    proposals: Vec<crate::run::Run>,
+}
+
+impl Views {
+    /// The run whose rota a request's association sees: the newest published run that
+    /// plans the request; before any is published, the newest proposal that does.
+    fn shown_for(&self, request: &str) -> Option<&crate::run::Run> {
+        let plans = |r: &&crate::run::Run| r.dataset.requests.iter().any(|x| x.id == request);
+        self.published
+            .iter()
+            .find(plans)
+            .or_else(|| self.proposals.iter().find(plans))
+    }
+
+    /// A newer proposal than `shown` that plans the request.
+    fn pending_for(
+        &self,
+        request: &str,
+        shown: Option<&crate::run::Run>,
+    ) -> Option<&crate::run::Run> {
+        let after = shown.map_or(0, |s| s.summary.id);
+        self.proposals
+            .iter()
+            .find(|r| r.summary.id > after && r.dataset.requests.iter().any(|x| x.id == request))
+    }
+}
+
+/// The instructors a run gives a request, sorted.
+fn staffing(run: &crate::run::Run, request: &str) -> Vec<String> {
+    let mut v: Vec<String> = run
+        .assignments
+        .iter()
+        .filter(|a| a.request == request)
+        .map(|a| a.instructor.clone())
+        .collect();
+    v.sort();
+    v
 }
 
 /// What is wrong with a stored request against today's base data (nothing: it plans).

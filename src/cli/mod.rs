@@ -56,6 +56,18 @@ enum Command {
         /// The run's id (see `klynge runs`).
         run: i64,
     },
+    /// Approve a proposed run: a coordinator has looked at it and it may be published. /
+    /// Godkjenn en foreslått kjøring: en koordinator har sett på den, og den kan publiseres.
+    Approve {
+        /// The run's id (see `klynge runs`).
+        run: i64,
+    },
+    /// Publish an approved run: it becomes the rota people see, replacing the published run
+    /// of the same associations. / Publiser en godkjent kjøring: den blir rotaen folk ser.
+    Publish {
+        /// The run's id (see `klynge runs`).
+        run: i64,
+    },
     /// Plan scenarios (TOML files: a dataset and what to change), each stored under its name. /
     /// Planlegg scenarioer (TOML-filer: et datasett og hva som endres), lagret under sitt navn.
     Scenario {
@@ -159,6 +171,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Runs => runs::runs(db, lang).await,
         Command::Rota(args) => runs::rota(db, lang, args).await,
         Command::Check { run } => runs::check(db, lang, run).await,
+        Command::Approve { run } => runs::approve(db, lang, run).await,
+        Command::Publish { run } => runs::publish(db, lang, run).await,
         Command::Compare(args) => compare::compare(db, lang, args).await,
         Command::Report(args) => compare::report(db, lang, args).await,
         Command::Explain { run, request } => {

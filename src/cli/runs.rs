@@ -1,5 +1,5 @@
-//! `klynge runs`, `klynge rota` and `klynge check`: stored runs, listed, shown and
-//! re-verified.
+//! `klynge runs`, `klynge rota`, `klynge check`, `klynge approve` and `klynge publish`:
+//! stored runs, listed, shown, re-verified, and taken through their life cycle.
 
 use std::path::PathBuf;
 
@@ -115,4 +115,36 @@ pub async fn check(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {
         }
         Err(problems) => Err(Failure::new(1, problems)),
     }
+}
+
+pub async fn approve(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let done = klynge::app::lifecycle::approve(&store, id).await;
+    store.close().await;
+    done?;
+    println!(
+        "{}",
+        match lang {
+            Lang::Nb =>
+                format!("Kjøring {id} er godkjent; publiser den med `klynge publish {id}`."),
+            Lang::En => format!("Run {id} is approved; publish it with `klynge publish {id}`."),
+        }
+    );
+    Ok(())
+}
+
+pub async fn publish(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let run = store.run(id).await?;
+    let done = klynge::app::lifecycle::publish(&store, &run).await;
+    store.close().await;
+    done?;
+    println!(
+        "{}",
+        match lang {
+            Lang::Nb => format!("Kjøring {id} er publisert."),
+            Lang::En => format!("Run {id} is published."),
+        }
+    );
+    Ok(())
 }
