@@ -468,3 +468,56 @@ async fn an_association_sees_a_pending_change_as_pending() {
         "{row}"
     );
 }
+
+/// Publishing a run of another term (other requests of the same associations) leaves this
+/// term's published rota published; a re-plan of the same requests replaces it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_terms_publication_leaves_this_terms_rota() {
+    use klynge::app::lifecycle::{approve, publish};
+    let f = fixture().await;
+    let store = &f.state.store;
+    let ds = f.state.base.clone();
+    let plan = |ds: klynge::model::Dataset| {
+        klynge::app::plan::plan_checked(
+            &ds,
+            &klynge::plan::Params::default(),
+            klynge::plan::SolverKind::Milp,
+            &|_, _| {},
+        )
+        .unwrap_or_else(|e| panic!("{}", e.render(klynge::i18n::Lang::En, true)))
+    };
+    let autumn = plan(ds.clone());
+    // Spring: the same requests a year later, under new ids.
+    let mut spring_ds = ds.clone();
+    for r in &mut spring_ds.requests {
+        r.id = format!("v27-{}", r.id);
+        if let Some(s) = &mut r.series {
+            s.first_date = s
+                .first_date
+                .checked_add_signed(chrono::Duration::days(364))
+                .expect("date");
+        }
+    }
+    let spring = plan(spring_ds);
+    for (name, p) in [
+        ("autumn", &autumn),
+        ("spring", &spring),
+        ("autumn-again", &autumn),
+    ] {
+        let id = klynge::app::plan::save(store, name, "pilot", p)
+            .await
+            .expect("save");
+        approve(store, id).await.expect("approve");
+        publish(store, &store.run(id).await.expect("run"))
+            .await
+            .expect("publish");
+    }
+    let status = |id| async move { store.run(id).await.expect("run").summary.status };
+    assert_eq!(
+        status(1).await,
+        "superseded",
+        "the re-plan of the same term replaced it"
+    );
+    assert_eq!(status(2).await, "published", "another term's rota stays");
+    assert_eq!(status(3).await, "published");
+}

@@ -1,6 +1,6 @@
 //! The run life cycle: proposed → approved → published → superseded. A run is published
 //! only after a coordinator has approved it; publishing replaces the published runs of the
-//! same associations (another cluster's rota stays). The command line and the service
+//! same requests (another cluster's or another term's rota stays). The command line and the service
 //! both go through here.
 
 use crate::run::Run;
@@ -42,9 +42,9 @@ pub async fn approve(store: &Store, id: i64) -> Result<()> {
     }
 }
 
-/// Publishes an approved run. It replaces the published runs that plan for any of the same
-/// associations; a run of other associations (another cluster) stays published. Publishing
-/// a published run again changes nothing.
+/// Publishes an approved run. It replaces the published runs that plan any of the same
+/// requests; a run of other requests (another cluster, another term) stays published.
+/// Publishing a published run again changes nothing.
 pub async fn publish(store: &Store, run: &Run) -> Result<()> {
     let id = run.summary.id;
     match store.run_status(id).await?.as_str() {
@@ -52,23 +52,22 @@ pub async fn publish(store: &Store, run: &Run) -> Result<()> {
         "published" => return Ok(()),
         _ => return Err(AppError::NotApproved(id)),
     }
-    let ours: std::collections::BTreeSet<&str> = run
-        .dataset
-        .requests
-        .iter()
-        .map(|r| r.association.as_str())
-        .collect();
+    // A publication replaces the published runs that plan any of the same requests (a
+    // re-plan or a repair of the same term). Another cluster's run, or another term's,
+    // plans other requests and stays published.
+    let ours: std::collections::BTreeSet<&str> =
+        run.dataset.requests.iter().map(|r| r.id.as_str()).collect();
     let mut supersedes = Vec::new();
     for old in store.published_runs().await? {
         let other = store.run(old).await?;
-        // A run without requests overlaps everything: it replaced the whole rota.
+        // A run without requests replaced the whole rota, and is replaced by any.
         if other.dataset.requests.is_empty()
             || ours.is_empty()
             || other
                 .dataset
                 .requests
                 .iter()
-                .any(|r| ours.contains(r.association.as_str()))
+                .any(|r| ours.contains(r.id.as_str()))
         {
             supersedes.push(old);
         }

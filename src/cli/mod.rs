@@ -63,7 +63,7 @@ enum Command {
         run: i64,
     },
     /// Publish an approved run: it becomes the rota people see, replacing the published run
-    /// of the same associations. / Publiser en godkjent kjøring: den blir rotaen folk ser.
+    /// of the same requests. / Publiser en godkjent kjøring: den blir rotaen folk ser.
     Publish {
         /// The run's id (see `klynge runs`).
         run: i64,

@@ -206,7 +206,7 @@ impl Store {
 
     /// Publishes a run, and marks the runs in `supersedes` that are published as
     /// superseded, in one transaction. (Which runs a publication replaces is the caller's
-    /// decision: those of the same associations.)
+    /// decision: those of the same requests.)
     pub async fn publish_run(&self, id: i64, supersedes: &[i64]) -> Result<()> {
         let mut tx = self.write_tx().await?;
         let exists = sqlx::query("SELECT id FROM runs WHERE id = $1")
