@@ -1,6 +1,9 @@
 //! Answers are law: the scenario that once stored a rota contradicting an instructor's
 //! "no", end to end through the service, and `klynge check` on a run changed in the
 //! database to bring a declined pair back.
+//!
+//! Long because it walks the whole life of an answer — given, kept, carried into later
+//! runs, checked, shown — with one test per step and one per rule.
 
 use std::sync::Arc;
 
