@@ -19,24 +19,8 @@ mod common;
 use common::service::{Fixture, fixture};
 
 async fn call(f: &Fixture, method: &str, uri: &str, token: &str) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .body(Body::empty())
-        .expect("request");
-    let resp = router(f.state.clone())
-        .oneshot(req)
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let (status, text) = common::service::api(&f.state, method, uri, token, None).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 /// The probe: r03 needs two instructors; one says yes, the other no, and nobody else can

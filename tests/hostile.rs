@@ -24,23 +24,28 @@ async fn call(
     token: &str,
     body: Option<Value>,
 ) -> (StatusCode, String) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json");
-    let req = req
-        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-        .expect("request");
-    let resp = router(f.state.clone())
-        .oneshot(req)
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    common::service::api(&f.state, method, uri, token, body).await
+}
+
+async fn call2(
+    f: &common::service::TwoClusters,
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (StatusCode, String) {
+    common::service::api(&f.state, method, uri, token, body).await
+}
+
+/// A request with the headers given, as a browser or an attacker would send it.
+async fn raw(
+    f: &Fixture,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    common::service::send(&f.state, method, uri, headers, body.to_owned()).await
 }
 
 fn series(first: &str) -> Value {
@@ -151,31 +156,6 @@ async fn a_stored_request_that_cannot_be_planned_is_shown_invalid_and_left_out()
 
 // ---------------------------------------------------------------------------------------------
 // Object-level authorisation, with a second cluster in the data.
-
-async fn call2(
-    f: &common::service::TwoClusters,
-    method: &str,
-    uri: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, String) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-        .expect("request");
-    let resp = router(f.state.clone())
-        .oneshot(req)
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
 
 fn run_ids(body: &str) -> Vec<i64> {
     let v: Value = serde_json::from_str(body).expect("json");
@@ -492,34 +472,6 @@ async fn answers_go_to_the_published_rota_and_declines_make_one_proposal() {
 
 // ---------------------------------------------------------------------------------------------
 // Web hardening
-
-/// A raw request through the router: (status, headers, body).
-async fn raw(
-    f: &Fixture,
-    method: &str,
-    uri: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (StatusCode, axum::http::HeaderMap, String) {
-    let mut req = Request::builder().method(method).uri(uri);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let resp = router(f.state.clone())
-        .oneshot(req.body(Body::from(body.to_owned())).expect("request"))
-        .await
-        .expect("response");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    (
-        status,
-        headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
-}
 
 /// Signs in through the login form; returns the session cookie (`klynge_session=…`).
 async fn sign_in(f: &Fixture, token: &str) -> String {

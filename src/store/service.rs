@@ -78,6 +78,16 @@ fn random_hex(bytes: usize) -> String {
         .collect()
 }
 
+/// A (role, subject) row as the holder of a token; `None` for a role this version does not
+/// know.
+fn principal_of(r: &sqlx::any::AnyRow) -> Option<Principal> {
+    let role: String = r.get(0);
+    Role::parse(&role).map(|role| Principal {
+        role,
+        subject: r.get(1),
+    })
+}
+
 fn now() -> String {
     stamp(chrono::Utc::now())
 }
@@ -107,13 +117,7 @@ impl Store {
             .bind(hash(secret))
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.and_then(|r| {
-            let role: String = r.get(0);
-            Role::parse(&role).map(|role| Principal {
-                role,
-                subject: r.get(1),
-            })
-        }))
+        Ok(row.as_ref().and_then(principal_of))
     }
 
     /// Revokes a token; false if there was no such token.
@@ -424,13 +428,7 @@ impl Store {
         .bind(stamp(chrono::Utc::now()))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.and_then(|r| {
-            let role: String = r.get(0);
-            Role::parse(&role).map(|role| Principal {
-                role,
-                subject: r.get(1),
-            })
-        }))
+        Ok(row.as_ref().and_then(principal_of))
     }
 
     /// Ends a session (logout); false if there was none.

@@ -177,3 +177,50 @@ pub async fn two_clusters() -> TwoClusters {
         revoked,
     }
 }
+
+/// One request through the service's router: (status, headers, body as text).
+pub async fn send(
+    state: &Arc<Service>,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: String,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, String) {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = klynge::server::router(state.clone())
+        .oneshot(req.body(axum::body::Body::from(body)).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+/// A JSON API call with a bearer token: (status, body as text).
+pub async fn api(
+    state: &Arc<Service>,
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (axum::http::StatusCode, String) {
+    let bearer = format!("Bearer {token}");
+    let headers = [
+        ("authorization", bearer.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let (status, _, text) = send(state, method, uri, &headers, body).await;
+    (status, text)
+}
