@@ -666,3 +666,97 @@ fn approve_then_publish() {
     assert!(stdout(klynge(&db).args(["--lang", "en", "publish", "1"])).contains("published"));
     assert!(stdout(klynge(&db).args(["runs"])).contains("published"));
 }
+
+/// The database holds the cluster's data: import (all or nothing, with what changed),
+/// plan without a folder, export back.
+#[test]
+fn import_plan_and_export_the_current_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    // Nothing imported yet: planning without a folder says what to do.
+    let out = klynge(&db)
+        .args(["--lang", "en", "plan"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("klynge import"),
+        "{out:?}"
+    );
+    // Reports compared with runs of spaces folded to one.
+    let folded = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let first = folded(stdout(
+        klynge(&db).args(["--lang", "en", "import"]).arg(pilot()),
+    ));
+    assert!(
+        first.contains("Instructors 25 added, 0 changed, 0 retired"),
+        "{first}"
+    );
+    let again = folded(stdout(
+        klynge(&db).args(["--lang", "en", "import"]).arg(pilot()),
+    ));
+    assert!(
+        again.contains("Instructors 0 added, 0 changed, 0 retired"),
+        "{again}"
+    );
+    // A changed copy: one instructor's limit, one request gone.
+    let changed = dir.path().join("changed");
+    std::fs::create_dir(&changed).expect("mkdir");
+    for f in std::fs::read_dir(pilot()).expect("pilot") {
+        let f = f.expect("entry").path();
+        if f.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&f, changed.join(f.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let edit = |file: &str, f: &dyn Fn(Vec<String>) -> Vec<String>| {
+        let text = std::fs::read_to_string(changed.join(file)).expect("read");
+        let lines = f(text.lines().map(str::to_owned).collect());
+        std::fs::write(changed.join(file), lines.join("\n") + "\n").expect("write");
+    };
+    edit("instructors.csv", &|mut l| {
+        l[1] = l[1].replacen(",60,", ",70,", 1);
+        l
+    });
+    edit("requests.csv", &|l| {
+        l.into_iter().filter(|x| !x.starts_with("r40,")).collect()
+    });
+    let report = folded(stdout(
+        klynge(&db).args(["--lang", "en", "import"]).arg(&changed),
+    ));
+    assert!(
+        report.contains("Instructors 0 added, 1 changed, 0 retired"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Requests 0 added, 0 changed, 1 retired"),
+        "{report}"
+    );
+    // A bad dataset changes nothing.
+    edit("requests.csv", &|mut l| {
+        l[2] = l[2].replacen(",nb,", ",xx,", 1);
+        l
+    });
+    let out = klynge(&db)
+        .args(["--lang", "en", "import"])
+        .arg(&changed)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    // Planning without a folder plans the current data (39 requests now).
+    let summary = stdout(klynge(&db).args(["--lang", "en", "plan", "--time-limit", "30"]));
+    assert!(summary.contains("of 39 ("), "{summary}");
+    // Export writes it back; it reads as the same data.
+    let back = dir.path().join("back");
+    stdout(klynge(&db).args(["export"]).arg(&back));
+    let exported = klynge::ingest::load(&back).expect("exported data loads");
+    assert_eq!(exported.requests.len(), 39);
+    assert_eq!(
+        exported
+            .instructors
+            .iter()
+            .find(|i| i.id == "i01")
+            .expect("i01")
+            .max_km,
+        70.0
+    );
+}

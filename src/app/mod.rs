@@ -6,6 +6,7 @@
 pub mod access;
 pub mod answers;
 pub mod check;
+pub mod data;
 mod error;
 pub mod explain;
 pub mod lifecycle;

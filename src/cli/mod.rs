@@ -4,6 +4,7 @@
 //! stores by itself.
 
 mod compare;
+mod data;
 mod explain;
 mod generate;
 mod person;
@@ -42,6 +43,19 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Load a dataset (a folder of CSV files or a .json file) into the database as the
+    /// cluster's current data, in one go; say what it added, changed and retired. /
+    /// Last inn et datasett som klyngens gjeldende data; si hva som er nytt, endret og fjernet.
+    Import {
+        /// A dataset folder of CSV files, or a .json file.
+        dataset: PathBuf,
+    },
+    /// Write the cluster's current data out of the database, as a folder or a .json file. /
+    /// Skriv klyngens gjeldende data ut av databasen, som en mappe eller en .json-fil.
+    Export {
+        /// A folder (CSV files) or a file ending in .json.
+        out: PathBuf,
+    },
     /// Read a dataset, optimise, check the rota and store it as a new run. /
     /// Les et datasett, optimer, kontroller rotaen og lagre den som en ny kjøring.
     Plan(plan::PlanArgs),
@@ -165,6 +179,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     let db = cli.db.as_str();
     match cli.command {
         Command::Plan(args) => plan::plan_dataset(db, lang, args).await,
+        Command::Import { dataset } => data::import(db, lang, &dataset).await,
+        Command::Export { out } => data::export(db, lang, &out).await,
         Command::Scenario {
             action: plan::ScenarioAction::Run { files },
         } => plan::scenarios(db, lang, &files).await,

@@ -19,8 +19,9 @@ use super::{Failure, choice, dataset_name, load_dataset};
 
 #[derive(clap::Args, Debug)]
 pub struct PlanArgs {
-    /// A dataset folder of CSV files, or a .json file.
-    dataset: PathBuf,
+    /// A dataset folder of CSV files, or a .json file (default: the current data in the
+    /// database, see `klynge import`).
+    dataset: Option<PathBuf>,
     /// Name under which the run is stored.
     #[arg(long, default_value = "default")]
     scenario: String,
@@ -131,7 +132,10 @@ impl PlanArgs {
 
 pub async fn plan_dataset(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failure> {
     let params = a.params(lang)?;
-    let ds = load_dataset(&a.dataset)?;
+    let (ds, name) = match &a.dataset {
+        Some(path) => (load_dataset(path)?, dataset_name(path)),
+        None => super::data::current_or_fail(db, lang).await?,
+    };
     let planned = {
         let bar = Bar::new(lang, true);
         plan_checked(&ds, &params, a.solver, &*bar.progress())?
@@ -140,7 +144,6 @@ pub async fn plan_dataset(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failu
         save_clusters(path, &p.apply(&ds))?;
     }
     let store = Store::open(db).await?;
-    let name = dataset_name(&a.dataset);
     let id = save(&store, &a.scenario, &name, &planned).await?;
     store.close().await;
     print_planned(id, db, &a.scenario, &name, &planned, lang);

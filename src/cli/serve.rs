@@ -14,9 +14,10 @@ use super::{Failure, choice, load_dataset};
 
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
-    /// The cluster's data (associations, instructors; requests in it are planned too).
+    /// Import this dataset first (as `klynge import` does); without it the service plans the
+    /// current data in the database (none yet: an empty cluster).
     #[arg(long)]
-    dataset: PathBuf,
+    dataset: Option<PathBuf>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
@@ -44,8 +45,14 @@ pub enum TokenAction {
 }
 
 pub async fn serve(db: &str, lang: Lang, a: ServeArgs) -> Result<(), Failure> {
-    let base = load_dataset(&a.dataset)?;
+    if let Some(path) = &a.dataset {
+        super::data::import(db, lang, path).await?;
+    }
     let store = Store::open(db).await?;
+    let base = klynge::app::data::current(&store)
+        .await?
+        .map(|(ds, _)| ds)
+        .unwrap_or_default();
     let state = Arc::new(Service::new(store, base, a.time_limit));
     let listen = &a.listen;
     eprintln!(

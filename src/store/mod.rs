@@ -4,6 +4,7 @@
 //! a bool-free primitive (flags as SMALLINT, dates as ISO text, figures as JSON text). A run
 //! is written in one transaction: all of it is there, or none of it.
 
+mod data;
 mod privacy;
 mod runs;
 mod service;

@@ -3,11 +3,11 @@
 
 use std::str::FromStr;
 
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use super::data::put_dataset;
 use super::{Result, Store, StoreError, enum_text, from_json, json};
-use crate::model::{AssociationKind, Dataset, weekday_code};
+use crate::model::Dataset;
 use crate::plan::{
     Assignment, ClusterMode, ComponentReport, Figures, Outcome, Params, Reason, Stage, StageReport,
     StageStatus, Uncovered,
@@ -46,117 +46,10 @@ impl Store {
 
     async fn try_save_run(&self, run: &NewRun<'_>) -> Result<i64> {
         let ds = run.dataset;
-        let snapshot = ds.to_canonical_json();
-        let hash = format!("{:x}", Sha256::digest(snapshot.as_bytes()));
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let mut tx = self.write_tx().await?;
 
-        let known: Option<String> = sqlx::query("SELECT hash FROM datasets WHERE hash = $1")
-            .bind(&hash)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.get(0));
-        if known.is_none() {
-            sqlx::query(
-                "INSERT INTO datasets (hash, name, snapshot, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(&hash)
-            .bind(run.dataset_name)
-            .bind(&snapshot)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-            for a in &ds.associations {
-                sqlx::query(
-                    "INSERT INTO associations (dataset, id, name, kind, lat, lon, municipality, opt_in, cluster) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(&hash)
-                .bind(&a.id)
-                .bind(&a.name)
-                .bind(if a.kind == AssociationKind::Hub { "hub" } else { "small" })
-                .bind(a.lat)
-                .bind(a.lon)
-                .bind(&a.municipality)
-                .bind(i16::from(a.opt_in))
-                .bind(a.cluster.clone())
-                .execute(&mut *tx)
-                .await?;
-            }
-            for i in &ds.instructors {
-                sqlx::query(
-                    "INSERT INTO instructors (dataset, id, name, association, lat, lon, topics, languages, max_km, \
-                     max_sessions_per_week, max_sessions_total, max_hours_per_week) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                )
-                .bind(&hash)
-                .bind(&i.id)
-                .bind(&i.name)
-                .bind(&i.association)
-                .bind(NullableF64(i.lat))
-                .bind(NullableF64(i.lon))
-                .bind(i.topics.join(";"))
-                .bind(i.languages.join(";"))
-                .bind(i.max_km)
-                .bind(i64::from(i.max_sessions_per_week))
-                .bind(i.max_sessions_total.map(i64::from))
-                .bind(NullableF64(i.max_hours_per_week))
-                .execute(&mut *tx)
-                .await?;
-                for s in &i.availability {
-                    sqlx::query(
-                        "INSERT INTO availability (dataset, instructor, weekday, start_time, end_time) \
-                         VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(&hash)
-                    .bind(&i.id)
-                    .bind(weekday_code(s.weekday))
-                    .bind(s.start.to_string())
-                    .bind(s.end.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for b in &i.blackouts {
-                    sqlx::query("INSERT INTO blackouts (dataset, instructor, from_date, to_date) VALUES ($1, $2, $3, $4)")
-                        .bind(&hash)
-                        .bind(&i.id)
-                        .bind(b.from.to_string())
-                        .bind(b.to.to_string())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-            for r in &ds.requests {
-                sqlx::query(
-                    "INSERT INTO requests (dataset, id, association, topic, language, instructors_needed, priority, \
-                     venue_lat, venue_lon) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(&hash)
-                .bind(&r.id)
-                .bind(&r.association)
-                .bind(&r.topic)
-                .bind(&r.language)
-                .bind(i64::from(r.instructors_needed))
-                .bind(i64::from(r.priority))
-                .bind(NullableF64(r.venue_lat))
-                .bind(NullableF64(r.venue_lon))
-                .execute(&mut *tx)
-                .await?;
-                for s in r.all_sessions() {
-                    sqlx::query(
-                        "INSERT INTO sessions (dataset, request, session_date, start_time, end_time) \
-                         VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(&hash)
-                    .bind(&r.id)
-                    .bind(s.date.to_string())
-                    .bind(s.start.to_string())
-                    .bind(s.end.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-            }
-        }
+        let hash = put_dataset(&mut tx, run.dataset_name, ds, &now).await?;
 
         let params_json = json(run.params);
         let scenario_known: Option<String> =
@@ -401,7 +294,7 @@ fn finite(v: f64) -> NullableF64 {
 /// sqlx 0.9's PostgreSQL driver maps a NULL tagged `Double` to a float4 NULL (and one
 /// tagged `Real` to float8), which PostgreSQL rejects for a DOUBLE PRECISION parameter
 /// ("incorrect binary data format"). So a NULL is tagged `Real` here; SQLite ignores the tag.
-struct NullableF64(Option<f64>);
+pub(super) struct NullableF64(pub(super) Option<f64>);
 
 impl sqlx::Type<sqlx::Any> for NullableF64 {
     fn type_info() -> sqlx::any::AnyTypeInfo {

@@ -1,0 +1,72 @@
+//! `klynge import` and `klynge export`: the cluster's data in and out of the database.
+
+use std::path::Path;
+
+use klynge::app::data::{current, import as import_data};
+use klynge::i18n::Lang;
+use klynge::ingest;
+use klynge::store::Store;
+
+use super::{Failure, dataset_name, load_dataset};
+
+/// `klynge import PATH`: a folder of CSV files or a .json file, checked like a plan's
+/// input, becomes the current data in one transaction; nothing changes on bad input.
+pub async fn import(db: &str, lang: Lang, path: &Path) -> Result<(), Failure> {
+    let ds = load_dataset(path)?;
+    let store = Store::open(db).await?;
+    let report = import_data(&store, &dataset_name(path), &ds).await;
+    store.close().await;
+    let report = report?;
+    println!(
+        "{} {} ({} {}, {} {}, {} {}):",
+        lang.pick("Importerte", "Imported"),
+        path.display(),
+        ds.associations.len(),
+        lang.pick("foreninger", "associations"),
+        ds.instructors.len(),
+        lang.pick("instruktører", "instructors"),
+        ds.requests.len(),
+        lang.pick("forespørsler", "requests"),
+    );
+    print!("{}", report.render(lang));
+    Ok(())
+}
+
+/// `klynge export OUT`: the current data as a folder of CSV files, or a .json file.
+pub async fn export(db: &str, lang: Lang, out: &Path) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let data = current(&store).await;
+    store.close().await;
+    let Some((ds, _)) = data? else {
+        return Err(no_data(lang));
+    };
+    let written = if out.extension().is_some_and(|e| e == "json") {
+        ingest::write_json(&ds, out)
+    } else {
+        ingest::write_folder(&ds, out)
+    };
+    written.map_err(|e| Failure::io(out, e))?;
+    println!("{} {}", lang.pick("Skrev", "Wrote"), out.display());
+    Ok(())
+}
+
+/// The current data, for commands that plan it when no folder is given.
+pub async fn current_or_fail(
+    db: &str,
+    lang: Lang,
+) -> Result<(klynge::model::Dataset, String), Failure> {
+    let store = Store::open(db).await?;
+    let data = current(&store).await;
+    store.close().await;
+    data?.ok_or_else(|| no_data(lang))
+}
+
+fn no_data(lang: Lang) -> Failure {
+    Failure::new(
+        2,
+        lang.pick(
+            "Databasen har ingen data ennå: importer dem med `klynge import MAPPE` (eller gi en mappe).",
+            "The database holds no data yet: import them with `klynge import FOLDER` (or give a folder).",
+        ),
+    )
+}
