@@ -1144,3 +1144,79 @@ fn json_topics_and_languages_are_read_in_lower_case() {
     let back = load_json(&path).unwrap_or_else(|p| panic!("{p}"));
     assert_eq!(back.to_canonical_json(), ds.to_canonical_json());
 }
+
+// ---------------------------------------------------------------------------------------------
+// The spreadsheet form: one sheet per file.
+
+/// Writes every CSV file of `folder` as a sheet of one workbook, numbers as numbers, dates
+/// as Excel dates and times as Excel times — as a coordinator's spreadsheet would hold them.
+fn workbook_of(folder: &Path, out: &Path) {
+    use chrono::Datelike;
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    let mut book = Workbook::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    for f in files {
+        let sheet = book.add_worksheet();
+        sheet
+            .set_name(f.file_stem().unwrap().to_str().unwrap())
+            .unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_path(&f)
+            .unwrap();
+        for (r, rec) in reader.records().enumerate() {
+            for (c, cell) in rec.unwrap().iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                if r > 0
+                    && let Ok(n) = cell.parse::<f64>()
+                {
+                    sheet.write_number(r, c, n).unwrap();
+                } else if r > 0
+                    && let Ok(d) = chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d")
+                {
+                    let x =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                            .unwrap();
+                    sheet
+                        .write_datetime_with_format(r, c, &x, &date_format)
+                        .unwrap();
+                } else {
+                    sheet.write_string(r, c, cell).unwrap();
+                }
+            }
+        }
+    }
+    book.save(out).unwrap();
+}
+
+#[test]
+fn a_workbook_reads_as_its_folder() {
+    let folder = Folder::base();
+    let book = folder.path("book.xlsx");
+    workbook_of(folder.dir.path(), &book);
+    let from_book = load(&book).unwrap_or_else(|p| panic!("{p}"));
+    let from_folder = folder.load().unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(
+        from_book.to_canonical_json(),
+        from_folder.to_canonical_json()
+    );
+}
+
+#[test]
+fn a_bad_cell_in_a_workbook_names_the_sheet_and_line() {
+    let folder = Folder::base().line("requests.csv", 3, "r2,small,bankid,xx,1,3,,,,,,,");
+    let book = folder.path("book.xlsx");
+    workbook_of(folder.dir.path(), &book);
+    let all = problems(load(&book));
+    assert_eq!(all.len(), 1, "{}", Problems(all.clone()));
+    assert!(all[0].file.ends_with("book.xlsx[requests]"), "{}", all[0]);
+    assert_eq!(all[0].line, Some(3));
+    assert_eq!(all[0].kind, ProblemKind::UnknownLanguageCode(text("xx")));
+}

@@ -5,6 +5,7 @@
 
 mod csv_folder;
 mod write;
+mod xlsx;
 
 pub use write::{write_folder, write_json};
 
@@ -12,10 +13,16 @@ use std::path::Path;
 
 use crate::model::{Dataset, Origin, Problem, ProblemKind, Problems, validate};
 
-/// Reads and validates a dataset: a folder of CSV files, or a `.json` file.
+/// Reads and validates a dataset: a folder of CSV files, a `.json` file, or an `.xlsx`
+/// workbook with one sheet per file.
 pub fn load(path: &Path) -> Result<Dataset, Problems> {
     let (ds, mut problems) = if path.is_dir() {
         csv_folder::read_folder(path)
+    } else if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        xlsx::read_xlsx(path)
     } else {
         match read_json(path) {
             Ok(ds) => (ds, Vec::new()),
