@@ -494,8 +494,8 @@ async fn another_terms_publication_leaves_this_terms_rota() {
         let id = klynge::app::plan::save(store, name, "pilot", p)
             .await
             .expect("save");
-        approve(store, id).await.expect("approve");
-        publish(store, &store.run(id).await.expect("run"))
+        approve(store, "test", id).await.expect("approve");
+        publish(store, "test", &store.run(id).await.expect("run"))
             .await
             .expect("publish");
     }
@@ -507,4 +507,49 @@ async fn another_terms_publication_leaves_this_terms_rota() {
     );
     assert_eq!(status(2).await, "published", "another term's rota stays");
     assert_eq!(status(3).await, "published");
+}
+
+/// An answer is in the audit trail under its instructor; the person's export holds it, and
+/// erasing the person keeps what was done but not by whom.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_are_audited_and_covered_by_export_and_erasure() {
+    let f = Arc::new(fixture().await);
+    call(&f, "POST", "/api/runs", &f.coord_all).await;
+    call(&f, "POST", "/api/runs/1/approve", &f.coord_all).await;
+    call(&f, "POST", "/api/runs/1/publish", &f.coord_all).await;
+    let (_, mine) = call(&f, "GET", "/api/assignments", &f.i01).await;
+    let request = mine[0]["request"].as_str().expect("id").to_owned();
+    call(
+        &f,
+        "POST",
+        &format!("/api/assignments/1/{request}/accept"),
+        &f.i01,
+    )
+    .await;
+    let log = f.state.store.audit_log(10).await.expect("log");
+    let actions: Vec<(String, String)> = log
+        .iter()
+        .map(|e| (e.actor.clone(), e.action.clone()))
+        .collect();
+    assert_eq!(
+        actions[0],
+        ("instructor:i01".to_owned(), "answer".to_owned()),
+        "{log:?}"
+    );
+    assert_eq!(
+        actions[1],
+        ("coordinator:*".to_owned(), "publish".to_owned()),
+        "{log:?}"
+    );
+    assert_eq!(
+        actions[2],
+        ("coordinator:*".to_owned(), "approve".to_owned()),
+        "{log:?}"
+    );
+    let export = f.state.store.export_person("i01").await.expect("export");
+    assert_eq!(export["audit"][0]["detail"], format!("{request} accepted"));
+    f.state.store.erase_person("i01").await.expect("erase");
+    let log = f.state.store.audit_log(10).await.expect("log");
+    assert!(!log.iter().any(|e| e.actor.contains("i01")), "{log:?}");
+    assert_eq!(log[0].action, "answer", "what was done is kept");
 }

@@ -760,3 +760,30 @@ fn import_plan_and_export_the_current_data() {
         70.0
     );
 }
+
+/// Every change is recorded: who, when, what.
+#[test]
+fn the_audit_trail_records_imports_approvals_and_publications() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    assert!(stdout(klynge(&db).args(["--lang", "en", "audit"])).contains("No changes yet"));
+    stdout(klynge(&db).arg("import").arg(pilot()));
+    stdout(klynge(&db).args(["plan", "--time-limit", "30"]));
+    stdout(klynge(&db).args(["approve", "1"]));
+    stdout(klynge(&db).args(["publish", "1"]));
+    let log = stdout(klynge(&db).args(["audit"]));
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 3, "{log}");
+    assert!(
+        lines[0].contains("cli") && lines[0].contains("publish") && lines[0].contains("run 1"),
+        "{log}"
+    );
+    assert!(
+        lines[1].contains("approve") && lines[1].contains("run 1"),
+        "{log}"
+    );
+    assert!(
+        lines[2].contains("import") && lines[2].contains("instructors +25 ~0 -0"),
+        "{log}"
+    );
+}

@@ -90,7 +90,8 @@ fn changes(
 
 /// Makes a validated dataset the current data (one transaction: all or nothing), and says
 /// what changed against the data before it.
-pub async fn import(store: &Store, name: &str, ds: &Dataset) -> Result<ImportReport> {
+/// `by` (who imports) is recorded in the audit trail with the counts.
+pub async fn import(store: &Store, by: &str, name: &str, ds: &Dataset) -> Result<ImportReport> {
     let problems = crate::model::validate(ds);
     if !problems.is_empty() {
         return Err(super::AppError::Dataset(crate::model::Problems(problems)));
@@ -115,6 +116,21 @@ pub async fn import(store: &Store, name: &str, ds: &Dataset) -> Result<ImportRep
         ),
     };
     store.set_current_data(name, ds).await?;
+    let counts = |c: &Changes| {
+        format!(
+            "+{} ~{} -{}",
+            c.added.len(),
+            c.changed.len(),
+            c.retired.len()
+        )
+    };
+    let detail = format!(
+        "associations {}, instructors {}, requests {}",
+        counts(&report.associations),
+        counts(&report.instructors),
+        counts(&report.requests)
+    );
+    store.audit(by, "import", name, &detail).await?;
     Ok(report)
 }
 

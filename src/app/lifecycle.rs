@@ -23,19 +23,31 @@ impl Service {
 
     pub async fn approve(&self, who: &Principal, id: i64) -> Result<()> {
         self.run_for(who, id).await?;
-        approve(&self.store, id).await
+        approve(&self.store, &actor(who), id).await
     }
 
     /// Publishes an approved run of `who`'s cluster.
     pub async fn publish(&self, who: &Principal, id: i64) -> Result<()> {
         let run = self.run_for(who, id).await?;
-        publish(&self.store, &run).await
+        publish(&self.store, &actor(who), &run).await
     }
 }
 
 /// Approves a proposed run (a coordinator has looked at it).
-pub async fn approve(store: &Store, id: i64) -> Result<()> {
+/// Who did something, as the audit trail records it: `coordinator:trondheim`.
+pub fn actor(who: &Principal) -> String {
+    let role = match who.role {
+        crate::store::Role::Coordinator => "coordinator",
+        crate::store::Role::Association => "association",
+        crate::store::Role::Instructor => "instructor",
+    };
+    format!("{role}:{}", who.subject)
+}
+
+/// Approves a proposed run (a coordinator has looked at it); `by` is recorded.
+pub async fn approve(store: &Store, by: &str, id: i64) -> Result<()> {
     if store.approve_run(id).await? {
+        store.audit(by, "approve", &format!("run {id}"), "").await?;
         Ok(())
     } else {
         Err(AppError::NotProposed)
@@ -45,7 +57,7 @@ pub async fn approve(store: &Store, id: i64) -> Result<()> {
 /// Publishes an approved run. It replaces the published runs that plan any of the same
 /// requests; a run of other requests (another cluster, another term) stays published.
 /// Publishing a published run again changes nothing.
-pub async fn publish(store: &Store, run: &Run) -> Result<()> {
+pub async fn publish(store: &Store, by: &str, run: &Run) -> Result<()> {
     let id = run.summary.id;
     match store.run_status(id).await?.as_str() {
         "approved" => {}
@@ -72,5 +84,10 @@ pub async fn publish(store: &Store, run: &Run) -> Result<()> {
             supersedes.push(old);
         }
     }
-    Ok(store.publish_run(id, &supersedes).await?)
+    store.publish_run(id, &supersedes).await?;
+    let replaced: Vec<String> = supersedes.iter().map(|r| format!("run {r}")).collect();
+    store
+        .audit(by, "publish", &format!("run {id}"), &replaced.join(", "))
+        .await?;
+    Ok(())
 }

@@ -356,6 +356,14 @@ impl Service {
         if !self.store.respond(run, request, instructor, answer).await? {
             return Err(AppError::NoSuchAssignment);
         }
+        self.store
+            .audit(
+                &format!("instructor:{instructor}"),
+                "answer",
+                &format!("run {run}"),
+                &format!("{request} {answer}"),
+            )
+            .await?;
         let mut answered = Answered {
             answer,
             repair_run: None,

@@ -14,7 +14,7 @@ use super::{Failure, dataset_name, load_dataset};
 pub async fn import(db: &str, lang: Lang, path: &Path) -> Result<(), Failure> {
     let ds = load_dataset(path)?;
     let store = Store::open(db).await?;
-    let report = import_data(&store, &dataset_name(path), &ds).await;
+    let report = import_data(&store, "cli", &dataset_name(path), &ds).await;
     store.close().await;
     let report = report?;
     println!(
@@ -47,6 +47,24 @@ pub async fn export(db: &str, lang: Lang, out: &Path) -> Result<(), Failure> {
     };
     written.map_err(|e| Failure::io(out, e))?;
     println!("{} {}", lang.pick("Skrev", "Wrote"), out.display());
+    Ok(())
+}
+
+/// `klynge audit`: the newest changes, one line each.
+pub async fn audit(db: &str, lang: Lang, limit: i64) -> Result<(), Failure> {
+    let store = Store::open(db).await?;
+    let log = store.audit_log(limit.max(0)).await;
+    store.close().await;
+    let log = log?;
+    if log.is_empty() {
+        println!("{}", lang.pick("Ingen endringer ennå.", "No changes yet."));
+    }
+    for e in log {
+        println!(
+            "{}  {:<24} {:<9} {:<14} {}",
+            e.at, e.actor, e.action, e.subject, e.detail
+        );
+    }
     Ok(())
 }
 

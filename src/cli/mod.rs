@@ -56,6 +56,13 @@ enum Command {
         /// A folder (CSV files) or a file ending in .json.
         out: PathBuf,
     },
+    /// Who changed what, and when: imports, answers, approvals, publications, newest first. /
+    /// Hvem endret hva, og når: importer, svar, godkjenninger, publiseringer, nyeste først.
+    Audit {
+        /// How many entries.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
     /// Read a dataset, optimise, check the rota and store it as a new run. /
     /// Les et datasett, optimer, kontroller rotaen og lagre den som en ny kjøring.
     Plan(plan::PlanArgs),
@@ -181,6 +188,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Plan(args) => plan::plan_dataset(db, lang, args).await,
         Command::Import { dataset } => data::import(db, lang, &dataset).await,
         Command::Export { out } => data::export(db, lang, &out).await,
+        Command::Audit { limit } => data::audit(db, lang, limit).await,
         Command::Scenario {
             action: plan::ScenarioAction::Run { files },
         } => plan::scenarios(db, lang, &files).await,

@@ -119,7 +119,7 @@ pub async fn check(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {
 
 pub async fn approve(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {
     let store = Store::open(db).await?;
-    let done = klynge::app::lifecycle::approve(&store, id).await;
+    let done = klynge::app::lifecycle::approve(&store, "cli", id).await;
     store.close().await;
     done?;
     println!(
@@ -136,7 +136,7 @@ pub async fn approve(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {
 pub async fn publish(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {
     let store = Store::open(db).await?;
     let run = store.run(id).await?;
-    let done = klynge::app::lifecycle::publish(&store, &run).await;
+    let done = klynge::app::lifecycle::publish(&store, "cli", &run).await;
     store.close().await;
     done?;
     println!(

@@ -4,11 +4,13 @@
 //! a bool-free primitive (flags as SMALLINT, dates as ISO text, figures as JSON text). A run
 //! is written in one transaction: all of it is there, or none of it.
 
+mod audit;
 mod data;
 mod privacy;
 mod runs;
 mod service;
 
+pub use audit::AuditEntry;
 pub use privacy::ERASED;
 pub use runs::NewRun;
 pub use service::{LiveRequest, Principal, Role};

@@ -60,6 +60,18 @@ impl Store {
                 Ok(json!({ "created_at": r.try_get::<String, _>(0)?, "revoked": r.try_get::<i64, _>(1)? != 0 }))
             })
             .collect::<Result<_>>()?;
+        let audit: Vec<Value> = sqlx::query(
+            "SELECT at, action, subject, detail FROM audit WHERE actor = $1 ORDER BY at",
+        )
+        .bind(format!("instructor:{id}"))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| -> Result<Value> {
+            Ok(json!({ "at": r.try_get::<String, _>(0)?, "action": r.try_get::<String, _>(1)?,
+                       "subject": r.try_get::<String, _>(2)?, "detail": r.try_get::<String, _>(3)? }))
+        })
+        .collect::<Result<_>>()?;
         let has_feed = sqlx::query("SELECT instructor FROM feeds WHERE instructor = $1")
             .bind(id)
             .fetch_optional(&self.pool)
@@ -67,7 +79,7 @@ impl Store {
             .is_some();
         Ok(
             json!({ "instructor": id, "records": records, "assignments": assignments, "answers": answers,
-                   "tokens": tokens, "calendar_feed": has_feed }),
+                   "tokens": tokens, "calendar_feed": has_feed, "audit": audit }),
         )
     }
 
@@ -111,6 +123,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        // The trail keeps what was done, not by whom.
+        sqlx::query("UPDATE audit SET actor = $1 WHERE actor = $2")
+            .bind(format!("instructor:{ERASED}"))
+            .bind(format!("instructor:{id}"))
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "DELETE FROM login_sessions WHERE token_hash IN (SELECT hash FROM tokens WHERE role = 'instructor' AND subject = $1)",
         )
