@@ -812,3 +812,22 @@ async fn requests_and_assignments_stay_in_their_cluster() {
         "Trondheim's coordinator may withdraw Malvik's request"
     );
 }
+
+/// The audit trail on the web: for a coordinator of all clusters only.
+#[tokio::test]
+async fn the_audit_trail_is_for_a_coordinator_of_all_clusters() {
+    let f = common::service::two_clusters().await;
+    let (s, _) = call2(&f, "POST", "/api/runs", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = call2(&f, "POST", "/api/runs/1/approve", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, body) = call2(&f, "GET", "/api/audit", &f.coord_all, None).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let log: Vec<Value> = serde_json::from_str(&body).expect("json");
+    assert_eq!(log[0]["action"], "approve");
+    assert_eq!(log[0]["actor"], "coordinator:*");
+    for token in [&f.coord_trondheim, &f.askoy, &f.b01] {
+        let (s, _) = call2(&f, "GET", "/api/audit", token, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+}

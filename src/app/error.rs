@@ -17,6 +17,8 @@ pub enum ErrorKind {
     NotFound,
     /// The request clashes with the state of things (exit 2, HTTP 409).
     Conflict,
+    /// The caller may not do this (exit 2, HTTP 403).
+    Forbidden,
     /// Anything else (exit 1, HTTP 500).
     Internal,
 }
@@ -35,6 +37,8 @@ pub enum AppError {
     BadAnswer,
     /// Only a proposed run can be approved.
     NotProposed,
+    /// Only a coordinator of all clusters may do this.
+    AllClustersOnly,
     /// A run is published only after it is approved.
     NotApproved(i64),
     /// Answers are taken on the published rota (or a newer proposal) only.
@@ -70,6 +74,7 @@ impl AppError {
             AppError::UnknownRequest(_)
             | AppError::NoSuchAssignment
             | AppError::Store(StoreError::NotFound(_)) => ErrorKind::NotFound,
+            AppError::AllClustersOnly => ErrorKind::Forbidden,
             AppError::NotProposed
             | AppError::NotApproved(_)
             | AppError::NotAnswerable(_)
@@ -117,6 +122,12 @@ impl AppError {
                 .pick(
                     "bare en foreslått kjøring kan godkjennes",
                     "only a proposed run can be approved",
+                )
+                .into(),
+            AppError::AllClustersOnly => lang
+                .pick(
+                    "bare en koordinator for alle klynger kan se dette",
+                    "only a coordinator of all clusters may see this",
                 )
                 .into(),
             AppError::NotApproved(run) => match lang {

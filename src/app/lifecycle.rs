@@ -4,7 +4,7 @@
 //! both go through here.
 
 use crate::run::Run;
-use crate::store::{Principal, RunSummary, Store};
+use crate::store::{AuditEntry, Principal, RunSummary, Store};
 
 use super::error::{AppError, Result};
 use super::service::Service;
@@ -24,6 +24,15 @@ impl Service {
     pub async fn approve(&self, who: &Principal, id: i64) -> Result<()> {
         self.run_for(who, id).await?;
         approve(&self.store, &actor(who), id).await
+    }
+
+    /// The audit trail, newest first: for a coordinator of all clusters only (it names
+    /// every cluster's people and runs).
+    pub async fn audit_log(&self, who: &Principal, limit: i64) -> Result<Vec<AuditEntry>> {
+        if who.subject != "*" {
+            return Err(AppError::AllClustersOnly);
+        }
+        Ok(self.store.audit_log(limit).await?)
     }
 
     /// Publishes an approved run of `who`'s cluster.

@@ -167,7 +167,10 @@ impl From<AppError> for Failure {
     fn from(e: AppError) -> Self {
         let lang = LANG.get().copied().unwrap_or_default();
         let code = match e.kind() {
-            ErrorKind::BadInput | ErrorKind::NotFound | ErrorKind::Conflict => 2,
+            ErrorKind::BadInput
+            | ErrorKind::NotFound
+            | ErrorKind::Conflict
+            | ErrorKind::Forbidden => 2,
             ErrorKind::Internal => 1,
         };
         Failure::new(code, e.render(lang, true))

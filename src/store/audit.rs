@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::{Result, Store};
 
 /// One change, as recorded.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub at: String,
     /// Who did it: a token's role and subject (`instructor:i07`), or `cli`.

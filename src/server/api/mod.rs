@@ -61,6 +61,7 @@ pub fn routes() -> OpenApiRouter<State> {
         .routes(routes!(runs::approve_run))
         .routes(routes!(runs::publish_run))
         .routes(routes!(runs::repair_run))
+        .routes(routes!(runs::audit_log))
         .routes(routes!(assignments::list_assignments))
         .routes(routes!(assignments::answer_assignment))
         .routes(routes!(assignments::new_feed))

@@ -13,7 +13,7 @@ use crate::compare::Change;
 use crate::plan::Figures;
 use crate::server::auth::{COORDINATOR, Caller, Language};
 use crate::server::{ApiError, ErrorBody, OrApiError};
-use crate::store::RunSummary;
+use crate::store::{AuditEntry, RunSummary};
 
 type Coordinator = Caller<COORDINATOR>;
 
@@ -67,6 +67,26 @@ pub async fn list_runs(
     c: Coordinator,
 ) -> Result<Json<Vec<RunSummary>>, ApiError> {
     Ok(Json(state.runs(&c.who).await.or_api(c.lang)?))
+}
+
+/// Who changed what, and when, newest first (coordinators of all clusters)
+#[utoipa::path(
+    get,
+    path = "/api/audit",
+    tag = "runs",
+    params(Language),
+    security(("bearer" = [])),
+    responses(
+        (status = OK, description = "The newest 200 changes", body = Vec<AuditEntry>),
+        (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
+        (status = FORBIDDEN, description = "Not a coordinator of all clusters", body = ErrorBody),
+    )
+)]
+pub async fn audit_log(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    Ok(Json(state.audit_log(&c.who, 200).await.or_api(c.lang)?))
 }
 
 /// Plan the current requests now; stores a proposed run
