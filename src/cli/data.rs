@@ -4,10 +4,9 @@ use std::path::Path;
 
 use klynge::app::data::{current, import as import_data};
 use klynge::i18n::Lang;
-use klynge::ingest;
 use klynge::store::Store;
 
-use super::{Failure, dataset_name, load_dataset};
+use super::{Failure, dataset_counts, dataset_name, load_dataset, write_dataset};
 
 /// `klynge import PATH`: a folder of CSV files or a .json file, checked like a plan's
 /// input, becomes the current data in one transaction; nothing changes on bad input.
@@ -18,15 +17,10 @@ pub async fn import(db: &str, lang: Lang, path: &Path) -> Result<(), Failure> {
     store.close().await;
     let report = report?;
     println!(
-        "{} {} ({} {}, {} {}, {} {}):",
+        "{} {} ({}):",
         lang.pick("Importerte", "Imported"),
         path.display(),
-        ds.associations.len(),
-        lang.pick("foreninger", "associations"),
-        ds.instructors.len(),
-        lang.pick("instruktører", "instructors"),
-        ds.requests.len(),
-        lang.pick("forespørsler", "requests"),
+        dataset_counts(&ds, lang)
     );
     print!("{}", report.render(lang));
     Ok(())
@@ -40,12 +34,7 @@ pub async fn export(db: &str, lang: Lang, out: &Path) -> Result<(), Failure> {
     let Some((ds, _)) = data? else {
         return Err(no_data(lang));
     };
-    let written = if out.extension().is_some_and(|e| e == "json") {
-        ingest::write_json(&ds, out)
-    } else {
-        ingest::write_folder(&ds, out)
-    };
-    written.map_err(|e| Failure::io(out, e))?;
+    write_dataset(&ds, out)?;
     println!("{} {}", lang.pick("Skrev", "Wrote"), out.display());
     Ok(())
 }

@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 
 use klynge::i18n::Lang;
-use klynge::ingest;
 
-use super::Failure;
+use super::{Failure, dataset_counts, write_dataset};
 
 #[derive(clap::Args, Debug)]
 pub struct GenerateArgs {
@@ -21,23 +20,12 @@ pub struct GenerateArgs {
 
 pub fn generate(lang: Lang, a: GenerateArgs) -> Result<(), Failure> {
     let ds = klynge::generate::generate(a.instructors, a.seed);
-    let out = &a.out;
-    let written = if out.extension().is_some_and(|e| e == "json") {
-        ingest::write_json(&ds, out)
-    } else {
-        ingest::write_folder(&ds, out)
-    };
-    written.map_err(|e| Failure::io(out, e))?;
+    write_dataset(&ds, &a.out)?;
     println!(
-        "{} {} ({} {}, {} {}, {} {})",
+        "{} {} ({})",
         lang.pick("Skrev", "Wrote"),
-        out.display(),
-        ds.associations.len(),
-        lang.pick("foreninger", "associations"),
-        ds.instructors.len(),
-        lang.pick("instruktører", "instructors"),
-        ds.requests.len(),
-        lang.pick("forespørsler", "requests"),
+        a.out.display(),
+        dataset_counts(&ds, lang)
     );
     Ok(())
 }

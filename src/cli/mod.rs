@@ -259,6 +259,29 @@ fn dataset_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Writes a dataset to `out`: a file ending in .json, else a folder of CSV files.
+fn write_dataset(ds: &klynge::model::Dataset, out: &Path) -> Result<(), Failure> {
+    let written = if out.extension().is_some_and(|e| e == "json") {
+        klynge::ingest::write_json(ds, out)
+    } else {
+        klynge::ingest::write_folder(ds, out)
+    };
+    written.map_err(|e| Failure::io(out, e))
+}
+
+/// "12 associations, 25 instructors, 40 requests", in the user's language.
+fn dataset_counts(ds: &klynge::model::Dataset, lang: Lang) -> String {
+    format!(
+        "{} {}, {} {}, {} {}",
+        ds.associations.len(),
+        lang.pick("foreninger", "associations"),
+        ds.instructors.len(),
+        lang.pick("instruktører", "instructors"),
+        ds.requests.len(),
+        lang.pick("forespørsler", "requests"),
+    )
+}
+
 /// Reads and validates a dataset; its problems are bad input.
 fn load_dataset(path: &Path) -> Result<klynge::model::Dataset, Failure> {
     klynge::ingest::load(path).map_err(|p| AppError::Dataset(p).into())
