@@ -463,7 +463,7 @@ async fn another_terms_publication_leaves_this_terms_rota() {
     use klynge::app::lifecycle::{approve, publish};
     let f = fixture().await;
     let store = &f.state.store;
-    let ds = f.state.base.clone();
+    let ds = (*f.state.base()).clone();
     let plan = |ds: klynge::model::Dataset| {
         klynge::app::plan::plan_checked(
             &ds,

@@ -60,11 +60,12 @@ impl Service {
     /// a coordinator, a small association for an association, an instructor for an
     /// instructor. A token for anything else opens nothing.
     pub fn subject_exists(&self, role: Role, subject: &str) -> bool {
-        subject_exists(&self.base, role, subject)
+        subject_exists(&self.base(), role, subject)
     }
 
     /// The holder of a token: valid, not revoked, and for a subject in the data.
     pub async fn principal(&self, token: &str) -> Result<Option<Principal>> {
+        self.refresh().await?;
         Ok(self
             .store
             .principal(token)
@@ -114,6 +115,7 @@ impl Service {
     /// The holder of a browser session: not expired, token not revoked, subject in the
     /// data.
     pub async fn session(&self, id: &str) -> Result<Option<Principal>> {
+        self.refresh().await?;
         Ok(self
             .store
             .session_principal(id)

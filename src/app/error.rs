@@ -30,6 +30,10 @@ pub enum AppError {
     /// Form or API fields with problems.
     Fields(Vec<FieldError>),
     UnknownRequest(String),
+    /// An instructor or association that is not in the data, or not the caller's.
+    UnknownRecord(String),
+    /// Others kept changing the data while this change was being made; nothing was stored.
+    DataBusy,
     /// A token's subject that names nothing in the data for its role.
     UnknownSubject(String),
     NoSuchAssignment,
@@ -72,10 +76,12 @@ impl AppError {
             | AppError::BadAnswer
             | AppError::UnknownSubject(_) => ErrorKind::BadInput,
             AppError::UnknownRequest(_)
+            | AppError::UnknownRecord(_)
             | AppError::NoSuchAssignment
             | AppError::Store(StoreError::NotFound(_)) => ErrorKind::NotFound,
             AppError::AllClustersOnly => ErrorKind::Forbidden,
             AppError::NotProposed
+            | AppError::DataBusy
             | AppError::NotApproved(_)
             | AppError::NotAnswerable(_)
             | AppError::Answers(_) => ErrorKind::Conflict,
@@ -101,6 +107,16 @@ impl AppError {
                 "{} '{r}'",
                 lang.pick("Ukjent forespørsel", "Unknown request")
             ),
+            AppError::UnknownRecord(id) => match lang {
+                Lang::Nb => format!("fant ingen instruktør eller forening '{id}' du kan endre"),
+                Lang::En => format!("no instructor or association '{id}' that you can change"),
+            },
+            AppError::DataBusy => lang
+                .pick(
+                    "dataene ble endret av andre i mellomtiden; prøv igjen",
+                    "the data were changed by others meanwhile; please try again",
+                )
+                .into(),
             AppError::UnknownSubject(s) => match lang {
                 Lang::Nb => format!(
                     "'{s}' finnes ikke i dataene for den rollen (en koordinator: * eller en hub; en forening: en liten forening; en instruktør: en instruktør-id)"

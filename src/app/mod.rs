@@ -7,14 +7,17 @@ pub mod access;
 pub mod answers;
 pub mod check;
 pub mod data;
+pub mod edit;
 mod error;
 pub mod explain;
 pub mod lifecycle;
 pub mod plan;
+pub mod records;
 pub mod repair;
 pub mod requests;
 pub mod service;
 pub mod suggest;
+mod views;
 
 pub use error::{AppError, ErrorKind, Result};
 pub use service::Service;

@@ -2,6 +2,8 @@
 //! instructors, over one store and the cluster's base data. The web layer authenticates,
 //! calls one method here and renders; it holds no logic of its own.
 
+use std::sync::Arc;
+
 use crate::export::Rota;
 use crate::i18n::Lang;
 use crate::model::{Dataset, Session, validate};
@@ -14,14 +16,20 @@ use super::repair::{RepairInput, Repaired, repair};
 use super::requests::{
     FieldError, RequestStatus, Submission, check_submission, invalid_status, status_of,
 };
+use super::views::staffing;
 
 pub struct Service {
     pub store: Store,
-    /// The cluster's base data: associations, instructors (and any requests already in the
-    /// dataset); submitted requests are added to it for each plan.
-    pub base: Dataset,
+    /// The cluster's current data as last read from the store: associations, instructors
+    /// (and any requests already in the dataset); submitted requests are added to it for
+    /// each plan. Read again whenever the store's current data has changed (an import or
+    /// an edit, by this process or another one sharing the database).
+    base: std::sync::RwLock<Base>,
     /// One plan at a time; submissions go on meanwhile and wait for the next plan.
     planning: tokio::sync::Mutex<()>,
+    /// One change to the current data at a time in this process (other processes are
+    /// caught by the store's compare-and-set, and the change is applied again).
+    pub(super) editing: tokio::sync::Mutex<()>,
     /// Time limit for plans started from the service, seconds.
     pub time_limit_s: f64,
 }
@@ -52,14 +60,63 @@ pub struct AssignmentView {
     pub answer: String,
 }
 
+/// The current data and the hash it is stored under (`None`: nothing imported yet).
+#[derive(Default)]
+struct Base {
+    hash: Option<String>,
+    data: Arc<Dataset>,
+}
+
 impl Service {
-    pub fn new(store: Store, base: Dataset, time_limit_s: f64) -> Service {
-        Service {
+    /// The service over the current data in `store` (an empty cluster when nothing has
+    /// been imported yet).
+    pub async fn open(store: Store, time_limit_s: f64) -> Result<Service> {
+        let service = Service {
             store,
-            base,
+            base: std::sync::RwLock::new(Base::default()),
             planning: tokio::sync::Mutex::new(()),
+            editing: tokio::sync::Mutex::new(()),
             time_limit_s,
+        };
+        service.refresh().await?;
+        Ok(service)
+    }
+
+    /// The cluster's current data, as last read (see `refresh`).
+    pub fn base(&self) -> Arc<Dataset> {
+        // A poisoned lock only means a panic elsewhere while swapping an Arc: the value
+        // inside is still whole.
+        let base = self.base.read().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(&base.data)
+    }
+
+    /// Reads the current data again if the store's has changed since (one small query
+    /// when it has not); returns it. Called as each caller is identified, so that every
+    /// request sees the data as it is.
+    pub async fn refresh(&self) -> Result<Arc<Dataset>> {
+        let hash = self.store.current_data_hash().await?;
+        let cached = self
+            .base
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .hash
+            .clone();
+        if hash.is_none() || hash == cached {
+            return Ok(self.base());
         }
+        let data = Arc::new(
+            self.store
+                .current_data()
+                .await?
+                .map(|(ds, _)| ds)
+                .unwrap_or_default(),
+        );
+        let mut base = self.base.write().unwrap_or_else(|e| e.into_inner());
+        *base = Base {
+            hash,
+            data: Arc::clone(&data),
+        };
+        Ok(data)
     }
 
     /// Whether a coordinator may see an association: `*` sees all, a hub's coordinator
@@ -68,7 +125,7 @@ impl Service {
         who.subject == "*"
             || who.subject == association
             || self
-                .base
+                .base()
                 .association(association)
                 .is_some_and(|a| a.cluster.as_deref() == Some(who.subject.as_str()))
     }
@@ -79,12 +136,13 @@ impl Service {
     /// a warning on standard error, and shown to its association as invalid — one bad
     /// request never stops the plan for everyone.
     pub async fn current_dataset(&self) -> Result<Dataset> {
-        let mut ds = self.base.clone();
+        let base = self.refresh().await?;
+        let mut ds = (*base).clone();
         for live in self.store.live_requests(None).await? {
             if live.withdrawn {
                 continue;
             }
-            if stored_problems(&self.base, &live.request).is_empty() {
+            if stored_problems(&base, &live.request).is_empty() {
                 ds.requests.push(live.request);
             } else {
                 // Only the request's id: no personal data goes to the log.
@@ -112,7 +170,7 @@ impl Service {
     /// A coordinator repairs run `id` (of their cluster) against the current data.
     pub async fn repair_now(&self, who: &Principal, id: i64) -> Result<Repaired> {
         let run = self.run_for(who, id).await?;
-        self.repair(&run).await
+        self.repair_run(&run).await
     }
 
     /// Repairs `run` against the current data of the associations it plans for: its
@@ -120,7 +178,7 @@ impl Service {
     /// changes are made (stage 2). The proposal replaces any earlier proposal for the same
     /// run that is still pending, so that declines arriving one after another make one
     /// proposal, not one each.
-    async fn repair(&self, run: &crate::run::Run) -> Result<Repaired> {
+    pub(super) async fn repair_run(&self, run: &crate::run::Run) -> Result<Repaired> {
         let _one_at_a_time = self.planning.lock().await;
         let scope: std::collections::BTreeSet<&str> = run
             .dataset
@@ -164,8 +222,8 @@ impl Service {
     /// Submits a request for `association` (already authorised by the caller); nothing is
     /// stored unless every field is valid. Returns the new request's id.
     pub async fn submit(&self, association: &str, s: &Submission, lang: Lang) -> Result<String> {
-        let request =
-            check_submission(&self.base, association, s, lang).map_err(AppError::Fields)?;
+        let base = self.refresh().await?;
+        let request = check_submission(&base, association, s, lang).map_err(AppError::Fields)?;
         Ok(self.store.submit_request(&request, s.note.trim()).await?)
     }
 
@@ -187,6 +245,7 @@ impl Service {
     ) -> Result<Vec<RequestStatus>> {
         let views = self.views().await?;
         let answers = self.store.answers(None).await?;
+        let base = self.base();
         Ok(self
             .store
             .live_requests(None)
@@ -194,7 +253,7 @@ impl Service {
             .iter()
             .filter(|live| visible(&live.request.association))
             .map(|live| {
-                let problems = stored_problems(&self.base, &live.request);
+                let problems = stored_problems(&base, &live.request);
                 if !problems.is_empty() && !live.withdrawn {
                     return invalid_status(live, &problems, lang);
                 }
@@ -215,26 +274,6 @@ impl Service {
                 st
             })
             .collect())
-    }
-
-    /// The runs people see: every published run (newest first), and the newer runs not yet
-    /// published (proposals), newest first.
-    async fn views(&self) -> Result<Views> {
-        let mut published = Vec::new();
-        let mut proposals = Vec::new();
-        for summary in self.store.runs().await? {
-            match summary.status.as_str() {
-                "published" => published.push(self.store.run(summary.id).await?),
-                "proposed" | "approved" => proposals.push(self.store.run(summary.id).await?),
-                _ => {}
-            }
-        }
-        let newest_published = published.iter().map(|r| r.summary.id).max().unwrap_or(0);
-        proposals.retain(|r| r.summary.id > newest_published);
-        Ok(Views {
-            published,
-            proposals,
-        })
     }
 
     /// Withdraws a submitted request if its association is `visible` to the caller; a
@@ -373,7 +412,7 @@ impl Service {
             let run = self.store.run(run).await?;
             // The answer stands whatever the repair finds: when the answers cannot all be
             // kept, nothing is stored and the coordinator is told why.
-            match self.repair(&run).await {
+            match self.repair_run(&run).await {
                 Ok(r) => answered.repair_run = Some(r.id),
                 Err(e @ AppError::Answers(_)) => answered.repair_problem = Some(e),
                 Err(e) => return Err(e),
@@ -417,48 +456,6 @@ impl Service {
         );
         Ok(Some((rota, stamp)))
     }
-}
-
-/// The runs people see: the published ones and the newer proposals, newest first.
-struct Views {
-    published: Vec<crate::run::Run>,
-    proposals: Vec<crate::run::Run>,
-}
-
-impl Views {
-    /// The run whose rota a request's association sees: the newest published run that
-    /// plans the request; before any is published, the newest proposal that does.
-    fn shown_for(&self, request: &str) -> Option<&crate::run::Run> {
-        let plans = |r: &&crate::run::Run| r.dataset.requests.iter().any(|x| x.id == request);
-        self.published
-            .iter()
-            .find(plans)
-            .or_else(|| self.proposals.iter().find(plans))
-    }
-
-    /// A newer proposal than `shown` that plans the request.
-    fn pending_for(
-        &self,
-        request: &str,
-        shown: Option<&crate::run::Run>,
-    ) -> Option<&crate::run::Run> {
-        let after = shown.map_or(0, |s| s.summary.id);
-        self.proposals
-            .iter()
-            .find(|r| r.summary.id > after && r.dataset.requests.iter().any(|x| x.id == request))
-    }
-}
-
-/// The instructors a run gives a request, sorted.
-fn staffing(run: &crate::run::Run, request: &str) -> Vec<String> {
-    let mut v: Vec<String> = run
-        .assignments
-        .iter()
-        .filter(|a| a.request == request)
-        .map(|a| a.instructor.clone())
-        .collect();
-    v.sort();
-    v
 }
 
 /// What is wrong with a stored request against today's base data (nothing: it plans).

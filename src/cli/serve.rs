@@ -49,11 +49,7 @@ pub async fn serve(db: &str, lang: Lang, a: ServeArgs) -> Result<(), Failure> {
         super::data::import(db, lang, path).await?;
     }
     let store = Store::open(db).await?;
-    let base = klynge::app::data::current(&store)
-        .await?
-        .map(|(ds, _)| ds)
-        .unwrap_or_default();
-    let state = Arc::new(Service::new(store, base, a.time_limit));
+    let state = Arc::new(Service::open(store, a.time_limit).await?);
     let listen = &a.listen;
     eprintln!(
         "{} http://{listen}/ ({})",

@@ -26,6 +26,18 @@ impl Store {
         }
     }
 
+    /// The hash of the current data (`None`: nothing imported): whether it has changed
+    /// since it was last read, in one small query.
+    pub async fn current_data_hash(&self) -> Result<Option<String>> {
+        Ok(
+            sqlx::query("SELECT dataset FROM current_data WHERE slot = 1")
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?,
+        )
+    }
+
     /// Makes `ds` the current data, in one transaction (stored as an input if new).
     pub async fn set_current_data(&self, name: &str, ds: &Dataset) -> Result<()> {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
@@ -41,6 +53,66 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// One change to the current data as the audit trail records it.
+pub struct Change<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub detail: &'a str,
+}
+
+impl Store {
+    /// Replaces the current data with `ds` if it is still the data with hash `expected`
+    /// (`None`: nothing imported yet), recording `change` in the audit trail, all in one
+    /// transaction. Returns false, changing nothing, when someone else changed the data
+    /// first: the caller reads them again and retries, so that no edit is lost.
+    pub async fn replace_current_data(
+        &self,
+        expected: Option<&str>,
+        name: &str,
+        ds: &Dataset,
+        change: &Change<'_>,
+    ) -> Result<bool> {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let mut tx = self.write_tx().await?;
+        // SQLite's write transaction (BEGIN IMMEDIATE) already holds the lock.
+        let select = if self.is_sqlite {
+            "SELECT dataset FROM current_data WHERE slot = 1"
+        } else {
+            "SELECT dataset FROM current_data WHERE slot = 1 FOR UPDATE"
+        };
+        let current: Option<String> = sqlx::query(select)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+        if current.as_deref() != expected {
+            return Ok(false);
+        }
+        let hash = put_dataset(&mut tx, name, ds, &now).await?;
+        sqlx::query("DELETE FROM current_data WHERE slot = 1")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO current_data (slot, dataset, updated_at) VALUES (1, $1, $2)")
+            .bind(&hash)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO audit (at, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&now)
+        .bind(change.actor)
+        .bind(change.action)
+        .bind(change.subject)
+        .bind(change.detail)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }
 

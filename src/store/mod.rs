@@ -11,6 +11,7 @@ mod runs;
 mod service;
 
 pub use audit::AuditEntry;
+pub use data::Change;
 pub use privacy::ERASED;
 pub use runs::NewRun;
 pub use service::{LiveRequest, Principal, Role};

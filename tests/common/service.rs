@@ -43,7 +43,10 @@ pub async fn fixture_on(store: Store, dir: tempfile::TempDir) -> Fixture {
     let malvik = token(Role::Association, "malvik").await;
     let melhus = token(Role::Association, "melhus").await;
     let i01 = token(Role::Instructor, "i01").await;
-    let state = Arc::new(Service::new(store, base, 10.0));
+    klynge::app::data::import(&store, "test", "fixture", &base)
+        .await
+        .expect("import the fixture");
+    let state = Arc::new(Service::open(store, 10.0).await.expect("service"));
     Fixture {
         dir,
         state,
@@ -162,7 +165,10 @@ pub async fn two_clusters() -> TwoClusters {
     let b01 = token(Role::Instructor, "b01").await;
     let revoked = token(Role::Coordinator, "*").await;
     assert!(store.revoke_token(&revoked).await.expect("revoke"));
-    let state = Arc::new(Service::new(store, base, 10.0));
+    klynge::app::data::import(&store, "test", "fixture", &base)
+        .await
+        .expect("import the fixture");
+    let state = Arc::new(Service::open(store, 10.0).await.expect("service"));
     TwoClusters {
         dir,
         state,

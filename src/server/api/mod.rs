@@ -3,6 +3,7 @@
 //! `routes` lists them once, for both the router and the OpenAPI document.
 
 mod assignments;
+mod people;
 mod requests;
 mod runs;
 
@@ -15,7 +16,10 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::State;
+use axum::http::{HeaderMap, StatusCode, header};
+
+use super::{ApiError, State};
+use crate::i18n::Lang;
 
 /// The document's frame: what the operations do not say themselves.
 #[derive(OpenApi)]
@@ -66,6 +70,51 @@ pub fn routes() -> OpenApiRouter<State> {
         .routes(routes!(assignments::answer_assignment))
         .routes(routes!(assignments::new_feed))
         .routes(routes!(assignments::calendar_feed))
+        .routes(routes!(people::list_instructors, people::add_instructor))
+        .routes(routes!(
+            people::get_instructor,
+            people::edit_instructor,
+            people::retire_instructor
+        ))
+        .routes(routes!(people::list_associations, people::add_association))
+        .routes(routes!(
+            people::get_association,
+            people::edit_association,
+            people::retire_association
+        ))
+        .routes(routes!(people::own_times, people::set_own_times))
+}
+
+/// A JSON request body as `T`. Only `application/json` is read: a body of another type is
+/// what a form on another site could send.
+pub fn json_body<T: serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &[u8],
+    lang: Lang,
+) -> Result<T, ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if !json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            lang.pick(
+                "innholdet må være JSON (Content-Type: application/json)",
+                "the body must be JSON (Content-Type: application/json)",
+            ),
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("{}: {e}", lang.pick("ugyldig JSON", "invalid JSON")),
+        )
+    })
 }
 
 /// This document.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -92,30 +92,7 @@ pub async fn submit_request(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<RequestChanged>), ApiError> {
-    // Only JSON: a body of another type is what a form on another site could send.
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| {
-            t.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
-    if !json {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            c.lang.pick(
-                "innholdet må være JSON (Content-Type: application/json)",
-                "the body must be JSON (Content-Type: application/json)",
-            ),
-        ));
-    }
-    let s: Submission = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("{}: {e}", c.lang.pick("ugyldig JSON", "invalid JSON")),
-        )
-    })?;
+    let s: Submission = super::json_body(&headers, &body, c.lang)?;
     let association = association_for(&state, &c.who, &s, c.lang)?;
     let id = state
         .submit(&association, &s, c.lang)

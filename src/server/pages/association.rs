@@ -89,7 +89,7 @@ async fn view(
         .await
         .or_page(lang)?;
     let name = state
-        .base
+        .base()
         .association(&who.subject)
         .map_or_else(|| who.subject.clone(), |a| a.name.clone());
     Ok(render(
