@@ -319,6 +319,13 @@ async fn retiring_what_others_point_at_is_refused_with_what_points_at_it() {
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     assert!(f.state.base().association("malvik").is_some());
+    // Submissions are audited like every other change.
+    let log = f.state.audit_log(&all(), 20).await.expect("audit");
+    assert!(
+        log.iter()
+            .any(|e| e.actor == "association:malvik" && e.action == "submit"),
+        "{log:?}"
+    );
 }
 
 #[tokio::test]

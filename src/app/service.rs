@@ -221,10 +221,20 @@ impl Service {
 
     /// Submits a request for `association` (already authorised by the caller); nothing is
     /// stored unless every field is valid. Returns the new request's id.
-    pub async fn submit(&self, association: &str, s: &Submission, lang: Lang) -> Result<String> {
+    pub async fn submit(
+        &self,
+        by: &Principal,
+        association: &str,
+        s: &Submission,
+        lang: Lang,
+    ) -> Result<String> {
         let base = self.refresh().await?;
         let request = check_submission(&base, association, s, lang).map_err(AppError::Fields)?;
-        Ok(self.store.submit_request(&request, s.note.trim()).await?)
+        let id = self.store.submit_request(&request, s.note.trim()).await?;
+        self.store
+            .audit(&super::lifecycle::actor(by), "submit", &id, association)
+            .await?;
+        Ok(id)
     }
 
     /// A request is required from coordinators: the field error that says so.
@@ -278,7 +288,12 @@ impl Service {
 
     /// Withdraws a submitted request if its association is `visible` to the caller; a
     /// request that is not is reported as unknown, so that nothing leaks about it.
-    pub async fn withdraw(&self, id: &str, visible: impl Fn(&str) -> bool) -> Result<()> {
+    pub async fn withdraw(
+        &self,
+        by: &Principal,
+        id: &str,
+        visible: impl Fn(&str) -> bool,
+    ) -> Result<()> {
         let owner = self
             .store
             .live_requests(None)
@@ -289,6 +304,9 @@ impl Service {
             .filter(|a| visible(a))
             .ok_or_else(|| AppError::UnknownRequest(id.to_owned()))?;
         if self.store.withdraw_request(id, &owner).await? {
+            self.store
+                .audit(&super::lifecycle::actor(by), "withdraw", id, &owner)
+                .await?;
             Ok(())
         } else {
             Err(AppError::UnknownRequest(id.to_owned()))

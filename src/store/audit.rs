@@ -11,7 +11,8 @@ pub struct AuditEntry {
     pub at: String,
     /// Who did it: a token's role and subject (`instructor:i07`), or `cli`.
     pub actor: String,
-    /// What was done: `import`, `submit`, `withdraw`, `answer`, `approve`, `publish`.
+    /// What was done: `import`, `submit`, `withdraw`, `answer`, `approve`, `publish`,
+    /// `add instructor`, `edit association`, `retire instructor`, `change own times`, ...
     pub action: String,
     /// What it concerns: a run (`run 3`), a request, a dataset.
     pub subject: String,

@@ -95,7 +95,7 @@ pub async fn submit_request(
     let s: Submission = super::json_body(&headers, &body, c.lang)?;
     let association = association_for(&state, &c.who, &s, c.lang)?;
     let id = state
-        .submit(&association, &s, c.lang)
+        .submit(&c.who, &association, &s, c.lang)
         .await
         .or_api(c.lang)?;
     Ok((
@@ -151,7 +151,7 @@ pub async fn withdraw_request(
     Path(id): Path<String>,
 ) -> Result<Json<RequestChanged>, ApiError> {
     state
-        .withdraw(&id, sees(&state, &c.who))
+        .withdraw(&c.who, &id, sees(&state, &c.who))
         .await
         .or_api(c.lang)?;
     Ok(Json(RequestChanged {

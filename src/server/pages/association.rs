@@ -120,7 +120,7 @@ pub async fn submit(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let errors = match submission(&form, c.lang) {
-        Ok(s) => match state.submit(&c.who.subject, &s, c.lang).await {
+        Ok(s) => match state.submit(&c.who, &c.who.subject, &s, c.lang).await {
             Ok(_) => return Ok(back_to("/association", c.lang).into_response()),
             Err(AppError::Fields(errors)) => errors,
             Err(e) => return Err(e).or_page(c.lang),
@@ -143,7 +143,7 @@ pub async fn withdraw(
     c: Association,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    match state.withdraw(&id, |a| a == c.who.subject).await {
+    match state.withdraw(&c.who, &id, |a| a == c.who.subject).await {
         Ok(()) => Ok(back_to("/association", c.lang).into_response()),
         Err(AppError::UnknownRequest(_)) => Err(PageError::new(
             StatusCode::NOT_FOUND,

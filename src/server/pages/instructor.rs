@@ -4,13 +4,18 @@
 use std::sync::Arc;
 
 use askama::Template;
+use std::collections::HashMap;
+
+use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::{OrPage, PageError, PageLang, back_to, filters, render};
-use crate::app::Service;
+use crate::app::records::{AwayRecord, OwnTimes, SlotRecord};
+use crate::app::requests::FieldError;
 use crate::app::service::AssignmentView;
+use crate::app::{AppError, Service};
 use crate::i18n::Lang;
 use crate::server::auth::{INSTRUCTOR, PageCaller};
 
@@ -22,7 +27,43 @@ struct InstructorPage<'a> {
     lang: Lang,
     title: &'a str,
     assignments: Vec<AssignmentView>,
+    times: OwnTimes,
+    weekdays: &'a [(&'a str, &'a str, &'a str)],
+    /// What was typed, when a form comes back with problems.
+    values: &'a HashMap<String, String>,
+    errors: &'a [FieldError],
+    /// What a change did (a repair proposal made), if anything.
+    note: Option<String>,
 }
+
+impl InstructorPage<'_> {
+    fn value(&self, field: &str) -> &str {
+        self.values.get(field).map_or("", String::as_str)
+    }
+
+    fn weekday(&self, code: &str) -> String {
+        WEEKDAYS
+            .iter()
+            .find(|(c, _, _)| *c == code)
+            .map_or(code, |(_, nb, en)| self.lang.pick(nb, en))
+            .to_owned()
+    }
+
+    fn date(&self, iso: &str) -> String {
+        crate::app::records::parse_date(iso)
+            .map_or_else(|| iso.to_owned(), |d| d.format("%d.%m.%Y").to_string())
+    }
+}
+
+const WEEKDAYS: [(&str, &str, &str); 7] = [
+    ("mon", "mandag", "Monday"),
+    ("tue", "tirsdag", "Tuesday"),
+    ("wed", "onsdag", "Wednesday"),
+    ("thu", "torsdag", "Thursday"),
+    ("fri", "fredag", "Friday"),
+    ("sat", "lørdag", "Saturday"),
+    ("sun", "søndag", "Sunday"),
+];
 
 #[derive(Template)]
 #[template(path = "feed.html")]
@@ -33,18 +74,155 @@ struct FeedPage<'a> {
 }
 
 pub async fn page(State(state): State<Arc<Service>>, c: Instructor) -> Result<Response, PageError> {
+    view(&state, &c, StatusCode::OK, &HashMap::new(), &[], None).await
+}
+
+async fn view(
+    state: &Service,
+    c: &Instructor,
+    status: StatusCode,
+    values: &HashMap<String, String>,
+    errors: &[FieldError],
+    note: Option<String>,
+) -> Result<Response, PageError> {
     let assignments = state
         .assignments_for(Some(&c.who.subject))
         .await
         .or_page(c.lang)?;
     Ok(render(
-        StatusCode::OK,
+        status,
         &InstructorPage {
             lang: c.lang,
             title: c.lang.pick("Mine kurs", "My courses"),
             assignments,
+            times: state.own_times(&c.who.subject).or_page(c.lang)?,
+            weekdays: &WEEKDAYS,
+            values,
+            errors,
+            note,
         },
     ))
+}
+
+/// Which of the instructor's own lists a form changes.
+#[derive(Clone, Copy)]
+enum List {
+    Availability,
+    Away,
+}
+
+fn list(segment: &str, lang: Lang) -> Result<List, PageError> {
+    match segment {
+        "availability" => Ok(List::Availability),
+        "away" => Ok(List::Away),
+        _ => Err(PageError::new(
+            StatusCode::NOT_FOUND,
+            lang.pick("Fant ikke siden.", "No such page."),
+            lang,
+        )),
+    }
+}
+
+/// Adds a weekly time or an away-period; on problems the page comes back (400) with
+/// what was typed and each problem beside its field.
+pub async fn add_time(
+    State(state): State<Arc<Service>>,
+    c: Instructor,
+    Path(segment): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let mut times = state.own_times(&c.who.subject).or_page(c.lang)?;
+    let text = |k: &str| form.get(k).map_or("", |v| v.trim()).to_owned();
+    let (name, k) = match list(&segment, c.lang)? {
+        List::Availability => {
+            times.availability.push(SlotRecord {
+                weekday: text("weekday"),
+                start: text("start"),
+                end: text("end"),
+            });
+            ("availability", times.availability.len() - 1)
+        }
+        List::Away => {
+            let from = text("from");
+            let to = Some(text("to"))
+                .filter(|t| !t.is_empty())
+                .unwrap_or(from.clone());
+            times.away.push(AwayRecord { from, to });
+            ("away", times.away.len() - 1)
+        }
+    };
+    changed(&state, &c, &times, &form, &format!("{name}[{k}]")).await
+}
+
+/// Removes a weekly time or an away-period by its place in the list.
+pub async fn remove_time(
+    State(state): State<Arc<Service>>,
+    c: Instructor,
+    Path((segment, k)): Path<(String, usize)>,
+) -> Result<Response, PageError> {
+    let mut times = state.own_times(&c.who.subject).or_page(c.lang)?;
+    let items = match list(&segment, c.lang)? {
+        List::Availability => times.availability.len(),
+        List::Away => times.away.len(),
+    };
+    if k >= items {
+        // Already removed (a second click, another tab): nothing to do.
+        return Ok(back_to("/instructor", c.lang).into_response());
+    }
+    match list(&segment, c.lang)? {
+        List::Availability => {
+            times.availability.remove(k);
+        }
+        List::Away => {
+            times.away.remove(k);
+        }
+    }
+    changed(&state, &c, &times, &HashMap::new(), "").await
+}
+
+/// Stores the changed times; the page says when a repair proposal was made. Problems of
+/// the new line (`prefix`) are shown beside the add form's fields.
+async fn changed(
+    state: &Service,
+    c: &Instructor,
+    times: &OwnTimes,
+    form: &HashMap<String, String>,
+    prefix: &str,
+) -> Result<Response, PageError> {
+    match state.set_own_times(&c.who.subject, times, c.lang).await {
+        Ok(edited) if edited.repair_runs.is_empty() && edited.repair_problem.is_none() => {
+            Ok(back_to("/instructor", c.lang).into_response())
+        }
+        Ok(_) => {
+            let note = c.lang.pick(
+                "Lagret. Dette berører kurs du er satt opp på; koordinatoren får et forslag til ny plan og gir beskjed.",
+                "Saved. This affects courses you are on; the coordinator gets a proposal for a new plan and will let you know.",
+            );
+            view(
+                state,
+                c,
+                StatusCode::OK,
+                &HashMap::new(),
+                &[],
+                Some(note.into()),
+            )
+            .await
+        }
+        Err(AppError::Fields(errors)) => {
+            let errors: Vec<FieldError> = errors
+                .into_iter()
+                .map(|e| FieldError {
+                    field: e
+                        .field
+                        .strip_prefix(prefix)
+                        .map_or(e.field.clone(), |f| f.trim_start_matches('.').to_owned()),
+                    message: e.message,
+                })
+                .collect();
+            view(state, c, StatusCode::BAD_REQUEST, form, &errors, None).await
+        }
+        Err(e) => Err(e).or_page(c.lang),
+    }
 }
 
 /// Records an answer (a decline is repaired at once) and shows the page again.

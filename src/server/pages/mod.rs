@@ -6,6 +6,8 @@ mod association;
 mod coordinator;
 mod instructor;
 mod login;
+mod people;
+mod record_form;
 
 use askama::Template;
 use axum::Router;
@@ -34,8 +36,21 @@ pub fn routes() -> Router<State> {
         .route("/coordinator/runs/{id}/approve", post(coordinator::approve))
         .route("/coordinator/runs/{id}/publish", post(coordinator::publish))
         .route("/coordinator/runs/{id}/repair", post(coordinator::repair))
+        .route("/coordinator/people", get(people::list))
+        // {kind}: instructors or associations; {id}: `new` for the empty form.
+        .route(
+            "/coordinator/{kind}/{id}",
+            get(people::form).post(people::save),
+        )
+        .route("/coordinator/{kind}/{id}/retire", post(people::retire))
         .route("/instructor", get(instructor::page))
         .route("/instructor/feed", post(instructor::feed))
+        // {list}: availability or away.
+        .route("/instructor/times/{list}", post(instructor::add_time))
+        .route(
+            "/instructor/times/{list}/{k}/remove",
+            post(instructor::remove_time),
+        )
         .route(
             "/instructor/{run}/{request}/{answer}",
             post(instructor::answer),

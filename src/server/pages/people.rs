@@ -1,0 +1,455 @@
+//! The coordinator's pages for the cluster's people and places: the lists, and one form
+//! per instructor or association (add, change, retire), with each problem beside its field.
+//! The forms are read into the API's records here; the use cases check everything else.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::record_form::{
+    association_values, instructor_values, read_association_form, read_instructor_form,
+};
+use super::{Message, OrPage, PageError, PageLang, back_to, filters, render};
+use crate::app::edit::Edited;
+use crate::app::records::{AssociationRecord, InstructorRecord};
+use crate::app::requests::FieldError;
+use crate::app::{AppError, Service};
+use crate::i18n::Lang;
+use crate::model::AssociationKind;
+use crate::server::auth::{COORDINATOR, PageCaller};
+
+type Coordinator = PageCaller<COORDINATOR>;
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage<'a> {
+    lang: Lang,
+    title: &'a str,
+    instructors: Vec<InstructorRecord>,
+    associations: Vec<AssociationRecord>,
+}
+
+/// One field of a form, as shown.
+pub struct Field {
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    hint: &'static str,
+    /// More than one: a text area of this many rows.
+    rows: usize,
+    /// (value, text); not empty: a choice.
+    options: Vec<(String, String)>,
+    readonly: bool,
+    errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage<'a> {
+    lang: Lang,
+    title: &'a str,
+    action: String,
+    fields: Vec<Field>,
+    errors: &'a [FieldError],
+    retire: Option<String>,
+}
+
+pub async fn list(State(state): State<Arc<Service>>, c: Coordinator) -> Response {
+    render(
+        StatusCode::OK,
+        &PeoplePage {
+            lang: c.lang,
+            title: c.lang.pick("Folk og foreninger", "People and associations"),
+            instructors: state.instructors_for(&c.who),
+            associations: state.associations_for(&c.who),
+        },
+    )
+}
+
+/// Which form: an instructor's or an association's, new or existing.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Instructor,
+    Association,
+}
+
+impl Kind {
+    fn path(self) -> &'static str {
+        match self {
+            Kind::Instructor => "/coordinator/instructors",
+            Kind::Association => "/coordinator/associations",
+        }
+    }
+
+    fn from_path(segment: &str) -> Option<Kind> {
+        match segment {
+            "instructors" => Some(Kind::Instructor),
+            "associations" => Some(Kind::Association),
+            _ => None,
+        }
+    }
+}
+
+fn kind(segment: &str, lang: Lang) -> Result<Kind, PageError> {
+    Kind::from_path(segment).ok_or_else(|| {
+        PageError::new(
+            StatusCode::NOT_FOUND,
+            lang.pick("Fant ikke siden.", "No such page."),
+            lang,
+        )
+    })
+}
+
+/// The form for a new record (`id` = `new`) or an existing one.
+pub async fn form(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+    Path((segment, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let kind = kind(&segment, c.lang)?;
+    let existing = (id != "new").then_some(id.as_str());
+    let values = match (kind, existing) {
+        (Kind::Instructor, Some(id)) => {
+            instructor_values(&state.instructor_for(&c.who, id).or_page(c.lang)?, c.lang)
+        }
+        (Kind::Association, Some(id)) => {
+            association_values(&state.association_for(&c.who, id).or_page(c.lang)?)
+        }
+        (Kind::Instructor, None) => HashMap::from([
+            ("association".into(), default_hub(&state, &c)),
+            ("languages".into(), "nb".into()),
+            ("max_km".into(), "50".into()),
+            ("max_sessions_per_week".into(), "2".into()),
+        ]),
+        (Kind::Association, None) => HashMap::from([
+            ("kind".into(), "small".into()),
+            ("cluster".into(), default_hub(&state, &c)),
+            ("opt_in".into(), "true".into()),
+        ]),
+    };
+    Ok(record_page(
+        &state,
+        &c,
+        kind,
+        existing,
+        StatusCode::OK,
+        &values,
+        &[],
+    ))
+}
+
+/// Saves a form; on problems it comes back (400) with what was typed.
+pub async fn save(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+    Path((segment, id)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let kind = kind(&segment, c.lang)?;
+    let existing = (id != "new").then_some(id.as_str());
+    let saved = match kind {
+        Kind::Instructor => match read_instructor_form(&form, c.lang) {
+            Ok(r) => state.save_instructor(&c.who, existing, &r, c.lang).await,
+            Err(e) => Err(AppError::Fields(e)),
+        },
+        Kind::Association => match read_association_form(&form, c.lang) {
+            Ok(r) => state.save_association(&c.who, existing, &r, c.lang).await,
+            Err(e) => Err(AppError::Fields(e)),
+        },
+    };
+    match saved {
+        Ok(edited) => Ok(done(edited, c.lang)),
+        Err(AppError::Fields(errors)) => Ok(record_page(
+            &state,
+            &c,
+            kind,
+            existing,
+            StatusCode::BAD_REQUEST,
+            &form,
+            &errors,
+        )),
+        Err(e) => Err(e).or_page(c.lang),
+    }
+}
+
+/// Retires a record; what still points at it comes back as the reason.
+pub async fn retire(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+    Path((segment, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let retired = match kind(&segment, c.lang)? {
+        Kind::Instructor => state.retire_instructor(&c.who, &id, c.lang).await,
+        Kind::Association => state.retire_association(&c.who, &id, c.lang).await,
+    };
+    match retired {
+        Ok(edited) => Ok(done(edited, c.lang)),
+        Err(AppError::Fields(errors)) => Err(PageError::new(
+            StatusCode::BAD_REQUEST,
+            &errors
+                .iter()
+                .map(|e| e.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            c.lang,
+        )),
+        Err(e) => Err(e).or_page(c.lang),
+    }
+}
+
+/// After a change: back to the list, or, when the change broke the published rota, a page
+/// that says a repair proposal waits (or why none could be made).
+fn done(edited: Edited, lang: Lang) -> Response {
+    if edited.repair_runs.is_empty() && edited.repair_problem.is_none() {
+        return back_to("/coordinator/people", lang).into_response();
+    }
+    let text = match (&edited.repair_problem, lang) {
+        (Some(p), _) => format!(
+            "{} {}",
+            lang.pick(
+                "Lagret. Endringen berører den publiserte planen, men kan ikke repareres:",
+                "Saved. The change affects the published rota, but it cannot be repaired:"
+            ),
+            p.render(lang, false)
+        ),
+        (None, Lang::Nb) => format!(
+            "Lagret. Endringen berører den publiserte planen: et forslag til reparasjon (kjøring {}) venter på at du godkjenner og publiserer det.",
+            runs(&edited.repair_runs)
+        ),
+        (None, Lang::En) => format!(
+            "Saved. The change affects the published rota: a repair proposal (run {}) waits for you to approve and publish it.",
+            runs(&edited.repair_runs)
+        ),
+    };
+    render(
+        StatusCode::OK,
+        &Message {
+            lang,
+            title: lang.pick("Lagret", "Saved"),
+            error: Some(&text),
+            link: Some((
+                format!("/coordinator{}", lang.query()),
+                lang.pick("Til kjøringene", "To the runs"),
+            )),
+        },
+    )
+}
+
+fn runs(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn default_hub(state: &Service, c: &Coordinator) -> String {
+    if c.who.subject == "*" {
+        hubs(state, c)
+            .first()
+            .map(|h| h.0.clone())
+            .unwrap_or_default()
+    } else {
+        c.who.subject.clone()
+    }
+}
+
+/// The hubs the coordinator may choose: their own, or all (a coordinator of all clusters).
+fn hubs(state: &Service, c: &Coordinator) -> Vec<(String, String)> {
+    state
+        .base()
+        .associations
+        .iter()
+        .filter(|a| {
+            a.kind == AssociationKind::Hub && (c.who.subject == "*" || a.id == c.who.subject)
+        })
+        .map(|a| (a.id.clone(), a.name.clone()))
+        .collect()
+}
+
+fn record_page(
+    state: &Service,
+    c: &Coordinator,
+    kind: Kind,
+    existing: Option<&str>,
+    status: StatusCode,
+    values: &HashMap<String, String>,
+    errors: &[FieldError],
+) -> Response {
+    let lang = c.lang;
+    let value = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let field = |name: &'static str, nb: &'static str, en: &'static str| Field {
+        name,
+        label: lang.pick(nb, en),
+        value: value(name),
+        hint: "",
+        rows: 1,
+        options: Vec::new(),
+        readonly: name == "id" && existing.is_some(),
+        errors: beside(errors, name, lang),
+    };
+    let hint = |f: Field, nb: &'static str, en: &'static str| Field {
+        hint: lang.pick(nb, en),
+        ..f
+    };
+    let rows = |f: Field, rows: usize| Field { rows, ..f };
+    let choose = |f: Field, options: Vec<(String, String)>| Field { options, ..f };
+    let fields = match kind {
+        Kind::Instructor => vec![
+            hint(field("id", "Kort id", "Short id"), "f.eks. i41", "e.g. i41"),
+            field("name", "Navn", "Name"),
+            choose(
+                field(
+                    "association",
+                    "Hjemforening (hub)",
+                    "Home association (hub)",
+                ),
+                hubs(state, c),
+            ),
+            hint(
+                field("lat", "Bosted, breddegrad", "Home, latitude"),
+                "tom: bor ved huben",
+                "empty: lives at the hub",
+            ),
+            field("lon", "Bosted, lengdegrad", "Home, longitude"),
+            hint(
+                field("topics", "Emner", "Topics"),
+                "skilt med komma, f.eks. smarttelefon, bankid",
+                "separated by commas, e.g. smarttelefon, bankid",
+            ),
+            hint(
+                field("languages", "Språk", "Languages"),
+                "språkkoder skilt med komma, f.eks. nb, en",
+                "language codes separated by commas, e.g. nb, en",
+            ),
+            hint(
+                field(
+                    "max_km",
+                    "Lengste reisevei én vei (km)",
+                    "Longest trip one way (km)",
+                ),
+                "f.eks. 40 eller 12,5",
+                "e.g. 40 or 12.5",
+            ),
+            field(
+                "max_sessions_per_week",
+                "Flest kursdager per uke",
+                "Most sessions per week",
+            ),
+            hint(
+                field(
+                    "max_sessions_total",
+                    "Flest kursdager i alt",
+                    "Most sessions in all",
+                ),
+                "tom: ingen grense",
+                "empty: no limit",
+            ),
+            hint(
+                field(
+                    "max_hours_per_week",
+                    "Flest timer per uke (med reise)",
+                    "Most hours per week (travel included)",
+                ),
+                "tom: ingen grense",
+                "empty: no limit",
+            ),
+            hint(
+                rows(field("availability", "Når hver uke", "When each week"), 4),
+                "én per linje, f.eks. tir 09:00–15:00",
+                "one per line, e.g. tue 09:00–15:00",
+            ),
+            hint(
+                rows(field("away", "Borte", "Away"), 3),
+                "én periode per linje, f.eks. 01.03.2027–07.03.2027",
+                "one period per line, e.g. 01.03.2027–07.03.2027",
+            ),
+        ],
+        Kind::Association => vec![
+            hint(
+                field("id", "Kort id", "Short id"),
+                "f.eks. skaun",
+                "e.g. skaun",
+            ),
+            field("name", "Navn", "Name"),
+            choose(
+                field("kind", "Slags forening", "Kind of association"),
+                vec![
+                    (
+                        "small".into(),
+                        lang.pick("liten (ber om hjelp)", "small (asks for help)")
+                            .into(),
+                    ),
+                    (
+                        "hub".into(),
+                        lang.pick("hub (låner ut instruktører)", "hub (lends instructors)")
+                            .into(),
+                    ),
+                ],
+            ),
+            field("lat", "Breddegrad", "Latitude"),
+            field("lon", "Lengdegrad", "Longitude"),
+            field("municipality", "Kommune", "Municipality"),
+            choose(
+                field("opt_in", "Med i klyngesamarbeid", "Takes part in clusters"),
+                vec![
+                    ("true".into(), lang.pick("ja", "yes").into()),
+                    ("false".into(), lang.pick("nei", "no").into()),
+                ],
+            ),
+            choose(field("cluster", "Klynge (hub)", "Cluster (hub)"), {
+                let mut h = hubs(state, c);
+                h.insert(0, (String::new(), lang.pick("ingen", "none").into()));
+                h
+            }),
+        ],
+    };
+    let segment = existing.unwrap_or("new");
+    let title = match (kind, existing) {
+        (Kind::Instructor, None) => lang.pick("Ny instruktør", "New instructor"),
+        (Kind::Instructor, Some(_)) => lang.pick("Endre instruktør", "Edit instructor"),
+        (Kind::Association, None) => lang.pick("Ny forening", "New association"),
+        (Kind::Association, Some(_)) => lang.pick("Endre forening", "Edit association"),
+    };
+    render(
+        status,
+        &RecordPage {
+            lang,
+            title,
+            action: format!("{}/{}", kind.path(), filters_segment(segment)),
+            fields,
+            errors,
+            retire: existing.map(|id| format!("{}/{}/retire", kind.path(), filters_segment(id))),
+        },
+    )
+}
+
+/// An id as a path segment (the templates do the same with the `segment` filter).
+fn filters_segment(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The messages for field `name`: its own, and those of the lines of a list
+/// (`availability[1].start` is shown beside `availability` as "line 2: …").
+fn beside(errors: &[FieldError], name: &str, lang: Lang) -> Vec<String> {
+    errors
+        .iter()
+        .filter_map(|e| {
+            if e.field == name {
+                return Some(e.message.clone());
+            }
+            let rest = e.field.strip_prefix(name)?.strip_prefix('[')?;
+            let k: usize = rest.split(']').next()?.parse().ok()?;
+            Some(format!(
+                "{} {}: {}",
+                lang.pick("linje", "line"),
+                k + 1,
+                e.message
+            ))
+        })
+        .collect()
+}
