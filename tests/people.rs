@@ -113,6 +113,22 @@ async fn a_coordinator_adds_changes_and_retires_an_instructor_and_each_change_is
     }
     // Personal values stay out of the trail.
     assert!(log.iter().all(|e| !e.detail.contains("Nora")));
+    // The person's export holds what was done to their record, and every stored version.
+    let export = f.state.store.export_person("i99").await.expect("export");
+    let done: Vec<&str> = export["audit"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        done,
+        ["add instructor", "edit instructor", "retire instructor"]
+    );
+    assert!(export.to_string().contains("Nora Ny"));
+    f.state.store.erase_person("i99").await.expect("erase");
+    let export = f.state.store.export_person("i99").await.expect("export");
+    assert!(!export.to_string().contains("Nora Ny"), "{export}");
 }
 
 #[tokio::test]

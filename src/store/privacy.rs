@@ -60,10 +60,12 @@ impl Store {
                 Ok(json!({ "created_at": r.try_get::<String, _>(0)?, "revoked": r.try_get::<i64, _>(1)? != 0 }))
             })
             .collect::<Result<_>>()?;
+        // What they did, and what coordinators did to their record (`edit instructor i07`).
         let audit: Vec<Value> = sqlx::query(
-            "SELECT at, action, subject, detail FROM audit WHERE actor = $1 ORDER BY at",
+            "SELECT at, action, subject, detail FROM audit WHERE actor = $1 OR subject = $2 ORDER BY at",
         )
         .bind(format!("instructor:{id}"))
+        .bind(id)
         .fetch_all(&self.pool)
         .await?
         .iter()
