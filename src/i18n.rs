@@ -28,6 +28,38 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// A number with `places` decimals as people read it in this language: bokmål
+    /// `15 994,5` (space between thousands, decimal comma), English `15,994.5`.
+    pub fn number(self, v: f64, places: usize) -> String {
+        if !v.is_finite() {
+            return v.to_string();
+        }
+        let text = format!("{:.*}", places, v.abs());
+        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let (group, point) = match self {
+            Lang::Nb => ('\u{a0}', ','),
+            Lang::En => (',', '.'),
+        };
+        let mut out = String::new();
+        if v < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            out.push('−');
+        }
+        for (k, c) in int.chars().enumerate() {
+            // Groups of three from the right; four-digit numbers stay whole (1000, not 1 000).
+            if k > 0 && (int.len() - k) % 3 == 0 && int.len() > 4 {
+                out.push(group);
+            }
+            out.push(c);
+        }
+        if !frac.is_empty() {
+            out.push(point);
+            out.push_str(frac);
+        }
+        out
+    }
+}
+
 impl FromStr for Lang {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -10,6 +10,7 @@ pub mod app;
 pub mod compare;
 pub mod export;
 pub mod generate;
+pub mod hours;
 pub mod i18n;
 pub mod ingest;
 pub mod model;

@@ -53,6 +53,17 @@ pub fn actor(who: &Principal) -> String {
     format!("{role}:{}", who.subject)
 }
 
+/// Every published run (the rotas people follow), newest first.
+pub async fn published_runs(store: &Store) -> Result<Vec<Run>> {
+    let mut out = Vec::new();
+    for summary in store.runs().await? {
+        if summary.status == "published" {
+            out.push(store.run(summary.id).await?);
+        }
+    }
+    Ok(out)
+}
+
 /// Approves a proposed run (a coordinator has looked at it); `by` is recorded.
 pub async fn approve(store: &Store, by: &str, id: i64) -> Result<()> {
     if store.approve_run(id).await? {

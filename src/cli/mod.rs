@@ -7,6 +7,7 @@ mod compare;
 mod data;
 mod explain;
 mod generate;
+mod hours;
 mod person;
 mod plan;
 mod repair;
@@ -128,6 +129,9 @@ enum Command {
         #[command(subcommand)]
         action: person::PersonAction,
     },
+    /// Taught hours for the study association, per course, association and topic. /
+    /// Undervisningstimer til studieforbundet, per kurs, forening og emne.
+    Hours(hours::HoursArgs),
     /// Serve the HTTP API and the web pages. / Start HTTP-API-et og nettsidene.
     Serve(serve::ServeArgs),
     /// Make or revoke access tokens for the service. / Lag eller tilbakekall tilgangsnøkler.
@@ -208,6 +212,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Suggest { run, request } => explain::suggest(db, lang, run, &request).await,
         Command::Repair { run, dataset } => repair::repair(db, lang, run, dataset.as_deref()).await,
         Command::Person { action } => person::person(db, lang, action).await,
+        Command::Hours(args) => hours::hours_cmd(db, lang, args).await,
         Command::Serve(args) => serve::serve(db, lang, args).await,
         Command::Token { action } => serve::token(db, lang, action).await,
         Command::Generate(args) => generate::generate(lang, args),

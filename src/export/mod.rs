@@ -3,6 +3,7 @@
 
 mod csv;
 mod geojson;
+mod hours;
 mod ics;
 mod json;
 pub mod report;
@@ -10,6 +11,7 @@ mod table;
 pub mod text;
 
 pub use geojson::to_geojson;
+pub use hours::{hours_csv, hours_table};
 pub use ics::to_ics;
 pub use table::runs_table;
 

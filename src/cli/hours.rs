@@ -1,0 +1,87 @@
+//! `klynge hours`: taught hours for the study association, from one run or from every
+//! published run.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use klynge::export::{hours_csv, hours_table};
+use klynge::hours::{HoursRules, hours};
+use klynge::i18n::Lang;
+use klynge::store::Store;
+
+use super::{Failure, write_or_print};
+
+#[derive(clap::Args, Debug)]
+pub struct HoursArgs {
+    /// The run's id (see `klynge runs`); or give --published. /
+    /// Kjøringens id; eller bruk --published.
+    #[arg(required_unless_present = "published", conflicts_with = "published")]
+    run: Option<i64>,
+    /// Every published run (the rota people follow). / Alle publiserte kjøringer.
+    #[arg(long)]
+    published: bool,
+    /// Only sessions on or after this day (YYYY-MM-DD or DD.MM.YYYY). / Bare økter fra denne dagen.
+    #[arg(long, value_parser = parse_day)]
+    from: Option<NaiveDate>,
+    /// Only sessions on or before this day. / Bare økter til og med denne dagen.
+    #[arg(long, value_parser = parse_day)]
+    to: Option<NaiveDate>,
+    /// Minutes in one teaching hour. / Minutter i én undervisningstime.
+    #[arg(long, default_value_t = 45, value_parser = clap::value_parser!(u32).range(1..=600))]
+    teaching_minutes: u32,
+    /// Courses shorter than this many teaching hours are flagged. /
+    /// Kurs kortere enn så mange undervisningstimer flagges.
+    #[arg(long, default_value_t = 8.0)]
+    min_teaching_hours: f64,
+    /// table, or csv (`;`-separated, UTF-8 with BOM: opens in a Norwegian spreadsheet), or json.
+    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+    format: String,
+    /// Write to this file instead of standard output. / Skriv til denne filen.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+/// A day as people write it, inside the years klynge plans for.
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    klynge::app::records::parse_date(s)
+        .filter(|d| klynge::model::calendar::in_window(*d))
+        .ok_or_else(|| {
+            format!(
+                "'{s}' is not a date between {} and {} (YYYY-MM-DD or DD.MM.YYYY) / er ikke en dato",
+                klynge::model::calendar::FIRST_YEAR,
+                klynge::model::calendar::LAST_YEAR
+            )
+        })
+}
+
+pub async fn hours_cmd(db: &str, lang: Lang, a: HoursArgs) -> Result<(), Failure> {
+    if !(a.min_teaching_hours.is_finite() && a.min_teaching_hours >= 0.0) {
+        return Err(Failure::new(
+            2,
+            lang.pick(
+                "--min-teaching-hours må være et tall ≥ 0",
+                "--min-teaching-hours must be a number ≥ 0",
+            ),
+        ));
+    }
+    let store = Store::open(db).await?;
+    let runs = match a.run {
+        Some(id) => vec![store.run(id).await?],
+        None => klynge::app::lifecycle::published_runs(&store).await?,
+    };
+    store.close().await;
+    let rules = HoursRules {
+        teaching_minutes: a.teaching_minutes,
+        min_teaching_hours: a.min_teaching_hours,
+        from: a.from,
+        to: a.to,
+    };
+    let h = hours(&runs, &rules);
+    let text = match a.format.as_str() {
+        "csv" => hours_csv(&h, lang),
+        "json" => serde_json::to_string_pretty(&h).unwrap_or_default() + "\n",
+        _ => hours_table(&h, rules.teaching_minutes, lang),
+    };
+    write_or_print(a.out.as_deref(), &text)
+}
