@@ -148,3 +148,64 @@ fn the_command_refuses_bad_flags_with_a_reason() {
     assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("In all: 0 courses"));
 }
+
+#[tokio::test]
+async fn the_coordinator_sees_their_clusters_published_hours_on_a_page_and_as_csv() {
+    use common::service::{send, two_clusters};
+    let f = two_clusters().await;
+    let all = klynge::store::Principal {
+        role: klynge::store::Role::Coordinator,
+        subject: "*".into(),
+    };
+    let run = f.state.plan_now(&all).await.expect("plan");
+    f.state.approve(&all, run).await.expect("approve");
+    f.state.publish(&all, run).await.expect("publish");
+    let get = |uri: &'static str, token: String| {
+        let state = f.state.clone();
+        async move {
+            let bearer = format!("Bearer {token}");
+            send(
+                &state,
+                "GET",
+                uri,
+                &[("authorization", &bearer)],
+                String::new(),
+            )
+            .await
+        }
+    };
+    let (s, _, html) = get("/coordinator/hours", f.coord_trondheim.clone()).await;
+    assert_eq!(s, axum::http::StatusCode::OK);
+    assert!(
+        html.contains("Seniornett Malvik") && html.contains("I alt"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("rb1"),
+        "another cluster's course is not shown"
+    );
+    let (s, _, html) = get("/coordinator/hours", f.coord_bergen.clone()).await;
+    assert_eq!(s, axum::http::StatusCode::OK);
+    assert!(html.contains("rb1") && !html.contains("Seniornett Malvik"));
+    let (s, headers, csv) = get("/coordinator/hours.csv", f.coord_bergen.clone()).await;
+    assert_eq!(s, axum::http::StatusCode::OK);
+    assert!(
+        csv.starts_with('\u{feff}') && csv.lines().count() == 2,
+        "{csv}"
+    );
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .starts_with("text/csv")
+    );
+    let (s, _, html) = get(
+        "/coordinator/hours?from=-390-01-01&to=",
+        f.coord_bergen.clone(),
+    )
+    .await;
+    assert_eq!(s, axum::http::StatusCode::BAD_REQUEST);
+    assert!(html.contains("er ikke en dato"));
+    let (s, _, _) = get("/coordinator/hours", f.malvik.clone()).await;
+    assert_eq!(s, axum::http::StatusCode::FORBIDDEN);
+}

@@ -35,6 +35,22 @@ impl Service {
         Ok(self.store.audit_log(limit).await?)
     }
 
+    /// The taught hours of the published courses of `who`'s cluster, under `rules`. A run
+    /// may plan several clusters at once: only this cluster's courses of it count.
+    pub async fn hours(
+        &self,
+        who: &Principal,
+        rules: &crate::hours::HoursRules,
+    ) -> Result<crate::hours::Hours> {
+        let mut runs = published_runs(&self.store).await?;
+        for run in &mut runs {
+            run.dataset
+                .requests
+                .retain(|r| self.coordinator_sees(who, &r.association));
+        }
+        Ok(crate::hours::hours(&runs, rules))
+    }
+
     /// Publishes an approved run of `who`'s cluster.
     pub async fn publish(&self, who: &Principal, id: i64) -> Result<()> {
         let run = self.run_for(who, id).await?;

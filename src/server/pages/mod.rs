@@ -4,6 +4,7 @@
 
 mod association;
 mod coordinator;
+mod hours;
 mod instructor;
 mod login;
 mod people;
@@ -37,6 +38,8 @@ pub fn routes() -> Router<State> {
         .route("/coordinator/runs/{id}/publish", post(coordinator::publish))
         .route("/coordinator/runs/{id}/repair", post(coordinator::repair))
         .route("/coordinator/people", get(people::list))
+        .route("/coordinator/hours", get(hours::page))
+        .route("/coordinator/hours.csv", get(hours::csv))
         // {kind}: instructors or associations; {id}: `new` for the empty form.
         .route(
             "/coordinator/{kind}/{id}",
