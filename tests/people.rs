@@ -488,3 +488,74 @@ async fn another_process_sees_a_change_without_a_restart() {
     let (s, body) = api(&other, "GET", "/api/instructors/i97", &f.coord_all, None).await;
     assert_eq!(s, StatusCode::OK, "{body}");
 }
+
+/// An instructor who said yes is retired (they left): their yes cannot be kept, and the
+/// repair proposal goes on without them; the published rota stays until the coordinator
+/// publishes the proposal, and the proposal passes `check` with every answer.
+#[tokio::test]
+async fn retiring_an_instructor_who_said_yes_proposes_a_rota_without_them() {
+    let f = fixture().await;
+    let run = f.state.plan_now(&all()).await.expect("plan");
+    f.state.approve(&all(), run).await.expect("approve");
+    f.state.publish(&all(), run).await.expect("publish");
+    let published = f.state.store.run(run).await.expect("run");
+    let a = published
+        .assignments
+        .first()
+        .expect("an assignment")
+        .clone();
+    f.state
+        .record_answer(run, &a.request, &a.instructor, "accept")
+        .await
+        .expect("accept");
+    let (s, body) = api(
+        &f.state,
+        "DELETE",
+        &format!("/api/instructors/{}", a.instructor),
+        &f.coord_all,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).expect("json");
+    let repair = v["repair_runs"][0]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{body}"));
+    let proposal = f.state.store.run(repair).await.expect("repair");
+    assert!(
+        !proposal
+            .assignments
+            .iter()
+            .any(|x| x.instructor == a.instructor)
+    );
+    let violations = klynge::app::check::check_stored(&f.state.store, &proposal)
+        .await
+        .expect("check");
+    assert!(violations.is_empty(), "{violations:?}");
+    assert_eq!(
+        f.state.store.run_status(run).await.expect("status"),
+        "published"
+    );
+}
+
+/// Hostile lists: thousands of away-periods are refused, not stored.
+#[tokio::test]
+async fn a_flood_of_times_is_refused() {
+    let f = fixture().await;
+    let away: Vec<Value> = (0..5000)
+        .map(|_| json!({"from": "2027-03-01", "to": "2027-03-02"}))
+        .collect();
+    let (s, body) = api(
+        &f.state,
+        "PUT",
+        "/api/me/times",
+        &f.i01,
+        Some(json!({"availability": [], "away": away})),
+    )
+    .await;
+    assert!(
+        s == StatusCode::BAD_REQUEST || s == StatusCode::PAYLOAD_TOO_LARGE,
+        "{s}: {body}"
+    );
+    assert!(f.state.own_times("i01").expect("times").away.len() < 10);
+}
