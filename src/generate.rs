@@ -33,6 +33,7 @@ pub const TOPICS: [&str; 7] = [
 pub struct Municipality {
     pub number: String,
     pub name: String,
+    pub county: String,
     pub population: u64,
     pub location: LatLon,
 }
@@ -47,6 +48,7 @@ pub fn municipalities() -> Vec<Municipality> {
             Some(Municipality {
                 number: r.get(0)?.to_owned(),
                 name: r.get(1)?.to_owned(),
+                county: r.get(2)?.to_owned(),
                 population: r.get(4)?.parse().ok()?,
                 location: LatLon {
                     lat: r.get(6)?.parse().ok()?,

@@ -21,3 +21,4 @@ pub mod server;
 pub mod store;
 pub mod travel;
 pub mod whatif;
+pub mod whitespots;

@@ -93,7 +93,7 @@ fn the_planner_knows_nothing_of_storage_or_presentation() {
 
 #[test]
 fn runs_and_comparisons_are_plain_data() {
-    for dir in ["run", "compare", "hours"] {
+    for dir in ["run", "compare", "hours", "whitespots"] {
         assert_no_use(dir, &["store", "export", "app", "server", "cli"]);
     }
 }

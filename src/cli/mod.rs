@@ -13,6 +13,7 @@ mod plan;
 mod repair;
 mod runs;
 mod serve;
+mod whitespots;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -132,6 +133,9 @@ enum Command {
     /// Taught hours for the study association, per course, association and topic. /
     /// Undervisningstimer til studieforbundet, per kurs, forening og emne.
     Hours(hours::HoursArgs),
+    /// Municipalities nobody serves, and small associations whose demand no hub can meet. /
+    /// Kommuner ingen betjener, og små foreninger ingen hub kan hjelpe.
+    Whitespots(whitespots::WhitespotsArgs),
     /// Serve the HTTP API and the web pages. / Start HTTP-API-et og nettsidene.
     Serve(serve::ServeArgs),
     /// Make or revoke access tokens for the service. / Lag eller tilbakekall tilgangsnøkler.
@@ -213,6 +217,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Repair { run, dataset } => repair::repair(db, lang, run, dataset.as_deref()).await,
         Command::Person { action } => person::person(db, lang, action).await,
         Command::Hours(args) => hours::hours_cmd(db, lang, args).await,
+        Command::Whitespots(args) => whitespots::whitespots(db, lang, args).await,
         Command::Serve(args) => serve::serve(db, lang, args).await,
         Command::Token { action } => serve::token(db, lang, action).await,
         Command::Generate(args) => generate::generate(lang, args),

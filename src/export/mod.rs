@@ -9,11 +9,13 @@ mod json;
 pub mod report;
 mod table;
 pub mod text;
+mod whitespots;
 
 pub use geojson::to_geojson;
 pub use hours::{hours_csv, hours_table};
 pub use ics::to_ics;
 pub use table::runs_table;
+pub use whitespots::{whitespots_geojson, whitespots_table};
 
 use serde::Serialize;
 
