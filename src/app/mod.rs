@@ -4,6 +4,7 @@
 //! neither plans, checks or stores anything by itself.
 
 pub mod access;
+pub mod advise;
 pub mod answers;
 pub mod check;
 pub mod data;

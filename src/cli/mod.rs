@@ -3,6 +3,7 @@
 //! listings), and renders the result with `klynge::export`. Nothing here plans, checks or
 //! stores by itself.
 
+mod advise;
 mod compare;
 mod data;
 mod explain;
@@ -130,6 +131,10 @@ enum Command {
         #[command(subcommand)]
         action: person::PersonAction,
     },
+    /// Which trainings (an instructor learning a topic) would cover the most of what a run
+    /// leaves uncovered, confirmed by planning again. /
+    /// Hvilken opplæring (en instruktør lærer et emne) ville dekket mest av det som mangler.
+    Advise(advise::AdviseArgs),
     /// Taught hours for the study association, per course, association and topic. /
     /// Undervisningstimer til studieforbundet, per kurs, forening og emne.
     Hours(hours::HoursArgs),
@@ -216,6 +221,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Suggest { run, request } => explain::suggest(db, lang, run, &request).await,
         Command::Repair { run, dataset } => repair::repair(db, lang, run, dataset.as_deref()).await,
         Command::Person { action } => person::person(db, lang, action).await,
+        Command::Advise(args) => advise::advise_cmd(db, lang, args).await,
         Command::Hours(args) => hours::hours_cmd(db, lang, args).await,
         Command::Whitespots(args) => whitespots::whitespots(db, lang, args).await,
         Command::Serve(args) => serve::serve(db, lang, args).await,

@@ -40,6 +40,8 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
     for r in order {
         let k = ds.requests[r].instructors_needed as usize;
         let mut candidates = elig.by_request[r].clone();
+        // A pair that needs a training (advice) is not something a coordinator has.
+        candidates.retain(|&p| !needs_training(inst, elig, p));
         candidates.sort_by(|&a, &b| {
             accepted(b)
                 .cmp(&accepted(a))
@@ -108,4 +110,16 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
     }
     chosen.sort_unstable();
     chosen
+}
+
+/// Whether a pair is usable only after a training (training advice, `Params::trainings`).
+pub fn needs_training(inst: &Instance, elig: &Eligibility, p: usize) -> bool {
+    let Some(tr) = &inst.params.trainings else {
+        return false;
+    };
+    let pair = &elig.pairs[p];
+    let (ins, req) = (&inst.ds.instructors[pair.i], &inst.ds.requests[pair.r]);
+    tr.candidates
+        .iter()
+        .any(|(i, topic)| *i == ins.id && *topic == req.topic)
 }

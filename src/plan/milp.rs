@@ -74,6 +74,29 @@ impl Model {
             coverage += inst.weight[r] * y[ry];
         }
 
+        // Training advice (docs/model.md §10b): a pair that needs a training is usable only
+        // if that training is chosen, t(i,topic) ≥ x(i,r), and at most `budget` are chosen.
+        if let Some(tr) = &inst.params.trainings {
+            let t: Vec<Variable> = tr
+                .candidates
+                .iter()
+                .map(|_| vars.add(variable().binary()))
+                .collect();
+            for (local, &p) in comp.pairs.iter().enumerate() {
+                let pair = &elig.pairs[p];
+                let (ins, req) = (&inst.ds.instructors[pair.i], &inst.ds.requests[pair.r]);
+                if let Some(k) = tr
+                    .candidates
+                    .iter()
+                    .position(|(i, topic)| *i == ins.id && *topic == req.topic)
+                {
+                    constraints.push(constraint!(x[local] <= t[k]));
+                }
+            }
+            let chosen: Expression = t.iter().copied().sum();
+            constraints.push(constraint!(chosen <= tr.budget as f64));
+        }
+
         for &i in &comp.instructors {
             let ins = &inst.ds.instructors[i];
             // 2. One row per maximal clique of overlapping (travel-widened) sessions.

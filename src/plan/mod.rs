@@ -34,7 +34,7 @@ pub use outcome::{
     Assignment, ComponentReport, Figures, Outcome, Stage, StageReport, StageStatus, Uncovered,
     figures,
 };
-pub use params::{Answers, ClusterMode, Params, Repair, SolverKind};
+pub use params::{Answers, ClusterMode, Params, Repair, SolverKind, Trainings};
 pub use rules::{HardConstraint, Rule};
 
 /// Resolves `cluster_mode = proposed`: proposes the clusters, and returns the dataset with
@@ -98,6 +98,10 @@ fn solve_milp(
             .map(|r| r.association.as_str())
             .collect();
         comps = decompose::merge_by(comps, |r| assoc_of[r]);
+    }
+    if inst.params.trainings.is_some() {
+        // The training budget is shared by every component: one model.
+        comps = decompose::merge_by(comps, |_| "all");
     }
     let threads = inst.params.threads.max(1);
     let total_size: usize = comps.iter().map(|c| c.size()).sum::<usize>().max(1);

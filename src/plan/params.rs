@@ -88,6 +88,19 @@ pub struct Params {
     /// never come back.
     #[serde(default, skip_serializing_if = "Answers::is_empty")]
     pub answers: Answers,
+    /// Training advice: which instructors could learn which topic, and how many
+    /// trainings there are (`app::advise`; docs/model.md §10b).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trainings: Option<Trainings>,
+}
+
+/// Candidate trainings for the advice: (instructor id, topic) pairs whose topic the
+/// dataset already lists for the instructor, each usable only if chosen, at most `budget`
+/// chosen.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Trainings {
+    pub budget: usize,
+    pub candidates: Vec<(String, String)>,
 }
 
 /// Instructors' answers, as (request id, instructor id) pairs. They belong to the pair,
@@ -153,6 +166,7 @@ impl Default for Params {
             fairness: false,
             repair: None,
             answers: Answers::default(),
+            trainings: None,
         }
     }
 }

@@ -1,0 +1,115 @@
+//! `klynge advise`: which trainings would cover the most of what a run leaves uncovered.
+
+use klynge::app::advise::{Advice, advise};
+use klynge::i18n::Lang;
+
+use super::{Failure, load_run};
+
+#[derive(clap::Args, Debug)]
+pub struct AdviseArgs {
+    /// The run's id (see `klynge runs`). / Kjøringens id.
+    run: i64,
+    /// How many trainings (instructor × topic) there is room for. / Hvor mange kurs for instruktører.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=50))]
+    trainings: u32,
+    /// Time limit for the search, seconds. / Tidsgrense for søket, sekunder.
+    #[arg(long, default_value_t = 60.0)]
+    time_limit: f64,
+}
+
+pub async fn advise_cmd(db: &str, lang: Lang, a: AdviseArgs) -> Result<(), Failure> {
+    if !(a.time_limit.is_finite() && a.time_limit > 0.0) {
+        return Err(Failure::new(
+            2,
+            lang.pick(
+                "--time-limit må være et positivt tall",
+                "--time-limit must be a positive number",
+            ),
+        ));
+    }
+    let run = load_run(db, a.run).await?;
+    let budget = a.trainings as usize;
+    let limit = a.time_limit;
+    let advice = tokio::task::spawn_blocking(move || advise(&run, budget, limit))
+        .await
+        .map_err(|_| Failure::from(klynge::app::AppError::Planning))??;
+    print!("{}", render(&advice, lang));
+    Ok(())
+}
+
+fn render(a: &Advice, lang: Lang) -> String {
+    let n = |v: f64| lang.number(v, 0);
+    let mut out = match lang {
+        Lang::Nb => format!(
+            "Opplæring for kjøring {}: inntil {} kurs for instruktører, {} mulige (instruktør × emne)\n",
+            a.run, a.budget, a.candidates
+        ),
+        Lang::En => format!(
+            "Training advice for run {}: up to {} trainings, {} candidates (instructor × topic)\n",
+            a.run, a.budget, a.candidates
+        ),
+    };
+    if a.trainings.is_empty() {
+        out.push_str(lang.pick(
+            "  Ingen opplæring i et nytt emne ville dekket mer: det som mangler, er språk, avstand eller tid.\n",
+            "  No training in a new topic would cover more: what is missing is language, distance or time.\n",
+        ));
+        return out;
+    }
+    for (k, t) in a.trainings.iter().enumerate() {
+        out.push_str(&match lang {
+            Lang::Nb => format!(
+                "  {}. {} ({}) lærer {}: tar {} ({} økter) for {}\n",
+                k + 1,
+                t.instructor_name,
+                t.instructor,
+                t.topic,
+                t.requests.join(", "),
+                t.sessions,
+                t.associations.join(", ")
+            ),
+            Lang::En => format!(
+                "  {}. {} ({}) learns {}: takes {} ({} sessions) for {}\n",
+                k + 1,
+                t.instructor_name,
+                t.instructor,
+                t.topic,
+                t.requests.join(", "),
+                t.sessions,
+                t.associations.join(", ")
+            ),
+        });
+    }
+    out.push_str(&format!(
+        "{} {}\n",
+        lang.pick("Nå dekket:", "Now covered:"),
+        a.newly_covered.join(", ")
+    ));
+    out.push_str(&match lang {
+        Lang::Nb => format!(
+            "Bekreftet ved ny planlegging: vektet dekning {} → {}, forespørsler dekket {} → {}{}\n",
+            n(a.weighted_before),
+            n(a.weighted_after),
+            a.requests_before,
+            a.requests_after,
+            if a.proven_optimal {
+                " (bevist best)"
+            } else {
+                " (best funnet innen tidsgrensen)"
+            }
+        ),
+        Lang::En => format!(
+            "Confirmed by planning again: weighted coverage {} → {}, requests covered {} → {}{}\n",
+            n(a.weighted_before),
+            n(a.weighted_after),
+            a.requests_before,
+            a.requests_after,
+            if a.proven_optimal {
+                " (proven best)"
+            } else {
+                " (best found within the time limit)"
+            }
+        ),
+    });
+    out
+}

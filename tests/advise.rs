@@ -1,0 +1,100 @@
+//! Training advice on an instance whose best training is known by hand.
+
+use klynge::app::advise::advise;
+use klynge::i18n::Lang;
+
+mod common;
+use common::*;
+
+/// r1: bankid, four Mondays, priority 5 (weight 20); nobody teaches bankid.
+/// r3: nettbank, two Tuesdays, priority 2 (weight 4); nobody teaches nettbank.
+/// r2: epost, one Monday afternoon, covered by i1.
+/// i2 is free on Tuesdays only, so only i1 could take r1 after a bankid training: with room
+/// for one training, the best is unique — i1 learns bankid.
+async fn run() -> (tempfile::TempDir, klynge::run::Run) {
+    let mut r1 = request("r1", "a", "2027-01-04", "10:00", "12:00", 4);
+    r1.topic = "bankid".into();
+    r1.priority = 5;
+    let mut r3 = request("r3", "a", "2027-01-05", "10:00", "12:00", 2);
+    r3.topic = "nettbank".into();
+    r3.priority = 2;
+    let mut r2 = request("r2", "a", "2027-01-04", "14:00", "16:00", 1);
+    r2.priority = 1;
+    let mut i2 = instructor("i2");
+    i2.availability
+        .retain(|s| s.weekday == chrono::Weekday::Tue);
+    let ds = dataset(
+        vec![small("a", 10.0)],
+        vec![instructor("i1"), i2],
+        vec![r1, r2, r3],
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let store = klynge::store::Store::open(&dir.path().join("a.db").display().to_string())
+        .await
+        .expect("store");
+    let planned =
+        klynge::app::plan::plan_checked(&ds, &params(), klynge::plan::SolverKind::Milp, &|_, _| {})
+            .unwrap_or_else(|e| panic!("{}", e.render(Lang::En, true)));
+    let id = klynge::app::plan::save(&store, "t", "t", &planned)
+        .await
+        .expect("save");
+    let run = store.run(id).await.expect("run");
+    assert_eq!(run.summary.figures.requests_covered, 1, "only r2 before");
+    (dir, run)
+}
+
+#[tokio::test]
+async fn one_training_the_unique_best_confirmed_by_planning_again() {
+    let (_dir, run) = run().await;
+    let a = advise(&run, 1, 20.0).expect("advice");
+    let got: Vec<(&str, &str)> = a
+        .trainings
+        .iter()
+        .map(|t| (t.instructor.as_str(), t.topic.as_str()))
+        .collect();
+    assert_eq!(got, [("i1", "bankid")]);
+    assert_eq!(a.trainings[0].requests, ["r1"]);
+    assert_eq!(a.trainings[0].sessions, 4);
+    assert_eq!(a.newly_covered, ["r1"]);
+    assert_eq!((a.requests_before, a.requests_after), (1, 2));
+    assert!(
+        (a.weighted_after - a.weighted_before - 20.0).abs() < 1e-6,
+        "{a:?}"
+    );
+    assert!(a.proven_optimal);
+    // Four candidates: i1 and i2 for each of the two topics.
+    assert_eq!(a.candidates, 4);
+}
+
+#[tokio::test]
+async fn two_trainings_cover_both_gaps() {
+    let (_dir, run) = run().await;
+    let a = advise(&run, 2, 20.0).expect("advice");
+    let mut topics: Vec<&str> = a.trainings.iter().map(|t| t.topic.as_str()).collect();
+    topics.sort();
+    assert_eq!(topics, ["bankid", "nettbank"]);
+    assert_eq!(a.newly_covered, ["r1", "r3"]);
+    assert_eq!(a.requests_after, 3);
+}
+
+#[tokio::test]
+async fn no_training_helps_a_request_that_lacks_a_language() {
+    let mut r = request("r1", "a", "2027-01-04", "10:00", "12:00", 2);
+    r.language = "so".into();
+    let ds = dataset(vec![small("a", 10.0)], vec![instructor("i1")], vec![r]);
+    let dir = tempfile::tempdir().expect("dir");
+    let store = klynge::store::Store::open(&dir.path().join("a.db").display().to_string())
+        .await
+        .expect("store");
+    let planned =
+        klynge::app::plan::plan_checked(&ds, &params(), klynge::plan::SolverKind::Milp, &|_, _| {})
+            .unwrap_or_else(|e| panic!("{}", e.render(Lang::En, true)));
+    let id = klynge::app::plan::save(&store, "t", "t", &planned)
+        .await
+        .expect("save");
+    let run = store.run(id).await.expect("run");
+    let a = advise(&run, 3, 20.0).expect("advice");
+    assert_eq!(a.candidates, 0);
+    assert!(a.trainings.is_empty());
+    assert_eq!(a.weighted_after, a.weighted_before);
+}
