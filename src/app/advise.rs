@@ -161,6 +161,13 @@ pub fn advise(run: &Run, budget: usize, time_limit_s: f64) -> Result<Advice> {
     Ok(advice)
 }
 
+/// `advise` on a blocking thread (it solves MILPs), for async callers.
+pub async fn advise_blocking(run: Run, budget: usize, time_limit_s: f64) -> Result<Advice> {
+    tokio::task::spawn_blocking(move || advise(&run, budget, time_limit_s))
+        .await
+        .map_err(|_| AppError::Planning)?
+}
+
 /// (instructor, topic) for every instructor who fails an uncovered request of the run on
 /// its topic and on nothing else that is known before travel is worked out.
 fn candidates(ds: &Dataset, params: &Params, run: &Run) -> Vec<(String, String)> {

@@ -1,6 +1,6 @@
 //! `klynge advise`: which trainings would cover the most of what a run leaves uncovered.
 
-use klynge::app::advise::{Advice, advise};
+use klynge::app::advise::{Advice, advise_blocking};
 use klynge::i18n::Lang;
 
 use super::{Failure, load_run};
@@ -28,11 +28,7 @@ pub async fn advise_cmd(db: &str, lang: Lang, a: AdviseArgs) -> Result<(), Failu
         ));
     }
     let run = load_run(db, a.run).await?;
-    let budget = a.trainings as usize;
-    let limit = a.time_limit;
-    let advice = tokio::task::spawn_blocking(move || advise(&run, budget, limit))
-        .await
-        .map_err(|_| Failure::from(klynge::app::AppError::Planning))??;
+    let advice = advise_blocking(run, a.trainings as usize, a.time_limit).await?;
     print!("{}", render(&advice, lang));
     Ok(())
 }
