@@ -9,6 +9,7 @@ pub mod check;
 pub mod data;
 mod error;
 pub mod explain;
+pub mod jobs;
 pub mod lifecycle;
 pub mod plan;
 pub mod repair;

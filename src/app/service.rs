@@ -9,7 +9,7 @@ use crate::plan::{Answers, Params, SolverKind};
 use crate::store::{Principal, Store};
 
 use super::error::{AppError, Result};
-use super::plan::{no_progress, plan_checked_blocking, save};
+use super::plan::{Progress, no_progress, plan_checked_blocking, save};
 use super::repair::{RepairInput, Repaired, repair};
 use super::requests::{
     FieldError, RequestStatus, Submission, check_submission, invalid_status, status_of,
@@ -24,6 +24,8 @@ pub struct Service {
     planning: tokio::sync::Mutex<()>,
     /// Time limit for plans started from the service, seconds.
     pub time_limit_s: f64,
+    /// Wakes this process's worker when a job is queued here (others poll: `app::jobs`).
+    pub(super) job_queued: tokio::sync::Notify,
 }
 
 /// What an answer did: the answer recorded, and for a decline the repair proposal made,
@@ -59,6 +61,7 @@ impl Service {
             base,
             planning: tokio::sync::Mutex::new(()),
             time_limit_s,
+            job_queued: tokio::sync::Notify::new(),
         }
     }
 
@@ -100,19 +103,24 @@ impl Service {
     /// Plans the requests of `who`'s cluster (all of them for a coordinator of all
     /// clusters) now, one plan at a time, and stores the run.
     pub async fn plan_now(&self, who: &Principal) -> Result<i64> {
+        self.plan_now_with(who, no_progress()).await
+    }
+
+    /// `plan_now`, telling `progress` as parts of the plan finish (the worker's, `app::jobs`).
+    pub(super) async fn plan_now_with(&self, who: &Principal, progress: Progress) -> Result<i64> {
         let _one_at_a_time = self.planning.lock().await;
         let mut ds = self.valid_current_dataset().await?;
         ds.requests
             .retain(|r| self.coordinator_sees(who, &r.association));
         let params = self.params().await?;
-        let planned = plan_checked_blocking(ds, params, SolverKind::Milp, no_progress()).await?;
+        let planned = plan_checked_blocking(ds, params, SolverKind::Milp, progress).await?;
         save(&self.store, "service", "service", &planned).await
     }
 
     /// A coordinator repairs run `id` (of their cluster) against the current data.
     pub async fn repair_now(&self, who: &Principal, id: i64) -> Result<Repaired> {
         let run = self.run_for(who, id).await?;
-        self.repair(&run).await
+        self.repair(&run, no_progress()).await
     }
 
     /// Repairs `run` against the current data of the associations it plans for: its
@@ -120,7 +128,11 @@ impl Service {
     /// changes are made (stage 2). The proposal replaces any earlier proposal for the same
     /// run that is still pending, so that declines arriving one after another make one
     /// proposal, not one each.
-    async fn repair(&self, run: &crate::run::Run) -> Result<Repaired> {
+    pub(super) async fn repair(
+        &self,
+        run: &crate::run::Run,
+        progress: Progress,
+    ) -> Result<Repaired> {
         let _one_at_a_time = self.planning.lock().await;
         let scope: std::collections::BTreeSet<&str> = run
             .dataset
@@ -140,7 +152,7 @@ impl Service {
             dataset_name: Some("service".into()),
         };
         self.store.supersede_proposals(&scenario).await?;
-        repair(&self.store, id, input, no_progress()).await
+        repair(&self.store, id, input, progress).await
     }
 
     /// The service's parameters, with every answer given so far: answers are law in
@@ -373,7 +385,7 @@ impl Service {
             let run = self.store.run(run).await?;
             // The answer stands whatever the repair finds: when the answers cannot all be
             // kept, nothing is stored and the coordinator is told why.
-            match self.repair(&run).await {
+            match self.repair(&run, no_progress()).await {
                 Ok(r) => answered.repair_run = Some(r.id),
                 Err(e @ AppError::Answers(_)) => answered.repair_problem = Some(e),
                 Err(e) => return Err(e),

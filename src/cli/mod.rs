@@ -12,6 +12,7 @@ mod plan;
 mod repair;
 mod runs;
 mod serve;
+mod worker;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -130,6 +131,9 @@ enum Command {
     },
     /// Serve the HTTP API and the web pages. / Start HTTP-API-et og nettsidene.
     Serve(serve::ServeArgs),
+    /// Run queued plans and repairs only, beside `klynge serve --no-worker` or more
+    /// workers on the same database. / Kjør bare planlegginger og reparasjoner fra køen.
+    Worker(worker::WorkerArgs),
     /// Make or revoke access tokens for the service. / Lag eller tilbakekall tilgangsnøkler.
     Token {
         #[command(subcommand)]
@@ -209,6 +213,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Repair { run, dataset } => repair::repair(db, lang, run, dataset.as_deref()).await,
         Command::Person { action } => person::person(db, lang, action).await,
         Command::Serve(args) => serve::serve(db, lang, args).await,
+        Command::Worker(args) => worker::worker(db, lang, args).await,
         Command::Token { action } => serve::token(db, lang, action).await,
         Command::Generate(args) => generate::generate(lang, args),
     }

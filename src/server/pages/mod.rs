@@ -34,6 +34,8 @@ pub fn routes() -> Router<State> {
         .route("/coordinator/runs/{id}/approve", post(coordinator::approve))
         .route("/coordinator/runs/{id}/publish", post(coordinator::publish))
         .route("/coordinator/runs/{id}/repair", post(coordinator::repair))
+        .route("/coordinator/jobs/{id}", get(coordinator::job))
+        .route("/coordinator/jobs/{id}/retry", post(coordinator::retry))
         .route("/instructor", get(instructor::page))
         .route("/instructor/feed", post(instructor::feed))
         .route(
