@@ -29,10 +29,7 @@ async fn call(f: &Fixture, method: &str, uri: &str, token: &str) -> (StatusCode,
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_yes_and_a_no_that_cannot_both_be_kept_store_nothing_and_say_why() {
     let f = Arc::new(fixture().await);
-    assert_eq!(
-        call(&f, "POST", "/api/runs", &f.coord_all).await.0,
-        StatusCode::CREATED
-    );
+    assert_eq!(common::service::plan(&f.state, &f.coord_all).await, 1);
     call(&f, "POST", "/api/runs/1/approve", &f.coord_all).await;
     assert_eq!(
         call(&f, "POST", "/api/runs/1/publish", &f.coord_all)
@@ -82,9 +79,17 @@ async fn a_yes_and_a_no_that_cannot_both_be_kept_store_nothing_and_say_why() {
     );
     // Nothing new is stored, and run 1 is as it was.
     assert_eq!(f.state.store.runs().await.expect("runs").len(), 1);
-    // Planning again is refused with the same reason, in the coordinator's language.
-    let (s, body) = call(&f, "POST", "/api/runs?lang=en", &f.coord_all).await;
-    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    // Planning again fails with the same reason, in the coordinator's language.
+    let job = common::service::queue_and_follow(&f.state, "/api/runs", &f.coord_all).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    let (s, body) = call(
+        &f,
+        "GET",
+        &format!("/api/jobs/{}?lang=en", job["id"]),
+        &f.coord_all,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
     assert!(
         body["error"]
             .as_str()
@@ -100,7 +105,7 @@ async fn a_yes_and_a_no_that_cannot_both_be_kept_store_nothing_and_say_why() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_no_carries_over_into_later_runs() {
     let f = Arc::new(fixture().await);
-    call(&f, "POST", "/api/runs", &f.coord_all).await;
+    common::service::plan(&f.state, &f.coord_all).await;
     call(&f, "POST", "/api/runs/1/approve", &f.coord_all).await;
     call(&f, "POST", "/api/runs/1/publish", &f.coord_all).await;
     let (_, mine) = call(&f, "GET", "/api/assignments", &f.i01).await;
@@ -122,18 +127,10 @@ async fn a_no_carries_over_into_later_runs() {
         assert_eq!(call(&f, "POST", &uri, &f.coord_all).await.0, StatusCode::OK);
     }
     // A fresh plan, and a repair of the repair: i01 never gets the declined course back.
-    let (s, body) = call(&f, "POST", "/api/runs", &f.coord_all).await;
-    assert_eq!(s, StatusCode::CREATED, "{body}");
-    let fresh = body["id"].as_i64().expect("id");
-    let (s, body) = call(
-        &f,
-        "POST",
-        &format!("/api/runs/{repair}/repair"),
-        &f.coord_all,
-    )
-    .await;
-    assert_eq!(s, StatusCode::CREATED, "{body}");
-    let again = body["id"].as_i64().expect("id");
+    let fresh = common::service::plan(&f.state, &f.coord_all).await;
+    let again = common::service::repair(&f.state, &f.coord_all, repair).await["run"]
+        .as_i64()
+        .expect("id");
     for id in [repair, fresh, again] {
         let run = f.state.store.run(id).await.expect("run");
         assert!(
@@ -313,7 +310,7 @@ fn the_checker_names_a_broken_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn people_see_the_published_rota_and_proposals_as_proposals() {
     let f = Arc::new(fixture().await);
-    call(&f, "POST", "/api/runs", &f.coord_all).await;
+    common::service::plan(&f.state, &f.coord_all).await;
     call(&f, "POST", "/api/runs/1/approve", &f.coord_all).await;
     call(&f, "POST", "/api/runs/1/publish", &f.coord_all).await;
     let (_, mine) = call(&f, "GET", "/api/assignments", &f.i01).await;
@@ -408,7 +405,7 @@ async fn an_association_sees_a_pending_change_as_pending() {
         .await
         .expect("response");
     assert_eq!(resp.status(), StatusCode::CREATED);
-    call(&f, "POST", "/api/runs", &f.coord_all).await;
+    common::service::plan(&f.state, &f.coord_all).await;
     call(&f, "POST", "/api/runs/1/approve", &f.coord_all).await;
     call(&f, "POST", "/api/runs/1/publish", &f.coord_all).await;
     let (_, list) = call(&f, "GET", "/api/requests", &f.malvik).await;
@@ -514,7 +511,7 @@ async fn another_terms_publication_leaves_this_terms_rota() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_are_audited_and_covered_by_export_and_erasure() {
     let f = Arc::new(fixture().await);
-    call(&f, "POST", "/api/runs", &f.coord_all).await;
+    common::service::plan(&f.state, &f.coord_all).await;
     call(&f, "POST", "/api/runs/1/approve", &f.coord_all).await;
     call(&f, "POST", "/api/runs/1/publish", &f.coord_all).await;
     let (_, mine) = call(&f, "GET", "/api/assignments", &f.i01).await;

@@ -306,6 +306,9 @@ async fn association_form_to_published_instructor_in_headless_chromium() {
     b.login(&app, &coordinator).await;
     assert_eq!(b.wait_text("h1", "Koordinator").await, "Koordinator");
     b.click("#plan").await;
+    // The plan is a job: its page follows it (refreshing itself) and then links to the run.
+    assert_eq!(b.wait_text("#job-status", "Ferdig").await, "Ferdig");
+    b.click("#job-run a").await;
     assert_eq!(
         b.wait_text("#runs tr[data-run] .status", "proposed").await,
         "proposed"

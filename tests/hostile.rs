@@ -135,11 +135,7 @@ async fn a_stored_request_that_cannot_be_planned_is_shown_invalid_and_left_out()
     // The coordinator's list works too, and a plan runs without it.
     let (s, _) = call(&f, "GET", "/api/requests", &f.coord_all, None).await;
     assert_eq!(s, StatusCode::OK);
-    let (s, body) = call(&f, "POST", "/api/runs", &f.coord_all, None).await;
-    assert_eq!(s, StatusCode::CREATED, "{body}");
-    let run_id = serde_json::from_str::<Value>(&body).expect("json")["id"]
-        .as_i64()
-        .expect("run id");
+    let run_id = common::service::plan(&f.state, &f.coord_all).await;
     let run = f.state.store.run(run_id).await.expect("run");
     assert!(!run.dataset.requests.iter().any(|r| r.id == id));
     // Withdrawing it works, and it is then shown as withdrawn.
@@ -175,9 +171,12 @@ fn run_ids(body: &str) -> Vec<i64> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coordinators_are_kept_to_their_cluster() {
     let f = common::service::two_clusters().await;
-    for token in [&f.coord_all, &f.coord_trondheim, &f.coord_bergen] {
-        let (s, body) = call2(&f, "POST", "/api/runs", token, None).await;
-        assert_eq!(s, StatusCode::CREATED, "{body}");
+    for (run, token) in [&f.coord_all, &f.coord_trondheim, &f.coord_bergen]
+        .into_iter()
+        .enumerate()
+    {
+        // Job n stores run n: they run one after another.
+        assert_eq!(common::service::plan(&f.state, token).await, run as i64 + 1);
     }
     let (all, trondheim, bergen) = (&f.coord_all, &f.coord_trondheim, &f.coord_bergen);
     // Who sees which runs.
@@ -222,6 +221,62 @@ async fn coordinators_are_kept_to_their_cluster() {
             "POST",
             "/api/runs/2/repair".into(),
             not_found,
+        ),
+        (
+            "Bergen reads Trondheim's plan job",
+            bergen,
+            "GET",
+            "/api/jobs/2".into(),
+            not_found,
+        ),
+        (
+            "Trondheim reads the job of the coordinator of all clusters",
+            trondheim,
+            "GET",
+            "/api/jobs/1".into(),
+            not_found,
+        ),
+        (
+            "Bergen retries Trondheim's job",
+            bergen,
+            "POST",
+            "/api/jobs/2/retry".into(),
+            not_found,
+        ),
+        (
+            "Bergen reads an unknown job",
+            bergen,
+            "GET",
+            "/api/jobs/99".into(),
+            not_found,
+        ),
+        (
+            "an association reads a job",
+            &f.askoy,
+            "GET",
+            "/api/jobs/3".into(),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "Trondheim reads its own job",
+            trondheim,
+            "GET",
+            "/api/jobs/2".into(),
+            StatusCode::OK,
+        ),
+        (
+            "the coordinator of all clusters reads Bergen's job",
+            all,
+            "GET",
+            "/api/jobs/3".into(),
+            StatusCode::OK,
+        ),
+        (
+            "Trondheim retries its job, which is done",
+            trondheim,
+            "POST",
+            "/api/jobs/2/retry".into(),
+            StatusCode::CONFLICT,
         ),
         (
             "Bergen approves an unknown run",
@@ -355,8 +410,7 @@ async fn coordinators_are_kept_to_their_cluster() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_go_to_the_published_rota_and_declines_make_one_proposal() {
     let f = fixture().await;
-    let (s, _) = call(&f, "POST", "/api/runs", &f.coord_all, None).await;
-    assert_eq!(s, StatusCode::CREATED);
+    common::service::plan(&f.state, &f.coord_all).await;
     let (s, _) = call(&f, "POST", "/api/runs/1/approve", &f.coord_all, None).await;
     assert_eq!(s, StatusCode::OK);
     let (s, _) = call(&f, "POST", "/api/runs/1/publish", &f.coord_all, None).await;
@@ -428,8 +482,7 @@ async fn answers_go_to_the_published_rota_and_declines_make_one_proposal() {
     let pending: Vec<_> = runs.iter().filter(|r| r.status == "proposed").collect();
     assert_eq!(pending.len(), 1, "{runs:?}");
     // A run that is neither published nor newer than the published one takes no answers.
-    let (s, _) = call(&f, "POST", "/api/runs", &f.coord_all, None).await;
-    assert_eq!(s, StatusCode::CREATED);
+    common::service::plan(&f.state, &f.coord_all).await;
     let newest = f
         .state
         .store
@@ -781,8 +834,7 @@ async fn requests_and_assignments_stay_in_their_cluster() {
         let (s, _) = call2(&f, "POST", &withdraw, token, None).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
     }
-    let (s, _) = call2(&f, "POST", "/api/runs", &f.coord_all, None).await;
-    assert_eq!(s, StatusCode::CREATED);
+    common::service::plan(&f.state, &f.coord_all).await;
     let (s, _) = call2(&f, "POST", "/api/runs/1/approve", &f.coord_all, None).await;
     assert_eq!(s, StatusCode::OK);
     let (s, _) = call2(&f, "POST", "/api/runs/1/publish", &f.coord_all, None).await;
@@ -817,8 +869,7 @@ async fn requests_and_assignments_stay_in_their_cluster() {
 #[tokio::test]
 async fn the_audit_trail_is_for_a_coordinator_of_all_clusters() {
     let f = common::service::two_clusters().await;
-    let (s, _) = call2(&f, "POST", "/api/runs", &f.coord_all, None).await;
-    assert_eq!(s, StatusCode::CREATED);
+    common::service::plan(&f.state, &f.coord_all).await;
     let (s, _) = call2(&f, "POST", "/api/runs/1/approve", &f.coord_all, None).await;
     assert_eq!(s, StatusCode::OK);
     let (s, body) = call2(&f, "GET", "/api/audit", &f.coord_all, None).await;

@@ -485,8 +485,7 @@ async fn runs_assignments_answers_and_feed_role_matrix() {
         .0,
         StatusCode::CREATED
     );
-    let (s, body) = call(&f, "POST", "/api/runs", Some(&f.coord_hub), None).await;
-    assert_eq!(s, StatusCode::CREATED, "{body}");
+    assert_eq!(common::service::plan(&f.state, &f.coord_hub).await, 1);
     assert_eq!(
         call(&f, "POST", "/api/runs/99/publish", Some(&f.coord_all), None)
             .await
@@ -516,13 +515,11 @@ async fn runs_assignments_answers_and_feed_role_matrix() {
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains("\"published\""), "{body}");
     // Repairing the published run with nothing changed changes nothing.
-    let (s, body) = call(&f, "POST", "/api/runs/1/repair", Some(&f.coord_all), None).await;
-    assert_eq!(s, StatusCode::CREATED, "{body}");
-    let repaired: Value = serde_json::from_str(&body).expect("json");
+    let repaired = common::service::repair(&f.state, &f.coord_all, 1).await;
     assert_eq!(
         repaired["changes"].as_array().map(Vec::len),
         Some(0),
-        "{body}"
+        "{repaired}"
     );
 
     // Assignments: an instructor sees only their own; associations none.
@@ -747,12 +744,7 @@ async fn post(addr: std::net::SocketAddr, token: &str, body: &str) -> String {
 #[tokio::test]
 async fn a_decline_is_repaired_into_a_new_proposed_run_without_that_assignment() {
     let f = fixture().await;
-    assert_eq!(
-        call(&f, "POST", "/api/runs", Some(&f.coord_all), None)
-            .await
-            .0,
-        StatusCode::CREATED
-    );
+    assert_eq!(common::service::plan(&f.state, &f.coord_all).await, 1);
     // Publishing needs approval first.
     assert_eq!(
         call(&f, "POST", "/api/runs/1/publish", Some(&f.coord_all), None)
@@ -868,10 +860,7 @@ async fn the_service_works_on_postgres() {
         .0,
         StatusCode::CREATED
     );
-    assert_eq!(
-        call(&f, "POST", "/api/runs", Some(&coord), None).await.0,
-        StatusCode::CREATED
-    );
+    assert_eq!(common::service::plan(&f.state, &coord).await, 1);
     assert_eq!(
         call(&f, "POST", "/api/runs/1/approve", Some(&coord), None)
             .await
@@ -900,13 +889,8 @@ async fn the_service_works_on_postgres() {
 #[tokio::test]
 async fn pages_role_matrix() {
     let f = fixture().await;
-    assert_eq!(
-        call(&f, "POST", "/api/runs", Some(&f.coord_all), None)
-            .await
-            .0,
-        StatusCode::CREATED
-    );
-    let pages: [(&str, &str, Role); 13] = [
+    assert_eq!(common::service::plan(&f.state, &f.coord_all).await, 1);
+    let pages: [(&str, &str, Role); 15] = [
         ("POST", "/coordinator/runs/1/approve", Role::Coordinator),
         ("GET", "/association", Role::Association),
         ("POST", "/association/requests", Role::Association),
@@ -919,6 +903,8 @@ async fn pages_role_matrix() {
         ("POST", "/coordinator/plan", Role::Coordinator),
         ("POST", "/coordinator/runs/1/publish", Role::Coordinator),
         ("POST", "/coordinator/runs/1/repair", Role::Coordinator),
+        ("GET", "/coordinator/jobs/1", Role::Coordinator),
+        ("POST", "/coordinator/jobs/1/retry", Role::Coordinator),
         ("GET", "/instructor", Role::Instructor),
         ("POST", "/instructor/feed", Role::Instructor),
         ("POST", "/instructor/1/r01/accept", Role::Instructor),

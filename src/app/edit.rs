@@ -312,7 +312,7 @@ impl Service {
             if !broken_by(&run, &base) {
                 continue;
             }
-            match self.repair_run(&run).await {
+            match self.repair_run(&run, super::plan::no_progress()).await {
                 Ok(r) => edited.repair_runs.push(r.id),
                 Err(e @ AppError::Answers(_)) => edited.repair_problem = Some(e),
                 Err(e) => return Err(e),

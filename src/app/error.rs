@@ -57,6 +57,8 @@ pub enum AppError {
     InvalidCurrentData(String),
     /// The planning task stopped without an outcome.
     Planning,
+    /// Only a failed job can be tried again.
+    JobNotFailed(i64),
     Store(StoreError),
 }
 
@@ -78,12 +80,15 @@ impl AppError {
             AppError::UnknownRequest(_)
             | AppError::UnknownRecord(_)
             | AppError::NoSuchAssignment
-            | AppError::Store(StoreError::NotFound(_)) => ErrorKind::NotFound,
+            | AppError::Store(StoreError::NotFound(_) | StoreError::NoJob(_)) => {
+                ErrorKind::NotFound
+            }
             AppError::AllClustersOnly => ErrorKind::Forbidden,
             AppError::NotProposed
             | AppError::DataBusy
             | AppError::NotApproved(_)
             | AppError::NotAnswerable(_)
+            | AppError::JobNotFailed(_)
             | AppError::Answers(_) => ErrorKind::Conflict,
             AppError::Rejected(_)
             | AppError::Clusters(_)
@@ -201,6 +206,14 @@ impl AppError {
                 )
             ),
             AppError::Planning => lang.pick("planleggingen feilet", "planning failed").into(),
+            AppError::JobNotFailed(id) => match lang {
+                Lang::Nb => format!(
+                    "jobb {id} har ikke feilet: bare en jobb som har feilet, kan prøves igjen"
+                ),
+                Lang::En => {
+                    format!("job {id} has not failed: only a failed job can be tried again")
+                }
+            },
             AppError::Store(e) => store_message(e, lang, for_terminal),
         }
     }
@@ -216,6 +229,8 @@ fn store_message(e: &StoreError, lang: Lang, for_terminal: bool) -> String {
         }
         (StoreError::NotFound(id), Lang::Nb, false) => format!("fant ingen kjøring {id}"),
         (StoreError::NotFound(id), Lang::En, false) => format!("no run {id}"),
+        (StoreError::NoJob(id), Lang::Nb, _) => format!("fant ingen jobb {id}"),
+        (StoreError::NoJob(id), Lang::En, _) => format!("no job {id}"),
         (_, _, false) => lang.pick("databasefeil", "database error").into(),
         (StoreError::Db(_), Lang::Nb, true) => format!("Databasefeil: {e}"),
         (StoreError::Migrate(_), Lang::Nb, true) => {

@@ -11,6 +11,7 @@ pub mod data;
 pub mod edit;
 mod error;
 pub mod explain;
+pub mod jobs;
 pub mod lifecycle;
 pub mod plan;
 pub mod records;

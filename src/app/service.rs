@@ -4,18 +4,18 @@
 
 use std::sync::Arc;
 
-use crate::export::Rota;
 use crate::i18n::Lang;
 use crate::model::{Dataset, Session, validate};
 use crate::plan::{Answers, Params, SolverKind};
 use crate::store::{Principal, Store};
 
 use super::error::{AppError, Result};
-use super::plan::{no_progress, plan_checked_blocking, save};
+use super::plan::{Progress, no_progress, plan_checked_blocking, save};
 use super::repair::{RepairInput, Repaired, repair};
 use super::requests::{
     FieldError, RequestStatus, Submission, check_submission, invalid_status, status_of,
 };
+pub use super::views::ics_stamp;
 use super::views::staffing;
 
 pub struct Service {
@@ -32,6 +32,8 @@ pub struct Service {
     pub(super) editing: tokio::sync::Mutex<()>,
     /// Time limit for plans started from the service, seconds.
     pub time_limit_s: f64,
+    /// Wakes this process's worker when a job is queued here (others poll: `app::jobs`).
+    pub(super) job_queued: tokio::sync::Notify,
 }
 
 /// What an answer did: the answer recorded, and for a decline the repair proposal made,
@@ -77,6 +79,7 @@ impl Service {
             planning: tokio::sync::Mutex::new(()),
             editing: tokio::sync::Mutex::new(()),
             time_limit_s,
+            job_queued: tokio::sync::Notify::new(),
         };
         service.refresh().await?;
         Ok(service)
@@ -158,19 +161,24 @@ impl Service {
     /// Plans the requests of `who`'s cluster (all of them for a coordinator of all
     /// clusters) now, one plan at a time, and stores the run.
     pub async fn plan_now(&self, who: &Principal) -> Result<i64> {
+        self.plan_now_with(who, no_progress()).await
+    }
+
+    /// `plan_now`, telling `progress` as parts of the plan finish (the worker's, `app::jobs`).
+    pub(super) async fn plan_now_with(&self, who: &Principal, progress: Progress) -> Result<i64> {
         let _one_at_a_time = self.planning.lock().await;
         let mut ds = self.valid_current_dataset().await?;
         ds.requests
             .retain(|r| self.coordinator_sees(who, &r.association));
         let params = self.params().await?;
-        let planned = plan_checked_blocking(ds, params, SolverKind::Milp, no_progress()).await?;
+        let planned = plan_checked_blocking(ds, params, SolverKind::Milp, progress).await?;
         save(&self.store, "service", "service", &planned).await
     }
 
     /// A coordinator repairs run `id` (of their cluster) against the current data.
     pub async fn repair_now(&self, who: &Principal, id: i64) -> Result<Repaired> {
         let run = self.run_for(who, id).await?;
-        self.repair_run(&run).await
+        self.repair_run(&run, no_progress()).await
     }
 
     /// Repairs `run` against the current data of the associations it plans for: its
@@ -178,7 +186,11 @@ impl Service {
     /// changes are made (stage 2). The proposal replaces any earlier proposal for the same
     /// run that is still pending, so that declines arriving one after another make one
     /// proposal, not one each.
-    pub(super) async fn repair_run(&self, run: &crate::run::Run) -> Result<Repaired> {
+    pub(super) async fn repair_run(
+        &self,
+        run: &crate::run::Run,
+        progress: Progress,
+    ) -> Result<Repaired> {
         let _one_at_a_time = self.planning.lock().await;
         let scope: std::collections::BTreeSet<&str> = run
             .dataset
@@ -198,7 +210,7 @@ impl Service {
             dataset_name: Some("service".into()),
         };
         self.store.supersede_proposals(&scenario).await?;
-        repair(&self.store, id, input, no_progress()).await
+        repair(&self.store, id, input, progress).await
     }
 
     /// The service's parameters, with every answer given so far: answers are law in
@@ -430,7 +442,7 @@ impl Service {
             let run = self.store.run(run).await?;
             // The answer stands whatever the repair finds: when the answers cannot all be
             // kept, nothing is stored and the coordinator is told why.
-            match self.repair_run(&run).await {
+            match self.repair_run(&run, no_progress()).await {
                 Ok(r) => answered.repair_run = Some(r.id),
                 Err(e @ AppError::Answers(_)) => answered.repair_problem = Some(e),
                 Err(e) => return Err(e),
@@ -443,37 +455,6 @@ impl Service {
     pub async fn new_feed(&self, instructor: &str) -> Result<String> {
         Ok(self.store.rotate_feed(instructor).await?)
     }
-
-    /// The published rota of the owner of a feed secret, with its time stamp
-    /// (iCalendar's DTSTAMP); `None` for an unknown secret.
-    pub async fn calendar(&self, secret: &str) -> Result<Option<(Rota, String)>> {
-        let Some(instructor) = self.store.feed_owner(secret).await? else {
-            return Ok(None);
-        };
-        // Every published rota (one per cluster, say), this instructor's part of each.
-        let views = self.views().await?;
-        let mut rota = Rota {
-            run: views.published.first().map_or(0, |r| r.summary.id),
-            entries: Vec::new(),
-            uncovered: Vec::new(),
-        };
-        for run in &views.published {
-            let part = Rota::new(
-                run.summary.id,
-                &run.dataset,
-                &run.assignments,
-                &[],
-                Lang::Nb,
-            )
-            .filter(Some(&instructor), None);
-            rota.entries.extend(part.entries);
-        }
-        let stamp = views.published.first().map_or_else(
-            || FALLBACK_STAMP.into(),
-            |r| ics_stamp(&r.summary.created_at),
-        );
-        Ok(Some((rota, stamp)))
-    }
 }
 
 /// What is wrong with a stored request against today's base data (nothing: it plans).
@@ -483,17 +464,4 @@ fn stored_problems(base: &Dataset, request: &crate::model::Request) -> Vec<crate
         requests: vec![request.clone()],
         ..Dataset::default()
     })
-}
-
-const FALLBACK_STAMP: &str = "20270101T000000Z";
-
-/// A stored RFC 3339 time as iCalendar's UTC stamp (`YYYYMMDDTHHMMSSZ`).
-pub fn ics_stamp(created_at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(created_at)
-        .map(|t| {
-            t.with_timezone(&chrono::Utc)
-                .format("%Y%m%dT%H%M%SZ")
-                .to_string()
-        })
-        .unwrap_or_else(|_| FALLBACK_STAMP.into())
 }

@@ -15,6 +15,7 @@ mod repair;
 mod runs;
 mod serve;
 mod whitespots;
+mod worker;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -143,6 +144,9 @@ enum Command {
     Whitespots(whitespots::WhitespotsArgs),
     /// Serve the HTTP API and the web pages. / Start HTTP-API-et og nettsidene.
     Serve(serve::ServeArgs),
+    /// Run queued plans and repairs only, beside `klynge serve --no-worker` or more
+    /// workers on the same database. / Kjør bare planlegginger og reparasjoner fra køen.
+    Worker(worker::WorkerArgs),
     /// Make or revoke access tokens for the service. / Lag eller tilbakekall tilgangsnøkler.
     Token {
         #[command(subcommand)]
@@ -225,6 +229,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Hours(args) => hours::hours_cmd(db, lang, args).await,
         Command::Whitespots(args) => whitespots::whitespots(db, lang, args).await,
         Command::Serve(args) => serve::serve(db, lang, args).await,
+        Command::Worker(args) => worker::worker(db, lang, args).await,
         Command::Token { action } => serve::token(db, lang, action).await,
         Command::Generate(args) => generate::generate(lang, args),
     }

@@ -1,4 +1,5 @@
-//! `klynge serve` and `klynge token`: the service and its access tokens.
+//! `klynge serve` and `klynge token`: the service (with a worker for its queued plans,
+//! unless `--no-worker`) and its access tokens.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -7,6 +8,7 @@ use clap::Subcommand;
 
 use klynge::app::Service;
 use klynge::app::access::create_token;
+use klynge::app::jobs::run_worker;
 use klynge::i18n::Lang;
 use klynge::store::{Role, Store};
 
@@ -24,6 +26,10 @@ pub struct ServeArgs {
     /// Time limit for plans started from the service, seconds.
     #[arg(long, default_value_t = 30.0)]
     time_limit: f64,
+    /// Run no worker here: queued plans and repairs are run by other processes (`klynge
+    /// worker`, or another `klynge serve`) on the same database.
+    #[arg(long)]
+    no_worker: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -48,17 +54,36 @@ pub async fn serve(db: &str, lang: Lang, a: ServeArgs) -> Result<(), Failure> {
     if let Some(path) = &a.dataset {
         super::data::import(db, lang, path).await?;
     }
-    let store = Store::open(db).await?;
-    let state = Arc::new(Service::open(store, a.time_limit).await?);
+    let state = service(db, a.time_limit).await?;
+    let worker = (!a.no_worker).then(|| {
+        tokio::spawn(run_worker(state.clone(), async {
+            let _ = tokio::signal::ctrl_c().await;
+        }))
+    });
     let listen = &a.listen;
     eprintln!(
         "{} http://{listen}/ ({})",
         lang.pick("klynge lytter på", "klynge listening on"),
         lang.pick("Ctrl-C stopper", "Ctrl-C stops")
     );
-    klynge::server::serve(state, listen)
+    let served = klynge::server::serve(state, listen)
         .await
-        .map_err(|e| Failure::new(1, format!("{listen}: {e}")))
+        .map_err(|e| Failure::new(1, format!("{listen}: {e}")));
+    if let Some(worker) = worker {
+        // Ctrl-C stopped it too; a job it was running is marked failed, to be retried.
+        if served.is_ok() {
+            let _ = worker.await;
+        } else {
+            worker.abort();
+        }
+    }
+    served
+}
+
+/// The service over the current data in the database (an empty cluster if none).
+pub(super) async fn service(db: &str, time_limit: f64) -> Result<Arc<Service>, Failure> {
+    let store = Store::open(db).await?;
+    Ok(Arc::new(Service::open(store, time_limit).await?))
 }
 
 pub async fn token(db: &str, lang: Lang, action: TokenAction) -> Result<(), Failure> {

@@ -6,12 +6,14 @@
 
 mod audit;
 mod data;
+mod jobs;
 mod privacy;
 mod runs;
 mod service;
 
 pub use audit::AuditEntry;
 pub use data::Change;
+pub use jobs::{Job, Reason};
 pub use privacy::ERASED;
 pub use runs::NewRun;
 pub use service::{LiveRequest, Principal, Role};
@@ -29,6 +31,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("no run with id {0}")]
     NotFound(i64),
+    #[error("no job with id {0}")]
+    NoJob(i64),
     #[error("stored data cannot be read: {0}")]
     Corrupt(String),
 }

@@ -47,6 +47,7 @@ pub async fn fixture_on(store: Store, dir: tempfile::TempDir) -> Fixture {
         .await
         .expect("import the fixture");
     let state = Arc::new(Service::open(store, 10.0).await.expect("service"));
+    start_worker(&state);
     Fixture {
         dir,
         state,
@@ -169,6 +170,7 @@ pub async fn two_clusters() -> TwoClusters {
         .await
         .expect("import the fixture");
     let state = Arc::new(Service::open(store, 10.0).await.expect("service"));
+    start_worker(&state);
     TwoClusters {
         dir,
         state,
@@ -182,6 +184,79 @@ pub async fn two_clusters() -> TwoClusters {
         b01,
         revoked,
     }
+}
+
+/// Runs the service's queued plans and repairs, as `klynge serve` does, until the test's
+/// runtime ends.
+pub fn start_worker(state: &Arc<Service>) {
+    tokio::spawn(klynge::app::jobs::run_worker(
+        state.clone(),
+        std::future::pending(),
+    ));
+}
+
+/// Follows a job queued by an API call (its answer: `202 Accepted`, the job in the body
+/// and in `Location`) until it is done or failed; returns the job's last state.
+pub async fn follow(
+    state: &Arc<Service>,
+    token: &str,
+    queued: (axum::http::StatusCode, axum::http::HeaderMap, String),
+) -> serde_json::Value {
+    let (status, headers, body) = queued;
+    assert_eq!(status, axum::http::StatusCode::ACCEPTED, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(answer["status"], "queued", "{body}");
+    let href = answer["href"].as_str().expect("href").to_owned();
+    assert_eq!(href, format!("/api/jobs/{}", answer["job"]), "{body}");
+    assert_eq!(
+        headers.get("location").and_then(|v| v.to_str().ok()),
+        Some(href.as_str())
+    );
+    let start = std::time::Instant::now();
+    loop {
+        let (s, text) = api(state, "GET", &href, token, None).await;
+        assert_eq!(s, axum::http::StatusCode::OK, "{text}");
+        let job: serde_json::Value = serde_json::from_str(&text).expect("json");
+        if job["status"] == "done" || job["status"] == "failed" {
+            return job;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(180),
+            "job still not done: {text}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Queues a job with `POST uri` as `token` and follows it to its end (its last state).
+pub async fn queue_and_follow(state: &Arc<Service>, uri: &str, token: &str) -> serde_json::Value {
+    let bearer = format!("Bearer {token}");
+    let queued = send(
+        state,
+        "POST",
+        uri,
+        &[("authorization", bearer.as_str())],
+        String::new(),
+    )
+    .await;
+    follow(state, token, queued).await
+}
+
+/// Plans now through the API as `token` (`POST /api/runs`) and waits for the job: the new
+/// run's id. The job must end done.
+pub async fn plan(state: &Arc<Service>, token: &str) -> i64 {
+    let job = queue_and_follow(state, "/api/runs", token).await;
+    assert_eq!(job["status"], "done", "{job}");
+    job["run"].as_i64().expect("a done job has its run")
+}
+
+/// Repairs run `run` through the API as `token` and waits for the job: the done job (its
+/// `run` and `changes`).
+pub async fn repair(state: &Arc<Service>, token: &str, run: i64) -> serde_json::Value {
+    let job = queue_and_follow(state, &format!("/api/runs/{run}/repair"), token).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["repairs"], run, "{job}");
+    job
 }
 
 /// One request through the service's router: (status, headers, body as text).

@@ -3,6 +3,7 @@
 //! `routes` lists them once, for both the router and the OpenAPI document.
 
 mod assignments;
+mod jobs;
 mod people;
 mod requests;
 mod runs;
@@ -66,6 +67,8 @@ pub fn routes() -> OpenApiRouter<State> {
         .routes(routes!(runs::publish_run))
         .routes(routes!(runs::repair_run))
         .routes(routes!(runs::audit_log))
+        .routes(routes!(jobs::get_job))
+        .routes(routes!(jobs::retry_job))
         .routes(routes!(assignments::list_assignments))
         .routes(routes!(assignments::answer_assignment))
         .routes(routes!(assignments::new_feed))

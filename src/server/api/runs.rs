@@ -1,28 +1,21 @@
-//! Runs: list, plan now, approve, publish, repair (coordinators).
+//! Runs: list, plan now, approve, publish, repair (coordinators). Planning and repairing
+//! are queued as jobs (`super::jobs`): the answer is `202 Accepted` and where to follow it.
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::jobs::{JobQueued, accepted};
 use crate::app::Service;
-use crate::compare::Change;
-use crate::plan::Figures;
 use crate::server::auth::{COORDINATOR, Caller, Language};
 use crate::server::{ApiError, ErrorBody, OrApiError};
 use crate::store::{AuditEntry, RunSummary};
 
 type Coordinator = Caller<COORDINATOR>;
-
-/// A run just planned from the current requests (status `proposed`).
-#[derive(Serialize, ToSchema)]
-pub struct NewRun {
-    pub id: i64,
-    pub figures: Figures,
-}
 
 /// Where a run stands after a step.
 #[derive(Serialize, ToSchema)]
@@ -37,16 +30,6 @@ pub enum RunState {
 pub struct RunChanged {
     pub id: i64,
     pub status: RunState,
-}
-
-/// A repair run (status `proposed`) and what it changes in the run it repairs.
-#[derive(Serialize, ToSchema)]
-pub struct RepairRun {
-    /// The new run.
-    pub id: i64,
-    /// The run it repairs.
-    pub repairs: i64,
-    pub changes: Vec<Change>,
 }
 
 /// List runs with their key figures, newest first
@@ -89,7 +72,10 @@ pub async fn audit_log(
     Ok(Json(state.audit_log(&c.who, 200).await.or_api(c.lang)?))
 }
 
-/// Plan the current requests now; stores a proposed run
+/// Plan the current requests of your cluster; queues a job that stores a proposed run
+///
+/// Answers at once. Follow the job at `href` (also the `Location` header) until its
+/// status is `done` (then `run` is the new run) or `failed` (then `error` says why).
 #[utoipa::path(
     post,
     path = "/api/runs",
@@ -97,7 +83,8 @@ pub async fn audit_log(
     params(Language),
     security(("bearer" = [])),
     responses(
-        (status = CREATED, description = "The new run and its key figures", body = NewRun),
+        (status = ACCEPTED, description = "The plan is queued as a job", body = JobQueued,
+         headers(("Location" = String, description = "The job: /api/jobs/{id}"))),
         (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
         (status = FORBIDDEN, description = "Not a coordinator", body = ErrorBody),
     )
@@ -105,10 +92,9 @@ pub async fn audit_log(
 pub async fn start_plan(
     State(state): State<Arc<Service>>,
     c: Coordinator,
-) -> Result<(StatusCode, Json<NewRun>), ApiError> {
-    let id = state.plan_now(&c.who).await.or_api(c.lang)?;
-    let figures = state.figures(&c.who, id).await.or_api(c.lang)?;
-    Ok((StatusCode::CREATED, Json(NewRun { id, figures })))
+) -> Result<Response, ApiError> {
+    let job = state.enqueue_plan(&c.who).await.or_api(c.lang)?;
+    Ok(accepted(job))
 }
 
 /// Approve a proposed run
@@ -164,10 +150,11 @@ pub async fn publish_run(
     }))
 }
 
-/// Repair a run with the fewest changes; stores a proposed run
+/// Repair a run with the fewest changes; queues a job that stores a proposed run
 ///
 /// The run's accepted assignments are kept, declined ones left out, and the current
-/// requests planned with as few changes as possible.
+/// requests planned with as few changes as possible. Answers at once; follow the job as
+/// for a plan: once done, the job also lists what the repair changed.
 #[utoipa::path(
     post,
     path = "/api/runs/{id}/repair",
@@ -175,7 +162,8 @@ pub async fn publish_run(
     params(("id" = i64, Path, description = "The run to repair"), Language),
     security(("bearer" = [])),
     responses(
-        (status = CREATED, description = "The repair run and its changes", body = RepairRun),
+        (status = ACCEPTED, description = "The repair is queued as a job", body = JobQueued,
+         headers(("Location" = String, description = "The job: /api/jobs/{id}"))),
         (status = UNAUTHORIZED, description = "No valid token", body = ErrorBody),
         (status = FORBIDDEN, description = "Not a coordinator", body = ErrorBody),
         (status = NOT_FOUND, description = "No such run", body = ErrorBody),
@@ -185,14 +173,7 @@ pub async fn repair_run(
     State(state): State<Arc<Service>>,
     c: Coordinator,
     Path(id): Path<i64>,
-) -> Result<(StatusCode, Json<RepairRun>), ApiError> {
-    let repaired = state.repair_now(&c.who, id).await.or_api(c.lang)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(RepairRun {
-            id: repaired.id,
-            repairs: id,
-            changes: repaired.changes,
-        }),
-    ))
+) -> Result<Response, ApiError> {
+    let job = state.enqueue_repair(&c.who, id).await.or_api(c.lang)?;
+    Ok(accepted(job))
 }

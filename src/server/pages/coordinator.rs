@@ -1,5 +1,6 @@
 //! The coordinator's page: plan now, the runs with the steps each allows (approve,
-//! publish, repair), and the submitted requests of the cluster.
+//! publish, repair), and the submitted requests of the cluster. Plan now and repair queue
+//! a job and go to its page, which follows it until the run is there.
 
 use std::sync::Arc;
 
@@ -10,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 
 use super::{OrPage, PageError, PageLang, back_to, render};
 use crate::app::Service;
+use crate::app::jobs::JobView;
 use crate::app::requests::RequestStatus;
-use crate::compare::Change;
 use crate::i18n::Lang;
 use crate::server::auth::{COORDINATOR, PageCaller};
 use crate::store::RunSummary;
@@ -28,16 +29,13 @@ struct CoordinatorPage<'a> {
     requests: Option<Vec<RequestStatus>>,
 }
 
+/// A queued plan or repair: where it stands, then its run or why it failed.
 #[derive(Template)]
-#[template(path = "repair.html")]
-struct RepairPage<'a> {
+#[template(path = "job.html")]
+struct JobPage<'a> {
     lang: Lang,
     title: &'a str,
-    /// The new run.
-    id: i64,
-    /// The run it repairs.
-    repairs: i64,
-    changes: Vec<Change>,
+    job: JobView,
 }
 
 pub async fn page(
@@ -64,8 +62,8 @@ pub async fn plan(
     State(state): State<Arc<Service>>,
     c: Coordinator,
 ) -> Result<Response, PageError> {
-    state.plan_now(&c.who).await.or_page(c.lang)?;
-    Ok(back_to("/coordinator", c.lang).into_response())
+    let job = state.enqueue_plan(&c.who).await.or_page(c.lang)?;
+    Ok(back_to(&format!("/coordinator/jobs/{job}"), c.lang).into_response())
 }
 
 pub async fn approve(
@@ -86,21 +84,43 @@ pub async fn publish(
     Ok(back_to("/coordinator", c.lang).into_response())
 }
 
-/// Repairs a run and shows what changed.
+/// Queues a repair of a run and goes to the job's page.
 pub async fn repair(
     State(state): State<Arc<Service>>,
     c: Coordinator,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let repaired = state.repair_now(&c.who, id).await.or_page(c.lang)?;
+    let job = state.enqueue_repair(&c.who, id).await.or_page(c.lang)?;
+    Ok(back_to(&format!("/coordinator/jobs/{job}"), c.lang).into_response())
+}
+
+/// A job's page: it refreshes itself while the job is queued or running.
+pub async fn job(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let job = state.job(&c.who, id, c.lang).await.or_page(c.lang)?;
+    let title = match job.repairs {
+        Some(_) => c.lang.pick("Reparasjon", "Repair"),
+        None => c.lang.pick("Planlegging", "Planning"),
+    };
     Ok(render(
         StatusCode::OK,
-        &RepairPage {
+        &JobPage {
             lang: c.lang,
-            title: c.lang.pick("Reparasjon", "Repair"),
-            id: repaired.id,
-            repairs: id,
-            changes: repaired.changes,
+            title,
+            job,
         },
     ))
+}
+
+/// Queues a failed job again and goes back to its page.
+pub async fn retry(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    state.retry_job(&c.who, id).await.or_page(c.lang)?;
+    Ok(back_to(&format!("/coordinator/jobs/{id}"), c.lang).into_response())
 }

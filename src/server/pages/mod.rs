@@ -37,6 +37,8 @@ pub fn routes() -> Router<State> {
         .route("/coordinator/runs/{id}/approve", post(coordinator::approve))
         .route("/coordinator/runs/{id}/publish", post(coordinator::publish))
         .route("/coordinator/runs/{id}/repair", post(coordinator::repair))
+        .route("/coordinator/jobs/{id}", get(coordinator::job))
+        .route("/coordinator/jobs/{id}/retry", post(coordinator::retry))
         .route("/coordinator/people", get(people::list))
         .route("/coordinator/hours", get(hours::page))
         .route("/coordinator/hours.csv", get(hours::csv))
