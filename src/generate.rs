@@ -112,6 +112,8 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             municipality: m.name.clone(),
             opt_in: true,
             cluster: None,
+            email: None,
+            lang: None,
             origin: Default::default(),
         });
     }
@@ -150,6 +152,8 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             municipality: m.name.clone(),
             opt_in: rng.random_bool(0.92),
             cluster: nearest.map(|(h, _)| format!("hub-{}", association_id(&munis[h]))),
+            email: None,
+            lang: None,
             origin: Default::default(),
         });
     }
@@ -254,6 +258,8 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
                 .then(|| f64::from(rng.random_range(6..=12))),
             availability,
             blackouts,
+            email: None,
+            lang: None,
             origin: Default::default(),
         });
     }
