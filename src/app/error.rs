@@ -53,6 +53,8 @@ pub enum AppError {
     InvalidCurrentData(String),
     /// The planning task stopped without an outcome.
     Planning,
+    /// The mail settings (`KLYNGE_SMTP_URL`, `KLYNGE_SMTP_FROM`) cannot be used.
+    MailSetup(String),
     Store(StoreError),
 }
 
@@ -70,7 +72,8 @@ impl AppError {
             AppError::Dataset(_)
             | AppError::Fields(_)
             | AppError::BadAnswer
-            | AppError::UnknownSubject(_) => ErrorKind::BadInput,
+            | AppError::UnknownSubject(_)
+            | AppError::MailSetup(_) => ErrorKind::BadInput,
             AppError::UnknownRequest(_)
             | AppError::NoSuchAssignment
             | AppError::Store(StoreError::NotFound(_)) => ErrorKind::NotFound,
@@ -185,6 +188,13 @@ impl AppError {
                 )
             ),
             AppError::Planning => lang.pick("planleggingen feilet", "planning failed").into(),
+            AppError::MailSetup(e) => format!(
+                "{}: {e}",
+                lang.pick(
+                    "E-postinnstillingene (KLYNGE_SMTP_URL, KLYNGE_SMTP_FROM) kan ikke brukes",
+                    "The mail settings (KLYNGE_SMTP_URL, KLYNGE_SMTP_FROM) cannot be used"
+                )
+            ),
             AppError::Store(e) => store_message(e, lang, for_terminal),
         }
     }

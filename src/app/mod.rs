@@ -10,6 +10,8 @@ pub mod data;
 mod error;
 pub mod explain;
 pub mod lifecycle;
+pub mod notify;
+pub mod outbox;
 pub mod plan;
 pub mod repair;
 pub mod requests;

@@ -7,6 +7,7 @@ mod compare;
 mod data;
 mod explain;
 mod generate;
+mod outbox;
 mod person;
 mod plan;
 mod repair;
@@ -128,6 +129,16 @@ enum Command {
         #[command(subcommand)]
         action: person::PersonAction,
     },
+    /// The messages publications left for instructors and associations: who, status,
+    /// subject, newest first; `send` delivers them now. /
+    /// Meldingene publiseringer har lagt igjen til instruktører og foreninger; `send` sender dem nå.
+    Outbox {
+        #[command(subcommand)]
+        action: Option<outbox::OutboxAction>,
+        /// How many messages to list.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
     /// Serve the HTTP API and the web pages. / Start HTTP-API-et og nettsidene.
     Serve(serve::ServeArgs),
     /// Make or revoke access tokens for the service. / Lag eller tilbakekall tilgangsnøkler.
@@ -208,6 +219,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Suggest { run, request } => explain::suggest(db, lang, run, &request).await,
         Command::Repair { run, dataset } => repair::repair(db, lang, run, dataset.as_deref()).await,
         Command::Person { action } => person::person(db, lang, action).await,
+        Command::Outbox { action, limit } => outbox::outbox(db, lang, action, limit).await,
         Command::Serve(args) => serve::serve(db, lang, args).await,
         Command::Token { action } => serve::token(db, lang, action).await,
         Command::Generate(args) => generate::generate(lang, args),

@@ -1,4 +1,5 @@
-//! `klynge serve` and `klynge token`: the service and its access tokens.
+//! `klynge serve` and `klynge token`: the service (and its outbox deliverer, with a mail
+//! server set) and its access tokens.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +25,12 @@ pub struct ServeArgs {
     /// Time limit for plans started from the service, seconds.
     #[arg(long, default_value_t = 30.0)]
     time_limit: f64,
+    /// With an SMTP server set, the outbox is delivered in the background.
+    #[command(flatten)]
+    mail: super::outbox::MailArgs,
+    /// How often the outbox is delivered, seconds.
+    #[arg(long, default_value_t = 30)]
+    mail_every: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -53,7 +60,26 @@ pub async fn serve(db: &str, lang: Lang, a: ServeArgs) -> Result<(), Failure> {
         .await?
         .map(|(ds, _)| ds)
         .unwrap_or_default();
+    let mailer = a.mail.mailer()?;
     let state = Arc::new(Service::new(store, base, a.time_limit));
+    // Messages are written when a run is published; they are sent from here, so that a
+    // slow or absent mail server never holds a publication up.
+    match mailer {
+        Some(mailer) => {
+            let state = Arc::clone(&state);
+            let every = std::time::Duration::from_secs(a.mail_every.max(1));
+            tokio::spawn(async move {
+                klynge::app::outbox::deliver_forever(&state.store, &mailer, every).await;
+            });
+        }
+        None => eprintln!(
+            "{}",
+            lang.pick(
+                "Uten KLYNGE_SMTP_URL sendes ingen e-post; meldingene venter i `klynge outbox`.",
+                "Without KLYNGE_SMTP_URL no e-mail is sent; messages wait in `klynge outbox`.",
+            )
+        ),
+    }
     let listen = &a.listen;
     eprintln!(
         "{} http://{listen}/ ({})",

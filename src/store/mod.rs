@@ -6,11 +6,13 @@
 
 mod audit;
 mod data;
+mod outbox;
 mod privacy;
 mod runs;
 mod service;
 
 pub use audit::AuditEntry;
+pub use outbox::{NewMessage, OutboxEntry, RecipientKind};
 pub use privacy::ERASED;
 pub use runs::NewRun;
 pub use service::{LiveRequest, Principal, Role};
@@ -107,7 +109,7 @@ impl Store {
 
     /// Number of rows in a table (for tests of atomicity).
     pub async fn count(&self, table: &str) -> Result<i64> {
-        const TABLES: [&str; 13] = [
+        const TABLES: [&str; 14] = [
             "datasets",
             "associations",
             "instructors",
@@ -121,6 +123,7 @@ impl Store {
             "assignments",
             "uncovered",
             "login_sessions",
+            "outbox",
         ];
         let table = TABLES
             .iter()
