@@ -114,6 +114,8 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             municipality: m.name.clone(),
             opt_in: true,
             cluster: None,
+            email: None,
+            lang: None,
             origin: Default::default(),
         });
     }
@@ -152,6 +154,8 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             municipality: m.name.clone(),
             opt_in: rng.random_bool(0.92),
             cluster: nearest.map(|(h, _)| format!("hub-{}", association_id(&munis[h]))),
+            email: None,
+            lang: None,
             origin: Default::default(),
         });
     }
@@ -256,6 +260,8 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
                 .then(|| f64::from(rng.random_range(6..=12))),
             availability,
             blackouts,
+            email: None,
+            lang: None,
             origin: Default::default(),
         });
     }

@@ -28,7 +28,73 @@ impl Lang {
     }
 }
 
+const WEEKDAYS_NB: [&str; 7] = [
+    "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
+];
+const WEEKDAYS_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const MONTHS_NB: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 impl Lang {
+    /// A date written out as people write it in letters: `tirsdag 12. januar 2027` /
+    /// `Tuesday 12 January 2027`. Spelled out rather than `12.01.2027`, because the readers
+    /// of messages are often seniors, and a weekday and a month name are harder to misread.
+    pub fn long_date(self, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let wd = d.weekday().num_days_from_monday() as usize;
+        let m = d.month0() as usize;
+        match self {
+            Lang::Nb => format!(
+                "{} {}. {} {}",
+                WEEKDAYS_NB[wd],
+                d.day(),
+                MONTHS_NB[m],
+                d.year()
+            ),
+            Lang::En => format!(
+                "{} {} {} {}",
+                WEEKDAYS_EN[wd],
+                d.day(),
+                MONTHS_EN[m],
+                d.year()
+            ),
+        }
+    }
+
     /// A number with `places` decimals as people read it in this language: bokmål
     /// `15 994,5` (space between thousands, decimal comma), English `15,994.5`.
     pub fn number(self, v: f64, places: usize) -> String {
@@ -85,4 +151,16 @@ impl fmt::Display for Lang {
 /// Something that can be told to a user in either language.
 pub trait Localized {
     fn localized(&self, lang: Lang) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+
+    #[test]
+    fn long_dates_in_both_languages() {
+        let d = chrono::NaiveDate::from_ymd_opt(2027, 1, 12).expect("date");
+        assert_eq!(Lang::Nb.long_date(d), "tirsdag 12. januar 2027");
+        assert_eq!(Lang::En.long_date(d), "Tuesday 12 January 2027");
+    }
 }

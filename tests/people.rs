@@ -183,6 +183,8 @@ async fn mistakes_are_named_by_field_and_change_nothing() {
         ("name", json!("x".repeat(10_000))),
         ("id", json!("i01")),
         ("association", json!("malvik")),
+        ("email", json!("kari at example")),
+        ("lang", json!("de")),
     ] {
         let mut bad = new_instructor("i98", "trondheim");
         bad[key] = value;

@@ -896,6 +896,186 @@ fn problem_renders_differently_in_bokmal_and_english() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Addresses: the optional `email` and `lang` columns of associations and instructors
+
+const INSTRUCTORS_WITH_CONTACT: &str = "id,name,association,lat,lon,topics,languages,max_km,max_sessions_per_week,max_sessions_total,max_hours_per_week,email,lang";
+
+#[test]
+fn addresses_and_message_languages_load_and_round_trip() {
+    let folder = Folder::base()
+        .line(
+            "associations.csv",
+            1,
+            "id,name,kind,lat,lon,municipality,opt_in,cluster,email,lang",
+        )
+        .line(
+            "associations.csv",
+            3,
+            "small,Seniornett Small,small,63.28,10.27,Melhus,true,hub,leder@small.example.org,EN",
+        )
+        .line("instructors.csv", 1, INSTRUCTORS_WITH_CONTACT)
+        .line(
+            "instructors.csv",
+            2,
+            "i1,Kari Bakken,hub,,,smarttelefon;bankid,nb;en,60,3,,,kari@example.org,",
+        );
+    let ds = folder.load().unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(
+        ds.associations[1].email.as_deref(),
+        Some("leder@small.example.org")
+    );
+    assert_eq!(ds.associations[1].lang.as_deref(), Some("en"));
+    assert_eq!(ds.instructors[0].email.as_deref(), Some("kari@example.org"));
+    assert_eq!(ds.instructors[0].lang, None);
+    assert_eq!(ds.instructors[1].email, None);
+    // Written back as a folder and as JSON, the addresses come back unchanged.
+    let out = tempfile::tempdir().expect("tempdir");
+    klynge::ingest::write_folder(&ds, out.path()).expect("write folder");
+    let back = load(out.path()).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(back.to_canonical_json(), ds.to_canonical_json());
+    let (_, json) = write_base_json(&folder);
+    let back = load_json(&json).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(back.to_canonical_json(), ds.to_canonical_json());
+}
+
+#[test]
+fn a_dataset_without_addresses_keeps_its_canonical_json() {
+    // The fields are skipped when empty, so stored snapshots and their hashes stay the same.
+    let ds = Folder::base().load().unwrap_or_else(|p| panic!("{p}"));
+    let json = ds.to_canonical_json();
+    assert!(
+        !json.contains("email") && !json.contains("\"lang\""),
+        "{json}"
+    );
+}
+
+#[test]
+fn an_email_without_at_sign_is_reported() {
+    let result = Folder::base()
+        .line("instructors.csv", 1, INSTRUCTORS_WITH_CONTACT)
+        .line(
+            "instructors.csv",
+            2,
+            "i1,Kari Bakken,hub,,,smarttelefon;bankid,nb;en,60,3,,,kari.example.org,nb",
+        )
+        .load();
+    let kind = ProblemKind::NotAnEmail(text("kari.example.org"));
+    expect_only(result, "instructors.csv:2:email", kind);
+}
+
+#[test]
+fn an_email_with_two_at_signs_is_reported() {
+    let result = Folder::base()
+        .line("instructors.csv", 1, INSTRUCTORS_WITH_CONTACT)
+        .line(
+            "instructors.csv",
+            3,
+            "i2,Ola Strand,hub,63.40,10.35,bankid,nb,40,2,10,8,ola@strand@example.org,",
+        )
+        .load();
+    let kind = ProblemKind::NotAnEmail(text("ola@strand@example.org"));
+    expect_only(result, "instructors.csv:3:email", kind);
+}
+
+#[test]
+fn an_email_with_a_space_is_reported() {
+    let result = Folder::base()
+        .line(
+            "associations.csv",
+            1,
+            "id,name,kind,lat,lon,municipality,opt_in,cluster,email",
+        )
+        .line(
+            "associations.csv",
+            2,
+            "hub,Seniornett Hub,hub,63.43,10.39,Trondheim,true,,post@senior nett.example.org",
+        )
+        .load();
+    let kind = ProblemKind::NotAnEmail(text("post@senior nett.example.org"));
+    expect_only(result, "associations.csv:2:email", kind);
+}
+
+#[test]
+fn an_email_without_a_dot_in_its_domain_is_reported() {
+    let result = Folder::base()
+        .line("instructors.csv", 1, INSTRUCTORS_WITH_CONTACT)
+        .line(
+            "instructors.csv",
+            2,
+            "i1,Kari Bakken,hub,,,smarttelefon;bankid,nb;en,60,3,,,kari@localhost,",
+        )
+        .load();
+    let kind = ProblemKind::NotAnEmail(text("kari@localhost"));
+    expect_only(result, "instructors.csv:2:email", kind);
+}
+
+#[test]
+fn an_email_longer_than_254_characters_is_reported() {
+    let long = format!("{}@example.org", "k".repeat(243));
+    assert_eq!(long.len(), 255);
+    let result = Folder::base()
+        .line("instructors.csv", 1, INSTRUCTORS_WITH_CONTACT)
+        .line(
+            "instructors.csv",
+            2,
+            &format!("i1,Kari Bakken,hub,,,smarttelefon;bankid,nb;en,60,3,,,{long},"),
+        )
+        .load();
+    let all = problems(result);
+    assert_eq!(all.len(), 1, "{}", Problems(all.clone()));
+    assert!(is_at(&all[0], "instructors.csv:2:email"), "{}", all[0]);
+    assert!(
+        matches!(all[0].kind, ProblemKind::NotAnEmail(_)),
+        "{}",
+        all[0]
+    );
+    // One character less is fine.
+    let ok = format!("{}@example.org", "k".repeat(242));
+    Folder::base()
+        .line("instructors.csv", 1, INSTRUCTORS_WITH_CONTACT)
+        .line(
+            "instructors.csv",
+            2,
+            &format!("i1,Kari Bakken,hub,,,smarttelefon;bankid,nb;en,60,3,,,{ok},"),
+        )
+        .load()
+        .unwrap_or_else(|p| panic!("{p}"));
+}
+
+#[test]
+fn an_unknown_message_language_is_reported() {
+    let result = Folder::base()
+        .line("instructors.csv", 1, INSTRUCTORS_WITH_CONTACT)
+        .line(
+            "instructors.csv",
+            3,
+            "i2,Ola Strand,hub,63.40,10.35,bankid,nb,40,2,10,8,,nn",
+        )
+        .load();
+    expect_only(
+        result,
+        "instructors.csv:3:lang",
+        ProblemKind::UnknownMessageLang(text("nn")),
+    );
+}
+
+#[test]
+fn a_bad_email_in_json_is_reported_with_its_field() {
+    let folder = Folder::base();
+    let (_, path) = write_base_json(&folder);
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    value["instructors"][1]["email"] = serde_json::json!("Ola Strand");
+    std::fs::write(&path, value.to_string()).unwrap();
+    let all = problems(load_json(&path));
+    assert_eq!(all.len(), 1, "{}", Problems(all.clone()));
+    assert_eq!(all[0].column.as_deref(), Some("email"));
+    assert_eq!(all[0].kind, ProblemKind::NotAnEmail(text("Ola Strand")));
+    let nb = all[0].render(Lang::Nb);
+    assert!(nb.contains("ikke en gyldig e-postadresse"), "{nb}");
+}
+
+// ---------------------------------------------------------------------------------------------
 // JSON datasets
 
 fn write_base_json(folder: &Folder) -> (Dataset, PathBuf) {

@@ -59,6 +59,8 @@ pub enum AppError {
     Planning,
     /// Only a failed job can be tried again.
     JobNotFailed(i64),
+    /// The mail settings (`KLYNGE_SMTP_URL`, `KLYNGE_SMTP_FROM`) cannot be used.
+    MailSetup(String),
     Store(StoreError),
 }
 
@@ -76,7 +78,8 @@ impl AppError {
             AppError::Dataset(_)
             | AppError::Fields(_)
             | AppError::BadAnswer
-            | AppError::UnknownSubject(_) => ErrorKind::BadInput,
+            | AppError::UnknownSubject(_)
+            | AppError::MailSetup(_) => ErrorKind::BadInput,
             AppError::UnknownRequest(_)
             | AppError::UnknownRecord(_)
             | AppError::NoSuchAssignment
@@ -214,6 +217,13 @@ impl AppError {
                     format!("job {id} has not failed: only a failed job can be tried again")
                 }
             },
+            AppError::MailSetup(e) => format!(
+                "{}: {e}",
+                lang.pick(
+                    "E-postinnstillingene (KLYNGE_SMTP_URL, KLYNGE_SMTP_FROM) kan ikke brukes",
+                    "The mail settings (KLYNGE_SMTP_URL, KLYNGE_SMTP_FROM) cannot be used"
+                )
+            ),
             AppError::Store(e) => store_message(e, lang, for_terminal),
         }
     }

@@ -1,7 +1,8 @@
 //! The run life cycle: proposed → approved → published → superseded. A run is published
 //! only after a coordinator has approved it; publishing replaces the published runs of the
-//! same requests (another cluster's or another term's rota stays). The command line and the service
-//! both go through here.
+//! same requests (another cluster's or another term's rota stays), and leaves a message in
+//! the outbox for everyone whose part of the rota changed (`notify`). The command line and
+//! the service both go through here.
 
 use crate::run::Run;
 use crate::store::{AuditEntry, Principal, RunSummary, Store};
@@ -120,7 +121,20 @@ pub async fn publish(store: &Store, by: &str, run: &Run) -> Result<()> {
             supersedes.push(old);
         }
     }
-    store.publish_run(id, &supersedes).await?;
+    // What people are told is computed from the rota they knew (the runs replaced) and
+    // the new one, and written with the publication itself: both happen, or neither.
+    let mut replaced_runs = Vec::new();
+    for &old in supersedes.iter().filter(|&&old| old != id) {
+        replaced_runs.push(store.run(old).await?);
+    }
+    let messages = super::notify::messages(run, &replaced_runs);
+    if !store.publish_run(id, &supersedes, &messages).await? {
+        // Published (or withdrawn) by someone else in the meantime.
+        return match store.run_status(id).await?.as_str() {
+            "published" => Ok(()),
+            _ => Err(AppError::NotApproved(id)),
+        };
+    }
     let replaced: Vec<String> = supersedes.iter().map(|r| format!("run {r}")).collect();
     store
         .audit(by, "publish", &format!("run {id}"), &replaced.join(", "))

@@ -13,6 +13,8 @@ mod error;
 pub mod explain;
 pub mod jobs;
 pub mod lifecycle;
+pub mod notify;
+pub mod outbox;
 pub mod plan;
 pub mod records;
 pub mod repair;

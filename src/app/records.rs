@@ -74,6 +74,12 @@ pub struct InstructorRecord {
     pub availability: Vec<SlotRecord>,
     #[serde(default)]
     pub away: Vec<AwayRecord>,
+    /// Where messages about the rota go (optional).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The language of those messages: `nb` (default) or `en`.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 /// An association as the API shows and takes it.
@@ -96,6 +102,12 @@ pub struct AssociationRecord {
     /// The hub of its cluster.
     #[serde(default)]
     pub cluster: Option<String>,
+    /// Where messages about the rota go (optional).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The language of those messages: `nb` (default) or `en`.
+    #[serde(default)]
+    pub lang: Option<String>,
 }
 
 fn yes() -> bool {
@@ -127,6 +139,8 @@ impl From<&Instructor> for InstructorRecord {
             max_hours_per_week: i.max_hours_per_week,
             availability: times.availability,
             away: times.away,
+            email: i.email.clone(),
+            lang: i.lang.clone(),
         }
     }
 }
@@ -170,6 +184,8 @@ impl From<&Association> for AssociationRecord {
             municipality: a.municipality.clone(),
             opt_in: a.opt_in,
             cluster: a.cluster.clone(),
+            email: a.email.clone(),
+            lang: a.lang.clone(),
         }
     }
 }
@@ -359,6 +375,8 @@ pub fn read_instructor(r: &InstructorRecord, lang: Lang) -> Result<Instructor, V
         max_hours_per_week: r.max_hours_per_week,
         availability,
         blackouts,
+        email: optional(&mut f, "email", r.email.as_deref()),
+        lang: optional(&mut f, "lang", r.lang.as_deref()).map(|l| l.to_lowercase()),
         origin: Origin::new(EDITED, None),
     };
     if f.errors.is_empty() {
@@ -399,6 +417,8 @@ pub fn read_association(r: &AssociationRecord, lang: Lang) -> Result<Association
         municipality: r.municipality.trim().to_owned(),
         opt_in: r.opt_in,
         cluster,
+        email: optional(&mut f, "email", r.email.as_deref()),
+        lang: optional(&mut f, "lang", r.lang.as_deref()).map(|l| l.to_lowercase()),
         origin: Origin::new(EDITED, None),
     };
     if f.errors.is_empty() {
@@ -406,6 +426,15 @@ pub fn read_association(r: &AssociationRecord, lang: Lang) -> Result<Association
     } else {
         Err(f.errors)
     }
+}
+
+/// An optional text: trimmed, empty is none; the dataset rules check its form.
+fn optional(f: &mut Fields, field: &str, v: Option<&str>) -> Option<String> {
+    let v = v.map(str::trim).filter(|v| !v.is_empty())?;
+    if v.chars().count() > 254 {
+        f.push(field, "for lang", "too long");
+    }
+    Some(v.to_owned())
 }
 
 /// An id: short, and only letters, digits, `-` and `_`, so that it is safe in a path.

@@ -9,6 +9,7 @@ mod data;
 mod explain;
 mod generate;
 mod hours;
+mod outbox;
 mod person;
 mod plan;
 mod repair;
@@ -142,6 +143,16 @@ enum Command {
     /// Municipalities nobody serves, and small associations whose demand no hub can meet. /
     /// Kommuner ingen betjener, og små foreninger ingen hub kan hjelpe.
     Whitespots(whitespots::WhitespotsArgs),
+    /// The messages publications left for instructors and associations: who, status,
+    /// subject, newest first; `send` delivers them now. /
+    /// Meldingene publiseringer har lagt igjen til instruktører og foreninger; `send` sender dem nå.
+    Outbox {
+        #[command(subcommand)]
+        action: Option<outbox::OutboxAction>,
+        /// How many messages to list.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
     /// Serve the HTTP API and the web pages. / Start HTTP-API-et og nettsidene.
     Serve(serve::ServeArgs),
     /// Run queued plans and repairs only, beside `klynge serve --no-worker` or more
@@ -228,6 +239,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Advise(args) => advise::advise_cmd(db, lang, args).await,
         Command::Hours(args) => hours::hours_cmd(db, lang, args).await,
         Command::Whitespots(args) => whitespots::whitespots(db, lang, args).await,
+        Command::Outbox { action, limit } => outbox::outbox(db, lang, action, limit).await,
         Command::Serve(args) => serve::serve(db, lang, args).await,
         Command::Worker(args) => worker::worker(db, lang, args).await,
         Command::Token { action } => serve::token(db, lang, action).await,

@@ -1,5 +1,6 @@
 //! `klynge serve` and `klynge token`: the service (with a worker for its queued plans,
-//! unless `--no-worker`) and its access tokens.
+//! unless `--no-worker`, and its outbox deliverer, with a mail server set) and its access
+//! tokens.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,6 +31,12 @@ pub struct ServeArgs {
     /// worker`, or another `klynge serve`) on the same database.
     #[arg(long)]
     no_worker: bool,
+    /// With an SMTP server set, the outbox is delivered in the background.
+    #[command(flatten)]
+    mail: super::outbox::MailArgs,
+    /// How often the outbox is delivered, seconds.
+    #[arg(long, default_value_t = 30)]
+    mail_every: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -54,12 +61,31 @@ pub async fn serve(db: &str, lang: Lang, a: ServeArgs) -> Result<(), Failure> {
     if let Some(path) = &a.dataset {
         super::data::import(db, lang, path).await?;
     }
+    let mailer = a.mail.mailer()?;
     let state = service(db, a.time_limit).await?;
     let worker = (!a.no_worker).then(|| {
         tokio::spawn(run_worker(state.clone(), async {
             let _ = tokio::signal::ctrl_c().await;
         }))
     });
+    // Messages are written when a run is published; they are sent from here, so that a
+    // slow or absent mail server never holds a publication up.
+    match mailer {
+        Some(mailer) => {
+            let state = Arc::clone(&state);
+            let every = std::time::Duration::from_secs(a.mail_every.max(1));
+            tokio::spawn(async move {
+                klynge::app::outbox::deliver_forever(&state.store, &mailer, every).await;
+            });
+        }
+        None => eprintln!(
+            "{}",
+            lang.pick(
+                "Uten KLYNGE_SMTP_URL sendes ingen e-post; meldingene venter i `klynge outbox`.",
+                "Without KLYNGE_SMTP_URL no e-mail is sent; messages wait in `klynge outbox`.",
+            )
+        ),
+    }
     let listen = &a.listen;
     eprintln!(
         "{} http://{listen}/ ({})",

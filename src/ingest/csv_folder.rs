@@ -267,6 +267,11 @@ impl Row<'_> {
         )
     }
 
+    /// The optional message language, lower-cased (`NB` is `nb`); validation checks it.
+    fn lang(&self) -> Option<String> {
+        self.get("lang").map(str::to_lowercase)
+    }
+
     /// A `;`-separated list, lower-cased, without empty items.
     fn list(&self, col: &str) -> Vec<String> {
         self.get(col)
@@ -373,6 +378,8 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
                 municipality: row.get("municipality").unwrap_or_default().to_owned(),
                 opt_in,
                 cluster: row.get("cluster").map(str::to_owned),
+                email: row.get("email").map(str::to_owned),
+                lang: row.lang(),
                 origin: row.origin(),
             });
         }
@@ -403,6 +410,8 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
                 max_hours_per_week: hours,
                 availability: Vec::new(),
                 blackouts: Vec::new(),
+                email: row.get("email").map(str::to_owned),
+                lang: row.lang(),
                 origin: row.origin(),
             });
         }

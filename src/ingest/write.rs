@@ -8,13 +8,26 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// The optional `email` and `lang` columns: written only when someone has one, so that a
+/// dataset without addresses is written exactly as before they existed.
+fn contact_columns<'a>(
+    header: &mut Vec<&'a str>,
+    people: impl Iterator<Item = (&'a Option<String>, &'a Option<String>)>,
+) -> bool {
+    let any = people.into_iter().any(|(e, l)| e.is_some() || l.is_some());
+    if any {
+        header.extend(["email", "lang"]);
+    }
+    any
+}
+
 /// Writes the dataset as a folder of CSV files (created if needed).
 pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let csv_err = std::io::Error::other;
 
     let mut w = csv::Writer::from_path(dir.join("associations.csv")).map_err(csv_err)?;
-    w.write_record([
+    let mut header = vec![
         "id",
         "name",
         "kind",
@@ -23,29 +36,36 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
         "municipality",
         "opt_in",
         "cluster",
-    ])
-    .map_err(csv_err)?;
+    ];
+    let contact = contact_columns(
+        &mut header,
+        ds.associations.iter().map(|a| (&a.email, &a.lang)),
+    );
+    w.write_record(&header).map_err(csv_err)?;
     for a in &ds.associations {
         let kind = match a.kind {
             AssociationKind::Hub => "hub",
             AssociationKind::Small => "small",
         };
-        w.write_record([
-            a.id.as_str(),
-            &a.name,
-            kind,
-            &a.lat.to_string(),
-            &a.lon.to_string(),
-            &a.municipality,
-            &a.opt_in.to_string(),
-            a.cluster.as_deref().unwrap_or(""),
-        ])
-        .map_err(csv_err)?;
+        let mut record = vec![
+            a.id.clone(),
+            a.name.clone(),
+            kind.to_owned(),
+            a.lat.to_string(),
+            a.lon.to_string(),
+            a.municipality.clone(),
+            a.opt_in.to_string(),
+            a.cluster.clone().unwrap_or_default(),
+        ];
+        if contact {
+            record.extend([opt(a.email.as_ref()), opt(a.lang.as_ref())]);
+        }
+        w.write_record(&record).map_err(csv_err)?;
     }
     w.flush()?;
 
     let mut w = csv::Writer::from_path(dir.join("instructors.csv")).map_err(csv_err)?;
-    w.write_record([
+    let mut header = vec![
         "id",
         "name",
         "association",
@@ -57,8 +77,12 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
         "max_sessions_per_week",
         "max_sessions_total",
         "max_hours_per_week",
-    ])
-    .map_err(csv_err)?;
+    ];
+    let contact = contact_columns(
+        &mut header,
+        ds.instructors.iter().map(|i| (&i.email, &i.lang)),
+    );
+    w.write_record(&header).map_err(csv_err)?;
     let mut av = csv::Writer::from_path(dir.join("availability.csv")).map_err(csv_err)?;
     av.write_record(["instructor", "weekday", "start", "end"])
         .map_err(csv_err)?;
@@ -66,20 +90,23 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
     bl.write_record(["instructor", "from", "to"])
         .map_err(csv_err)?;
     for i in &ds.instructors {
-        w.write_record([
-            i.id.as_str(),
-            &i.name,
-            &i.association,
-            &opt(i.lat),
-            &opt(i.lon),
-            &i.topics.join(";"),
-            &i.languages.join(";"),
-            &i.max_km.to_string(),
-            &i.max_sessions_per_week.to_string(),
-            &opt(i.max_sessions_total),
-            &opt(i.max_hours_per_week),
-        ])
-        .map_err(csv_err)?;
+        let mut record = vec![
+            i.id.clone(),
+            i.name.clone(),
+            i.association.clone(),
+            opt(i.lat),
+            opt(i.lon),
+            i.topics.join(";"),
+            i.languages.join(";"),
+            i.max_km.to_string(),
+            i.max_sessions_per_week.to_string(),
+            opt(i.max_sessions_total),
+            opt(i.max_hours_per_week),
+        ];
+        if contact {
+            record.extend([opt(i.email.as_ref()), opt(i.lang.as_ref())]);
+        }
+        w.write_record(&record).map_err(csv_err)?;
         for s in &i.availability {
             av.write_record([
                 i.id.as_str(),

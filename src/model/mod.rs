@@ -11,7 +11,7 @@ mod validate;
 
 pub use problem::{Problem, ProblemKind, Problems, shorten};
 pub use time::{Hm, parse_weekday, weekday_code, weekday_serde};
-pub use validate::{is_language_code, validate};
+pub use validate::{MESSAGE_LANGS, is_language_code, is_plausible_email, validate};
 
 use chrono::{NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -62,6 +62,12 @@ pub struct Association {
     /// The hub this association's cluster belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+    /// Where messages about the rota go (optional): an e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The language of those messages: `nb` (the default) or `en`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -124,6 +130,12 @@ pub struct Instructor {
     pub availability: Vec<Slot>,
     #[serde(default)]
     pub blackouts: Vec<Blackout>,
+    /// Where messages about the rota go (optional): an e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The language of those messages: `nb` (the default) or `en`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
 }

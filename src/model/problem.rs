@@ -81,6 +81,10 @@ pub enum ProblemKind {
     DateOutOfWindow(String),
     /// A series whose last session would fall after the window; the date it reaches.
     SeriesPastWindow(String),
+    /// Not a plausible e-mail address.
+    NotAnEmail(String),
+    /// A message language klynge does not write in.
+    UnknownMessageLang(String),
 }
 
 /// How much of a value from the input a message quotes.
@@ -125,6 +129,8 @@ impl ProblemKind {
                 expected,
             },
             SessionsForSeriesRequest(v) => SessionsForSeriesRequest(s(v)),
+            NotAnEmail(v) => NotAnEmail(s(v)),
+            UnknownMessageLang(v) => UnknownMessageLang(s(v)),
             other => other,
         }
     }
@@ -179,6 +185,8 @@ impl Localized for ProblemKind {
             DuplicateColumn => lang.pick("kolonnen står to ganger i overskriftsraden", "the column appears twice in the header row").into(),
             DateOutOfWindow(v) => if nb { format!("datoen {v} er utenfor {}–{}", FIRST_YEAR, LAST_YEAR) } else { format!("the date {v} is outside {}–{}", FIRST_YEAR, LAST_YEAR) },
             SeriesPastWindow(v) => if nb { format!("serien varer til {v}, etter {LAST_YEAR}: færre økter eller kortere mellomrom") } else { format!("the series runs until {v}, past {LAST_YEAR}: fewer sessions or a shorter interval") },
+            NotAnEmail(v) => if nb { format!("'{v}' er ikke en gyldig e-postadresse (forventet f.eks. navn@eksempel.no)") } else { format!("'{v}' is not a valid e-mail address (expected e.g. name@example.org)") },
+            UnknownMessageLang(v) => if nb { format!("ukjent meldingsspråk '{v}' (forventet nb eller en)") } else { format!("unknown message language '{v}' (expected nb or en)") },
         }
     }
 }

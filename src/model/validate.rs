@@ -40,6 +40,7 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
         }
         assoc_kind.insert(&a.id, a.kind);
         check_lat_lon(a.lat, a.lon, &a.origin, &mut push);
+        check_contact(a.email.as_deref(), a.lang.as_deref(), &a.origin, &mut push);
     }
     for a in &ds.associations {
         if let Some(c) = &a.cluster {
@@ -91,6 +92,7 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
             (None, None) => {}
             _ => push(&i.origin, "lat", ProblemKind::OnlyOneOfLatLon),
         }
+        check_contact(i.email.as_deref(), i.lang.as_deref(), &i.origin, &mut push);
         if i.topics.is_empty() {
             push(&i.origin, "topics", ProblemKind::EmptyList);
         }
@@ -362,6 +364,52 @@ fn check_date(
         push(origin, col, ProblemKind::DateOutOfWindow(d.to_string()));
     }
     ok
+}
+
+/// The longest e-mail address SMTP carries (RFC 5321's path limit less the brackets).
+const MAX_EMAIL_CHARS: usize = 254;
+
+/// True for a plausible e-mail address: one `@` with something before it, no spaces, a
+/// dot inside the domain, at most 254 characters. Plausible, not verified: the point is to
+/// catch a name or a phone number typed into the wrong column, not to parse RFC 5322.
+pub fn is_plausible_email(v: &str) -> bool {
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
+    let dot_inside = domain
+        .char_indices()
+        .any(|(k, c)| c == '.' && k > 0 && k + 1 < domain.len());
+    v.chars().count() <= MAX_EMAIL_CHARS
+        && !local.is_empty()
+        && !domain.contains('@')
+        && !v.chars().any(char::is_whitespace)
+        && dot_inside
+}
+
+/// The languages klynge writes messages in.
+pub const MESSAGE_LANGS: [&str; 2] = ["nb", "en"];
+
+/// A person's optional address and message language.
+fn check_contact(
+    email: Option<&str>,
+    lang: Option<&str>,
+    origin: &Origin,
+    push: &mut impl FnMut(&Origin, &str, ProblemKind),
+) {
+    if let Some(e) = email
+        && !is_plausible_email(e)
+    {
+        push(origin, "email", ProblemKind::NotAnEmail(e.to_owned()));
+    }
+    if let Some(l) = lang
+        && !MESSAGE_LANGS.contains(&l)
+    {
+        push(
+            origin,
+            "lang",
+            ProblemKind::UnknownMessageLang(l.to_owned()),
+        );
+    }
 }
 
 fn check_lat_lon(

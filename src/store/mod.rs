@@ -7,6 +7,7 @@
 mod audit;
 mod data;
 mod jobs;
+mod outbox;
 mod privacy;
 mod runs;
 mod service;
@@ -14,6 +15,7 @@ mod service;
 pub use audit::AuditEntry;
 pub use data::Change;
 pub use jobs::{Job, Reason};
+pub use outbox::{NewMessage, OutboxEntry, RecipientKind};
 pub use privacy::ERASED;
 pub use runs::NewRun;
 pub use service::{LiveRequest, Principal, Role};
@@ -112,7 +114,7 @@ impl Store {
 
     /// Number of rows in a table (for tests of atomicity).
     pub async fn count(&self, table: &str) -> Result<i64> {
-        const TABLES: [&str; 13] = [
+        const TABLES: [&str; 14] = [
             "datasets",
             "associations",
             "instructors",
@@ -126,6 +128,7 @@ impl Store {
             "assignments",
             "uncovered",
             "login_sessions",
+            "outbox",
         ];
         let table = TABLES
             .iter()

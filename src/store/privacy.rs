@@ -1,8 +1,10 @@
 //! Personal data of volunteers (GDPR): everything stored about one instructor can be
 //! exported, and erased.
 //!
-//! Erasure removes the name, home location, availability and blackouts from every stored
-//! input (snapshots and tables), and the person's tokens and calendar feed. The instructor's
+//! Erasure removes the name, e-mail address, home location, availability and blackouts from
+//! every stored input (snapshots and tables), the person's tokens and calendar feed, and
+//! their messages: unsent ones are deleted, sent ones keep only that something was sent
+//! when (no address, no text). The instructor's
 //! id (a pseudonym) stays in past runs, so that their figures still add up; a stored rota
 //! that includes an erased person can no longer be fully re-checked (`klynge check` reports
 //! the availability it can no longer see).
@@ -74,6 +76,16 @@ impl Store {
                        "subject": r.try_get::<String, _>(2)?, "detail": r.try_get::<String, _>(3)? }))
         })
         .collect::<Result<_>>()?;
+        let messages: Vec<Value> = self
+            .outbox_of("instructor", id)
+            .await?
+            .into_iter()
+            .map(|m| {
+                json!({ "run": m.run_id, "address": m.address, "lang": m.lang, "subject": m.subject,
+                        "body": m.body, "created_at": m.created_at, "sent_at": m.sent_at,
+                        "status": m.status, "attempts": m.attempts, "last_error": m.last_error })
+            })
+            .collect();
         let has_feed = sqlx::query("SELECT instructor FROM feeds WHERE instructor = $1")
             .bind(id)
             .fetch_optional(&self.pool)
@@ -81,7 +93,7 @@ impl Store {
             .is_some();
         Ok(
             json!({ "instructor": id, "records": records, "assignments": assignments, "answers": answers,
-                   "tokens": tokens, "calendar_feed": has_feed, "audit": audit }),
+                   "tokens": tokens, "calendar_feed": has_feed, "audit": audit, "messages": messages }),
         )
     }
 
@@ -102,6 +114,7 @@ impl Store {
                 continue;
             };
             i.name = ERASED.into();
+            i.email = None;
             i.lat = None;
             i.lon = None;
             i.availability.clear();
@@ -125,6 +138,22 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        // A message not yet sent will never be: it goes. One that was sent keeps that it
+        // was, and when, without the address or the text.
+        sqlx::query(
+            "DELETE FROM outbox WHERE recipient_kind = 'instructor' AND recipient = $1 AND status <> 'sent'",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE outbox SET address = NULL, body = $1, last_error = NULL \
+             WHERE recipient_kind = 'instructor' AND recipient = $2",
+        )
+        .bind(ERASED)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         // The trail keeps what was done, not by whom.
         sqlx::query("UPDATE audit SET actor = $1 WHERE actor = $2")
             .bind(format!("instructor:{ERASED}"))

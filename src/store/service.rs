@@ -208,10 +208,38 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Publishes a run, and marks the runs in `supersedes` that are published as
-    /// superseded, in one transaction. (Which runs a publication replaces is the caller's
-    /// decision: those of the same requests.)
-    pub async fn publish_run(&self, id: i64, supersedes: &[i64]) -> Result<()> {
+    /// Publishes an approved run, marks the runs in `supersedes` that are published as
+    /// superseded, and writes the messages telling people what changed, all in one
+    /// transaction: the messages exist exactly when the publication happened. (Which runs a
+    /// publication replaces is the caller's decision: those of the same requests.) False,
+    /// with nothing written, when the run is not approved (any more).
+    pub async fn publish_run(
+        &self,
+        id: i64,
+        supersedes: &[i64],
+        messages: &[super::NewMessage],
+    ) -> Result<bool> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.try_publish_run(id, supersedes, messages).await {
+                // Two writers may pick the same next outbox id on PostgreSQL: try again.
+                Err(StoreError::Db(sqlx::Error::Database(e)))
+                    if attempt < 4 && e.is_unique_violation() =>
+                {
+                    continue;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn try_publish_run(
+        &self,
+        id: i64,
+        supersedes: &[i64],
+        messages: &[super::NewMessage],
+    ) -> Result<bool> {
         let mut tx = self.write_tx().await?;
         let exists = sqlx::query("SELECT id FROM runs WHERE id = $1")
             .bind(id)
@@ -219,6 +247,18 @@ impl Store {
             .await?;
         if exists.is_none() {
             return Err(StoreError::NotFound(id));
+        }
+        // Checked inside the transaction, so that two publications of the same run cannot
+        // both write their messages.
+        let done = sqlx::query(
+            "UPDATE runs SET status = 'published' WHERE id = $1 AND status = 'approved'",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
         }
         for &old in supersedes.iter().filter(|&&old| old != id) {
             sqlx::query(
@@ -228,12 +268,9 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("UPDATE runs SET status = 'published' WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        super::outbox::insert_messages(&mut tx, id, messages).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// The ids of the published runs.

@@ -33,6 +33,8 @@ pub fn hub(id: &str) -> Association {
         municipality: "Trondheim".into(),
         opt_in: true,
         cluster: None,
+        email: None,
+        lang: None,
         origin: Default::default(),
     }
 }
@@ -48,6 +50,8 @@ pub fn small(id: &str, km_north: f64) -> Association {
         municipality: "Test".into(),
         opt_in: true,
         cluster: Some("hub".into()),
+        email: None,
+        lang: None,
         origin: Default::default(),
     }
 }
@@ -85,6 +89,8 @@ pub fn instructor(id: &str) -> Instructor {
         max_hours_per_week: None,
         availability: weekdays("08:00", "20:00"),
         blackouts: Vec::new(),
+        email: None,
+        lang: None,
         origin: Default::default(),
     }
 }

@@ -97,6 +97,8 @@ pub async fn two_clusters() -> TwoClusters {
         municipality: String::new(),
         opt_in: true,
         cluster: cluster.map(str::to_owned),
+        email: None,
+        lang: None,
         origin: Origin::default(),
     };
     base.associations
@@ -127,6 +129,8 @@ pub async fn two_clusters() -> TwoClusters {
             origin: Origin::default(),
         }],
         blackouts: Vec::new(),
+        email: None,
+        lang: None,
         origin: Origin::default(),
     });
     base.requests.push(Request {

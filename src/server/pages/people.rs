@@ -368,6 +368,18 @@ fn record_page(
                 "én periode per linje, f.eks. 01.03.2027–07.03.2027",
                 "one period per line, e.g. 01.03.2027–07.03.2027",
             ),
+            hint(
+                field("email", "E-post", "E-mail"),
+                "for beskjed når planen endres (valgfritt)",
+                "for a message when the rota changes (optional)",
+            ),
+            choose(
+                field("lang", "Språk i meldinger", "Language of messages"),
+                vec![
+                    ("nb".into(), "norsk (bokmål)".into()),
+                    ("en".into(), "English".into()),
+                ],
+            ),
         ],
         Kind::Association => vec![
             hint(
@@ -406,6 +418,18 @@ fn record_page(
                 h.insert(0, (String::new(), lang.pick("ingen", "none").into()));
                 h
             }),
+            hint(
+                field("email", "E-post", "E-mail"),
+                "for beskjed når planen endres (valgfritt)",
+                "for a message when the rota changes (optional)",
+            ),
+            choose(
+                field("lang", "Språk i meldinger", "Language of messages"),
+                vec![
+                    ("nb".into(), "norsk (bokmål)".into()),
+                    ("en".into(), "English".into()),
+                ],
+            ),
         ],
     };
     let segment = existing.unwrap_or("new");

@@ -53,6 +53,8 @@ pub fn instructor_values(r: &InstructorRecord, lang: Lang) -> HashMap<String, St
         ("max_hours_per_week".into(), opt(r.max_hours_per_week)),
         ("availability".into(), slots_text(&r.availability, lang)),
         ("away".into(), away_text(&r.away)),
+        ("email".into(), r.email.clone().unwrap_or_default()),
+        ("lang".into(), r.lang.clone().unwrap_or_else(|| "nb".into())),
     ])
 }
 
@@ -81,6 +83,8 @@ pub fn association_values(r: &AssociationRecord) -> HashMap<String, String> {
         ("municipality".into(), r.municipality.clone()),
         ("opt_in".into(), r.opt_in.to_string()),
         ("cluster".into(), r.cluster.clone().unwrap_or_default()),
+        ("email".into(), r.email.clone().unwrap_or_default()),
+        ("lang".into(), r.lang.clone().unwrap_or_else(|| "nb".into())),
     ])
 }
 
@@ -238,6 +242,8 @@ pub fn read_instructor_form(
         max_hours_per_week: f.optional_number("max_hours_per_week"),
         availability,
         away,
+        email: Some(f.text("email")).filter(|v| !v.is_empty()),
+        lang: Some(f.text("lang")).filter(|v| !v.is_empty()),
     };
     if f.errors.is_empty() {
         Ok(record)
@@ -264,6 +270,8 @@ pub fn read_association_form(
         municipality: f.text("municipality"),
         opt_in: f.text("opt_in") != "false",
         cluster: Some(f.text("cluster")).filter(|c| !c.is_empty()),
+        email: Some(f.text("email")).filter(|v| !v.is_empty()),
+        lang: Some(f.text("lang")).filter(|v| !v.is_empty()),
     };
     if f.errors.is_empty() {
         Ok(record)
