@@ -3,8 +3,10 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod pg;
 pub mod service;
+pub mod smtp;
 
 use chrono::{NaiveDate, Weekday};
 use klynge::model::{
