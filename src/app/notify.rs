@@ -506,6 +506,7 @@ mod tests {
             ],
             requests,
             travel: vec![],
+            offers: vec![],
         };
         Run {
             summary: RunSummary {

@@ -117,6 +117,20 @@ pub struct RequestStatus {
     /// (empty: it would leave it uncovered). Shown as such, never silently.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<Vec<String>>,
+    /// For an uncovered request: other offers nearby that teach the topic in the language,
+    /// nearest first (refer, never reject).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub referrals: Vec<crate::plan::refer::Referral>,
+}
+
+impl RequestStatus {
+    /// The referrals as lines people read.
+    pub fn referral_lines(&self, lang: Lang) -> Vec<String> {
+        self.referrals
+            .iter()
+            .map(|r| crate::export::text::referral_line(r, lang))
+            .collect()
+    }
 }
 
 /// The status of one submitted request against the newest run (if any) and its answers.
@@ -138,6 +152,7 @@ pub fn status_of(
         reasons: Vec::new(),
         note: live.note.clone(),
         pending: None,
+        referrals: Vec::new(),
     };
     if live.withdrawn {
         st.status = "withdrawn".into();
@@ -166,6 +181,7 @@ pub fn status_of(
         } else if let Some(u) = run.uncovered.iter().find(|u| u.request == r.id) {
             st.status = "uncovered".into();
             st.reasons = u.reasons.iter().map(|x| x.localized(lang)).collect();
+            st.referrals = u.referrals.clone();
         }
     }
     st
@@ -196,5 +212,6 @@ pub fn invalid_status(
             .collect(),
         note: live.note.clone(),
         pending: None,
+        referrals: Vec::new(),
     }
 }

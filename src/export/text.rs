@@ -195,6 +195,9 @@ pub fn summary(
         for u in o.uncovered.iter().take(SHOWN) {
             let reasons: Vec<String> = u.reasons.iter().map(|r| r.localized(lang)).collect();
             s.push_str(&format!("  {}: {}\n", u.request, reasons.join("; ")));
+            for r in &u.referrals {
+                s.push_str(&format!("      → {}\n", referral_line(r, lang)));
+            }
         }
         if o.uncovered.len() > SHOWN {
             s.push_str(&match lang {
@@ -237,4 +240,27 @@ pub fn check_verdict(
         msg.push_str(&v.render(lang));
     }
     Err(msg)
+}
+
+/// One referral as a line people read: "henvis til Trondheim folkebibliotek (drop-in,
+/// tirsdager 10–12, 4,2 km; 72 54 00 00)".
+pub fn referral_line(r: &crate::plan::refer::Referral, lang: Lang) -> String {
+    let mut details = vec![r.kind.name(lang).to_owned()];
+    if !r.when.is_empty() {
+        details.push(r.when.clone());
+    }
+    details.push(format!("{} km", lang.number(r.km, 1)));
+    let mut line = format!(
+        "{} {} ({})",
+        lang.pick("henvis til", "refer to"),
+        r.provider,
+        details.join(", ")
+    );
+    if !r.contact.is_empty() {
+        line.push_str(&format!("; {}", r.contact));
+    }
+    if !r.url.is_empty() {
+        line.push_str(&format!("; {}", r.url));
+    }
+    line
 }

@@ -9,8 +9,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::model::{
-    Association, AssociationKind, Blackout, Dataset, Hm, Instructor, Origin, Problem, ProblemKind,
-    Request, Series, Session, Slot, TravelRow, parse_weekday,
+    Association, AssociationKind, Blackout, Dataset, Hm, Instructor, Offer, OfferKind, Origin,
+    Problem, ProblemKind, Request, Series, Session, Slot, TravelRow, parse_weekday,
 };
 
 /// A CSV file read into memory, with its header and the line of each record.
@@ -347,6 +347,21 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         &mut p,
     );
     let trav = Table::read(dir, "travel.csv", false, &["from", "to", "km"], &mut p);
+    let offers = Table::read(
+        dir,
+        "offers.csv",
+        false,
+        &[
+            "id",
+            "provider",
+            "kind",
+            "topics",
+            "languages",
+            "lat",
+            "lon",
+        ],
+        &mut p,
+    );
 
     let mut ds = Dataset::default();
     for row in assoc.iter().flat_map(Table::rows) {
@@ -575,6 +590,37 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
                 to,
                 km,
                 minutes,
+                origin: row.origin(),
+            });
+        }
+    }
+
+    for row in offers.iter().flat_map(Table::rows) {
+        let id = row.text("id", &mut p);
+        let provider = row.text("provider", &mut p);
+        let kind = row.parse(
+            "kind",
+            true,
+            &mut p,
+            OfferKind::parse,
+            ProblemKind::UnknownKind,
+        );
+        let lat = row.float("lat", true, &mut p);
+        let lon = row.float("lon", true, &mut p);
+        if let (Some(id), Some(kind), Some(lat), Some(lon)) = (id, kind, lat, lon) {
+            let text = |c: &str| row.get(c).unwrap_or_default().to_owned();
+            ds.offers.push(Offer {
+                id,
+                provider: provider.unwrap_or_default(),
+                kind,
+                topics: row.list("topics"),
+                languages: row.list("languages"),
+                municipality: text("municipality"),
+                lat,
+                lon,
+                when: text("when"),
+                contact: text("contact"),
+                url: text("url"),
                 origin: row.origin(),
             });
         }

@@ -186,6 +186,45 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
         }
         w.flush()?;
     }
+
+    if !ds.offers.is_empty() {
+        let mut w = csv::Writer::from_path(dir.join("offers.csv")).map_err(csv_err)?;
+        w.write_record([
+            "id",
+            "provider",
+            "kind",
+            "topics",
+            "languages",
+            "municipality",
+            "lat",
+            "lon",
+            "when",
+            "contact",
+            "url",
+        ])
+        .map_err(csv_err)?;
+        for o in &ds.offers {
+            let kind = serde_json::to_value(o.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            w.write_record([
+                o.id.as_str(),
+                &o.provider,
+                &kind,
+                &o.topics.join(";"),
+                &o.languages.join(";"),
+                &o.municipality,
+                &o.lat.to_string(),
+                &o.lon.to_string(),
+                &o.when,
+                &o.contact,
+                &o.url,
+            ])
+            .map_err(csv_err)?;
+        }
+        w.flush()?;
+    }
     Ok(())
 }
 

@@ -202,6 +202,78 @@ pub struct TravelRow {
     pub origin: Origin,
 }
 
+/// What kind of help another offer gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferKind {
+    Course,
+    DropIn,
+    OneToOne,
+    Cafe,
+}
+
+impl OfferKind {
+    pub const NAMES: [&'static str; 4] = ["course", "drop_in", "one_to_one", "cafe"];
+
+    pub fn parse(s: &str) -> Option<OfferKind> {
+        match s.trim().to_lowercase().as_str() {
+            "course" | "kurs" => Some(OfferKind::Course),
+            "drop_in" | "drop-in" | "dropin" => Some(OfferKind::DropIn),
+            "one_to_one" | "one-to-one" | "veiledning" => Some(OfferKind::OneToOne),
+            "cafe" | "café" | "kafe" | "kafé" => Some(OfferKind::Cafe),
+            _ => None,
+        }
+    }
+
+    /// What people call it.
+    pub fn name(self, lang: crate::i18n::Lang) -> &'static str {
+        match self {
+            OfferKind::Course => lang.pick("kurs", "course"),
+            OfferKind::DropIn => lang.pick("drop-in", "drop-in"),
+            OfferKind::OneToOne => lang.pick("veiledning én til én", "one-to-one guidance"),
+            OfferKind::Cafe => lang.pick("datakafé", "digital café"),
+        }
+    }
+}
+
+/// Another offer of help in a municipality — a library drop-in, a data café, another
+/// organisation's course — where klynge refers a senior it has no instructor for
+/// ("henvis, aldri avvis": refer, never reject).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Offer {
+    pub id: String,
+    /// Who runs it: the library, an organisation.
+    pub provider: String,
+    pub kind: OfferKind,
+    pub topics: Vec<String>,
+    /// ISO 639-1 codes.
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub municipality: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// When, as people say it: "tirsdager 10–12", "hver onsdag".
+    #[serde(default)]
+    pub when: String,
+    /// A phone number or an address to ask.
+    #[serde(default)]
+    pub contact: String,
+    /// A public web page.
+    #[serde(default)]
+    pub url: String,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Offer {
+    pub fn location(&self) -> LatLon {
+        LatLon {
+            lat: self.lat,
+            lon: self.lon,
+        }
+    }
+}
+
 /// Everything a plan is made from.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dataset {
@@ -210,6 +282,9 @@ pub struct Dataset {
     pub requests: Vec<Request>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub travel: Vec<TravelRow>,
+    /// Other offers in the municipalities, for referral (`offers.csv`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offers: Vec<Offer>,
 }
 
 impl Dataset {

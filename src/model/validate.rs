@@ -326,6 +326,38 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
             );
         }
     }
+
+    let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
+    for o in &ds.offers {
+        require(&o.id, &o.origin, "id", &mut push);
+        require(&o.provider, &o.origin, "provider", &mut push);
+        if let Some(first) = first_seen(&mut seen, &o.id, o.origin.line) {
+            push(
+                &o.origin,
+                "id",
+                ProblemKind::DuplicateId {
+                    id: o.id.clone(),
+                    first,
+                },
+            );
+        }
+        if o.topics.is_empty() {
+            push(&o.origin, "topics", ProblemKind::EmptyList);
+        }
+        if o.languages.is_empty() {
+            push(&o.origin, "languages", ProblemKind::EmptyList);
+        }
+        for l in &o.languages {
+            if !is_language_code(l) {
+                push(
+                    &o.origin,
+                    "languages",
+                    ProblemKind::UnknownLanguageCode(l.clone()),
+                );
+            }
+        }
+        check_lat_lon(o.lat, o.lon, &o.origin, &mut push);
+    }
     out
 }
 

@@ -17,6 +17,7 @@ pub mod load;
 pub mod milp;
 pub mod outcome;
 pub mod params;
+pub mod refer;
 pub mod rules;
 
 use std::collections::BTreeSet;
@@ -216,6 +217,7 @@ fn outcome(
         .map(|r| Uncovered {
             request: ds.requests[r].id.clone(),
             reasons: explain::reasons(inst, elig, r, &chosen),
+            referrals: refer::referrals(ds, &ds.requests[r]),
         })
         .collect();
     Outcome {

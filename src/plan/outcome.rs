@@ -27,6 +27,9 @@ pub struct Assignment {
 pub struct Uncovered {
     pub request: String,
     pub reasons: Vec<Reason>,
+    /// Other offers to refer the association to (refer, never reject).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referrals: Vec<super::refer::Referral>,
 }
 
 /// The key figures of a rota.

@@ -132,10 +132,13 @@ impl Store {
                 .await?;
         }
         for u in &o.uncovered {
-            sqlx::query("INSERT INTO uncovered (run_id, request, reasons) VALUES ($1, $2, $3)")
+            sqlx::query(
+                "INSERT INTO uncovered (run_id, request, reasons, referrals) VALUES ($1, $2, $3, $4)",
+            )
                 .bind(id)
                 .bind(&u.request)
                 .bind(json(&u.reasons))
+                .bind(json(&u.referrals))
                 .execute(&mut *tx)
                 .await?;
         }
@@ -182,7 +185,7 @@ impl Store {
         })
         .collect::<Result<Vec<_>>>()?;
         let uncovered = sqlx::query(
-            "SELECT request, reasons FROM uncovered WHERE run_id = $1 ORDER BY request",
+            "SELECT request, reasons, referrals FROM uncovered WHERE run_id = $1 ORDER BY request",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -193,6 +196,7 @@ impl Store {
             Ok(Uncovered {
                 request: r.try_get(0)?,
                 reasons,
+                referrals: from_json(&r.try_get::<String, _>(2)?)?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -140,6 +140,7 @@ pub fn dataset(
         instructors,
         requests,
         travel: Vec::new(),
+        offers: Vec::new(),
     };
     assert_eq!(
         klynge::model::validate(&ds),
