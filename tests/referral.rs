@@ -161,3 +161,34 @@ async fn the_association_sees_where_else_to_go() {
         "{html}"
     );
 }
+
+/// `plan` and `explain` name the referral beside the reasons.
+#[test]
+fn plan_and_explain_say_where_else_to_go() {
+    let bin = env!("CARGO_BIN_EXE_klynge");
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("k.db").display().to_string();
+    let pilot = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/trondelag");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin)
+            .args(["--db", &db])
+            .args(args)
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let summary = run(&["plan", pilot]);
+    assert!(
+        summary.contains(
+            "→ henvis til Datakafé på Stjørdal bibliotek (datakafé, onsdager 11–13, 14,7 km)"
+        ),
+        "{summary}"
+    );
+    let explained = run(&["--lang", "en", "explain", "1", "r05"]);
+    assert!(
+        explained.contains("Meanwhile the association can refer to:")
+            && explained.contains("Datakafé på Stjørdal bibliotek"),
+        "{explained}"
+    );
+}

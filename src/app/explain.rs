@@ -11,6 +11,8 @@ pub struct Explanation {
     pub request: String,
     pub reasons: Vec<Reason>,
     pub fixes: Vec<Fix>,
+    /// Where else the association can go meanwhile (refer, never reject).
+    pub referrals: Vec<crate::plan::refer::Referral>,
 }
 
 pub enum Explained {
@@ -60,6 +62,7 @@ pub fn explain(
             request: u.request.clone(),
             reasons: u.reasons.clone(),
             fixes: fixes(&run.dataset, &params, &u.request),
+            referrals: u.referrals.clone(),
         };
         on_request(&e);
         out.push(e);

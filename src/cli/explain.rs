@@ -49,6 +49,21 @@ fn explanation(e: &Explanation, lang: Lang) -> String {
     for f in &e.fixes {
         s.push_str(&format!("  → {}\n", f.localized(lang)));
     }
+    if !e.referrals.is_empty() {
+        s.push_str(&format!(
+            "  {}\n",
+            lang.pick(
+                "Til da kan foreningen henvise til:",
+                "Meanwhile the association can refer to:"
+            )
+        ));
+        for r in &e.referrals {
+            s.push_str(&format!(
+                "    {}\n",
+                klynge::export::text::referral_line(r, lang)
+            ));
+        }
+    }
     s
 }
 
