@@ -185,10 +185,88 @@ fn plan_and_explain_say_where_else_to_go() {
         ),
         "{summary}"
     );
+    run(&["approve", "1"]);
+    run(&["publish", "1"]);
+    let offers = run(&["offers", "Stjørdal", "--from", "2027-01-11", "--weeks", "2"]);
+    assert!(
+        offers.contains("smarttelefon (nb) – Seniornett Stjørdal: 12.01.2027 10:00–12:00")
+            && offers.contains("Datakafé på Stjørdal bibliotek"),
+        "{offers}"
+    );
     let explained = run(&["--lang", "en", "explain", "1", "r05"]);
     assert!(
         explained.contains("Meanwhile the association can refer to:")
             && explained.contains("Datakafé på Stjørdal bibliotek"),
         "{explained}"
     );
+}
+
+/// The public overview of a municipality: no token needed, the published courses there and
+/// the other offers — and nothing unpublished, and no instructor.
+#[tokio::test]
+async fn the_public_overview_shows_only_published_and_public_data() {
+    let f = common::service::fixture().await;
+    let get = |uri: String| {
+        let state = f.state.clone();
+        async move { common::service::send(&state, "GET", &uri, &[], String::new()).await }
+    };
+    let uri = "/tilbud/Stj%C3%B8rdal?from=2027-01-11&weeks=12";
+    // Before anything is published: the registry's offers, and no course.
+    let all = klynge::store::Principal {
+        role: klynge::store::Role::Coordinator,
+        subject: "*".into(),
+    };
+    let run = f.state.plan_now(&all).await.expect("plan");
+    let (s, _, html) = get(uri.into()).await;
+    assert_eq!(s, axum::http::StatusCode::OK, "public: no token");
+    assert!(
+        html.contains("Digital hjelp i Stjørdal")
+            && html.contains("Datakafé på Stjørdal bibliotek")
+    );
+    assert!(
+        html.contains("id=\"no-courses\""),
+        "a proposed run is not public: {html}"
+    );
+    f.state.approve(&all, run).await.expect("approve");
+    f.state.publish(&all, run).await.expect("publish");
+    let (s, _, html) = get(uri.into()).await;
+    assert_eq!(s, axum::http::StatusCode::OK);
+    assert!(
+        html.contains("Seniornett Stjørdal") && html.contains("smarttelefon"),
+        "{html}"
+    );
+    // No instructor's name, anywhere on the page or in its JSON.
+    let stored = f.state.store.run(run).await.expect("run");
+    let (_, _, json) = get(format!("{uri}&format=json")).await;
+    for i in &stored.dataset.instructors {
+        assert!(
+            !html.contains(&i.name) && !json.contains(&i.name),
+            "{} is shown",
+            i.name
+        );
+        assert!(
+            !json.contains(&format!("\"{}\"", i.id)),
+            "{} is shown",
+            i.id
+        );
+    }
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert!(v["courses"].as_array().is_some_and(|c| !c.is_empty()));
+    // Every course shown is one the published run covers, in Stjørdal.
+    let covered: Vec<&str> = stored
+        .assignments
+        .iter()
+        .filter_map(|a| stored.dataset.requests.iter().find(|r| r.id == a.request))
+        .filter(|r| r.association == "stjordal")
+        .map(|r| r.topic.as_str())
+        .collect();
+    for c in v["courses"].as_array().expect("courses") {
+        assert!(covered.contains(&c["topic"].as_str().unwrap_or("")), "{c}");
+    }
+    // A municipality with nothing, and a hostile date, are answered kindly.
+    let (s, _, html) = get("/tilbud/Atlantis".into()).await;
+    assert_eq!(s, axum::http::StatusCode::OK);
+    assert!(html.contains("no-offers"));
+    let (s, _, _) = get("/tilbud/Stj%C3%B8rdal?from=-390-01-01".into()).await;
+    assert_eq!(s, axum::http::StatusCode::BAD_REQUEST);
 }

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod lifecycle;
 pub mod notify;
 pub mod outbox;
+pub mod overview;
 pub mod plan;
 pub mod records;
 pub mod repair;

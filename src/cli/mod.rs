@@ -10,6 +10,7 @@ mod explain;
 mod generate;
 mod hours;
 mod outbox;
+mod overview;
 mod person;
 mod plan;
 mod repair;
@@ -137,6 +138,10 @@ enum Command {
     /// leaves uncovered, confirmed by planning again. /
     /// Hvilken opplæring (en instruktør lærer et emne) ville dekket mest av det som mangler.
     Advise(advise::AdviseArgs),
+    /// What is on offer in a municipality in the coming weeks: published courses and other
+    /// offers (the public page `/tilbud/KOMMUNE` shows the same). /
+    /// Hva som finnes av digital hjelp i en kommune de neste ukene.
+    Offers(overview::OffersArgs),
     /// Taught hours for the study association, per course, association and topic. /
     /// Undervisningstimer til studieforbundet, per kurs, forening og emne.
     Hours(hours::HoursArgs),
@@ -237,6 +242,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Repair { run, dataset } => repair::repair(db, lang, run, dataset.as_deref()).await,
         Command::Person { action } => person::person(db, lang, action).await,
         Command::Advise(args) => advise::advise_cmd(db, lang, args).await,
+        Command::Offers(args) => overview::offers(db, lang, args).await,
         Command::Hours(args) => hours::hours_cmd(db, lang, args).await,
         Command::Whitespots(args) => whitespots::whitespots(db, lang, args).await,
         Command::Outbox { action, limit } => outbox::outbox(db, lang, action, limit).await,

@@ -7,6 +7,7 @@ mod coordinator;
 mod hours;
 mod instructor;
 mod login;
+mod overview;
 mod people;
 mod record_form;
 
@@ -25,6 +26,8 @@ pub fn routes() -> Router<State> {
     Router::new()
         .route("/", get(login::login_page))
         .route("/login", post(login::login))
+        // Public: what is on offer in a municipality (no token).
+        .route("/tilbud/{municipality}", get(overview::page))
         .route("/logout", post(login::logout))
         .route("/association", get(association::page))
         .route("/association/requests", post(association::submit))

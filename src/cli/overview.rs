@@ -1,0 +1,92 @@
+//! `klynge offers MUNICIPALITY`: what is on offer there in the coming weeks — the published
+//! courses and the other offers — as the public page shows it.
+
+use chrono::NaiveDate;
+
+use klynge::app::Service;
+use klynge::i18n::Lang;
+use klynge::store::Store;
+
+use super::Failure;
+
+#[derive(clap::Args, Debug)]
+pub struct OffersArgs {
+    /// The municipality, e.g. Stjørdal. / Kommunen.
+    municipality: String,
+    /// First day (YYYY-MM-DD or DD.MM.YYYY; default today). / Første dag.
+    #[arg(long, value_parser = parse_day)]
+    from: Option<NaiveDate>,
+    /// How many weeks. / Hvor mange uker.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=52))]
+    weeks: u32,
+    /// text or json.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    klynge::app::records::parse_date(s)
+        .filter(|d| klynge::model::calendar::in_window(*d))
+        .ok_or_else(|| format!("'{s}' is not a date (YYYY-MM-DD or DD.MM.YYYY) / er ikke en dato"))
+}
+
+pub async fn offers(db: &str, lang: Lang, a: OffersArgs) -> Result<(), Failure> {
+    let service = Service::open(Store::open(db).await?, 60.0).await?;
+    let from = a.from.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let o = service.overview(&a.municipality, from, a.weeks).await?;
+    if a.format == "json" {
+        println!("{}", serde_json::to_string_pretty(&o).unwrap_or_default());
+        return Ok(());
+    }
+    let day = |d: &NaiveDate| d.format("%d.%m.%Y").to_string();
+    println!(
+        "{} {} {} {} {} {}",
+        lang.pick("Digital hjelp i", "Digital help in"),
+        o.municipality,
+        lang.pick("fra", "from"),
+        day(&o.from),
+        lang.pick("til", "to"),
+        day(&o.to)
+    );
+    println!("{}", lang.pick("Kurs:", "Courses:"));
+    if o.courses.is_empty() {
+        println!("  {}", lang.pick("ingen i perioden", "none in the period"));
+    }
+    for c in &o.courses {
+        let dates: Vec<String> = c
+            .sessions
+            .iter()
+            .map(|s| format!("{} {}–{}", day(&s.date), s.start, s.end))
+            .collect();
+        println!(
+            "  {} ({}) – {}: {}",
+            c.topic,
+            c.language,
+            c.association,
+            dates.join(", ")
+        );
+    }
+    println!("{}", lang.pick("Andre tilbud:", "Other offers:"));
+    if o.offers.is_empty() {
+        println!("  {}", lang.pick("ingen registrert", "none registered"));
+    }
+    for x in &o.offers {
+        println!(
+            "  {} ({}{}): {}{}",
+            x.provider,
+            x.kind.name(lang),
+            if x.when.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", x.when)
+            },
+            x.topics.join(", "),
+            if x.contact.is_empty() {
+                String::new()
+            } else {
+                format!(" – {}", x.contact)
+            }
+        );
+    }
+    Ok(())
+}

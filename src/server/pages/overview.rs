@@ -1,0 +1,82 @@
+//! The public overview of one municipality: no token, only published and public data.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::{OrPage, PageError, render};
+use crate::app::Service;
+use crate::app::overview::Overview;
+use crate::i18n::Lang;
+use crate::server::auth::UserLang;
+
+#[derive(Deserialize, Default)]
+pub struct Window {
+    /// First day (default: today).
+    from: Option<String>,
+    /// How many weeks (default 8, at most 52).
+    weeks: Option<u32>,
+    /// `json` for the same as JSON.
+    format: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage<'a> {
+    lang: Lang,
+    title: &'a str,
+    overview: Overview,
+}
+
+impl OverviewPage<'_> {
+    fn date(&self, d: &chrono::NaiveDate) -> String {
+        d.format("%d.%m.%Y").to_string()
+    }
+}
+
+pub async fn page(
+    State(state): State<Arc<Service>>,
+    UserLang(lang): UserLang,
+    Path(municipality): Path<String>,
+    Query(w): Query<Window>,
+) -> Result<Response, PageError> {
+    let from = match w.from.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => chrono::Local::now().date_naive(),
+        Some(v) => crate::app::records::parse_date(v)
+            .filter(|d| crate::model::calendar::in_window(*d))
+            .ok_or_else(|| {
+                PageError::new(
+                    StatusCode::BAD_REQUEST,
+                    lang.pick(
+                        "fra-datoen må være en dato (DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD)",
+                        "the from date must be a date (DD.MM.YYYY or YYYY-MM-DD)",
+                    ),
+                    lang,
+                )
+            })?,
+    };
+    let overview = state
+        .overview(&municipality, from, w.weeks.unwrap_or(8))
+        .await
+        .or_page(lang)?;
+    if w.format.as_deref() == Some("json") {
+        return Ok(Json(overview).into_response());
+    }
+    let title = match lang {
+        Lang::Nb => format!("Digital hjelp i {}", overview.municipality),
+        Lang::En => format!("Digital help in {}", overview.municipality),
+    };
+    Ok(render(
+        StatusCode::OK,
+        &OverviewPage {
+            lang,
+            title: &title,
+            overview,
+        },
+    ))
+}
