@@ -1,7 +1,6 @@
 //! Training advice on an instance whose best training is known by hand.
 
 use klynge::app::advise::advise;
-use klynge::i18n::Lang;
 
 mod common;
 use common::*;
@@ -28,17 +27,7 @@ async fn run() -> (tempfile::TempDir, klynge::run::Run) {
         vec![instructor("i1"), i2],
         vec![r1, r2, r3],
     );
-    let dir = tempfile::tempdir().expect("dir");
-    let store = klynge::store::Store::open(&dir.path().join("a.db").display().to_string())
-        .await
-        .expect("store");
-    let planned =
-        klynge::app::plan::plan_checked(&ds, &params(), klynge::plan::SolverKind::Milp, &|_, _| {})
-            .unwrap_or_else(|e| panic!("{}", e.render(Lang::En, true)));
-    let id = klynge::app::plan::save(&store, "t", "t", &planned)
-        .await
-        .expect("save");
-    let run = store.run(id).await.expect("run");
+    let (dir, run) = stored_run(&ds).await;
     assert_eq!(run.summary.figures.requests_covered, 1, "only r2 before");
     (dir, run)
 }
@@ -82,17 +71,7 @@ async fn no_training_helps_a_request_that_lacks_a_language() {
     let mut r = request("r1", "a", "2027-01-04", "10:00", "12:00", 2);
     r.language = "so".into();
     let ds = dataset(vec![small("a", 10.0)], vec![instructor("i1")], vec![r]);
-    let dir = tempfile::tempdir().expect("dir");
-    let store = klynge::store::Store::open(&dir.path().join("a.db").display().to_string())
-        .await
-        .expect("store");
-    let planned =
-        klynge::app::plan::plan_checked(&ds, &params(), klynge::plan::SolverKind::Milp, &|_, _| {})
-            .unwrap_or_else(|e| panic!("{}", e.render(Lang::En, true)));
-    let id = klynge::app::plan::save(&store, "t", "t", &planned)
-        .await
-        .expect("save");
-    let run = store.run(id).await.expect("run");
+    let (_dir, run) = stored_run(&ds).await;
     let a = advise(&run, 3, 20.0).expect("advice");
     assert_eq!(a.candidates, 0);
     assert!(a.trainings.is_empty());

@@ -22,18 +22,7 @@ async fn planned() -> (tempfile::TempDir, klynge::run::Run) {
             r3,
         ],
     );
-    let dir = tempfile::tempdir().expect("dir");
-    let store = klynge::store::Store::open(&dir.path().join("h.db").display().to_string())
-        .await
-        .expect("store");
-    let planned =
-        klynge::app::plan::plan_checked(&ds, &params(), klynge::plan::SolverKind::Milp, &|_, _| {})
-            .unwrap_or_else(|e| panic!("{}", e.render(Lang::En, true)));
-    let id = klynge::app::plan::save(&store, "t", "t", &planned)
-        .await
-        .expect("save");
-    let run = store.run(id).await.expect("run");
-    (dir, run)
+    stored_run(&ds).await
 }
 
 #[tokio::test]
@@ -153,10 +142,7 @@ fn the_command_refuses_bad_flags_with_a_reason() {
 async fn the_coordinator_sees_their_clusters_published_hours_on_a_page_and_as_csv() {
     use common::service::{send, two_clusters};
     let f = two_clusters().await;
-    let all = klynge::store::Principal {
-        role: klynge::store::Role::Coordinator,
-        subject: "*".into(),
-    };
+    let all = common::service::all_clusters();
     let run = f.state.plan_now(&all).await.expect("plan");
     f.state.approve(&all, run).await.expect("approve");
     f.state.publish(&all, run).await.expect("publish");

@@ -21,18 +21,7 @@ use serde_json::Value;
 mod common;
 
 use common::service::{Fixture, fixture, fixture_on};
-use common::smtp::{Sink, aiosmtpd_available, free_port};
-
-fn to<'a>(mails: &'a [Value], address: &str) -> Vec<&'a Value> {
-    mails
-        .iter()
-        .filter(|m| {
-            m["rcpt_tos"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|x| x == address))
-        })
-        .collect()
-}
+use common::smtp::{Sink, aiosmtpd_available, free_port, to};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers over the service

@@ -4,28 +4,11 @@
 //! breaks the published rota makes a repair proposal and publishes nothing.
 
 use axum::http::StatusCode;
-use klynge::store::{Principal, Role};
+use klynge::store::Role;
 use serde_json::{Value, json};
 
 mod common;
-use common::service::{api, fixture, two_clusters};
-
-fn all() -> Principal {
-    Principal {
-        role: Role::Coordinator,
-        subject: "*".into(),
-    }
-}
-
-fn new_instructor(id: &str, hub: &str) -> Value {
-    json!({
-        "id": id, "name": "Nora Ny", "association": hub,
-        "topics": ["smarttelefon"], "languages": ["nb"],
-        "max_km": 60.0, "max_sessions_per_week": 2,
-        "availability": [{"weekday": "tir", "start": "09:00", "end": "15:00"}],
-        "away": [{"from": "1.3.2027", "to": "2027-03-07"}]
-    })
-}
+use common::service::{all_clusters as all, api, fixture, new_instructor, two_clusters};
 
 fn fields(body: &str) -> Vec<String> {
     let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));

@@ -4,28 +4,10 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use klynge::store::{Principal, Role};
 use serde_json::{Value, json};
 
 mod common;
-use common::service::{api, fixture};
-
-fn all() -> Principal {
-    Principal {
-        role: Role::Coordinator,
-        subject: "*".into(),
-    }
-}
-
-fn new_instructor(id: &str, hub: &str) -> Value {
-    json!({
-        "id": id, "name": "Nora Ny", "association": hub,
-        "topics": ["smarttelefon"], "languages": ["nb"],
-        "max_km": 60.0, "max_sessions_per_week": 2,
-        "availability": [{"weekday": "tir", "start": "09:00", "end": "15:00"}],
-        "away": [{"from": "1.3.2027", "to": "2027-03-07"}]
-    })
-}
+use common::service::{all_clusters as all, api, fixture, new_instructor};
 
 /// Ten coordinators adding at once: the data are read, changed and stored as one step each,
 /// so no addition is lost.

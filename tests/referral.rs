@@ -105,10 +105,7 @@ fn offers_survive_export_and_import() {
 #[tokio::test]
 async fn the_pilots_somali_request_is_referred_and_the_referral_is_stored() {
     let f = common::service::fixture().await;
-    let all = klynge::store::Principal {
-        role: klynge::store::Role::Coordinator,
-        subject: "*".into(),
-    };
+    let all = common::service::all_clusters();
     let run = f.state.plan_now(&all).await.expect("plan");
     let stored = f.state.store.run(run).await.expect("run");
     let r05 = stored
@@ -137,10 +134,7 @@ async fn the_association_sees_where_else_to_go() {
     )
     .await;
     assert_eq!(s, axum::http::StatusCode::CREATED, "{body}");
-    let all = klynge::store::Principal {
-        role: klynge::store::Role::Coordinator,
-        subject: "*".into(),
-    };
+    let all = common::service::all_clusters();
     f.state.plan_now(&all).await.expect("plan");
     let (_, body) = common::service::api(&f.state, "GET", "/api/requests", &f.melhus, None).await;
     let list: serde_json::Value = serde_json::from_str(&body).expect("json");
@@ -212,10 +206,7 @@ async fn the_public_overview_shows_only_published_and_public_data() {
     };
     let uri = "/tilbud/Stj%C3%B8rdal?from=2027-01-11&weeks=12";
     // Before anything is published: the registry's offers, and no course.
-    let all = klynge::store::Principal {
-        role: klynge::store::Role::Coordinator,
-        subject: "*".into(),
-    };
+    let all = common::service::all_clusters();
     let run = f.state.plan_now(&all).await.expect("plan");
     let (s, _, html) = get(uri.into()).await;
     assert_eq!(s, axum::http::StatusCode::OK, "public: no token");

@@ -15,7 +15,7 @@ use tower::ServiceExt;
 
 mod common;
 
-use common::service::{Fixture, fixture, fixture_on};
+use common::service::{Fixture, all_clusters as all, fixture, fixture_on};
 
 /// Sends one request through the router: (status, body as text).
 async fn send(f: &Fixture, req: Request<Body>) -> (StatusCode, String) {
@@ -50,14 +50,6 @@ async fn call(
     }
     .expect("request");
     send(f, req).await
-}
-
-/// A coordinator of all clusters, for calling the service's use cases directly.
-fn all() -> klynge::store::Principal {
-    klynge::store::Principal {
-        role: Role::Coordinator,
-        subject: "*".into(),
-    }
 }
 
 fn submission() -> Value {

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 mod common;
 use common::browser::Browser;
-use common::smtp::{Sink, aiosmtpd_available, free_port};
+use common::smtp::{Sink, aiosmtpd_available, free_port, to};
 
 /// Waits (up to 20 s) until the text of `css` contains `needle`; returns the last text.
 async fn wait_contains(b: &Browser, css: &str, needle: &str) -> String {
@@ -46,17 +46,6 @@ async fn mails(sink: &Sink, state: &klynge::app::Service) -> Vec<Value> {
         .await
         .expect("deliver");
     sink.messages()
-}
-
-fn to<'a>(mails: &'a [Value], address: &str) -> Vec<&'a Value> {
-    mails
-        .iter()
-        .filter(|m| {
-            m["rcpt_tos"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|x| x == address))
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -249,7 +249,7 @@ impl Fields {
     }
 
     fn date(&mut self, field: &str, v: &str) -> NaiveDate {
-        parse_date(v).filter(|d| crate::model::calendar::in_window(*d)).unwrap_or_else(|| {
+        parse_day(v).unwrap_or_else(|| {
             self.push_msg(
                 field,
                 match self.lang {
@@ -278,6 +278,21 @@ pub fn parse_date(v: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(v, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(v, "%d.%m.%Y"))
         .ok()
+}
+
+/// A date as people write it, inside the years klynge plans for.
+pub fn parse_day(v: &str) -> Option<NaiveDate> {
+    parse_date(v).filter(|d| crate::model::calendar::in_window(*d))
+}
+
+/// A date as a Norwegian form shows it: DD.MM.YYYY.
+pub fn show_day(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// A stored (ISO) date as a form shows it; anything else as it is.
+pub fn show_iso_day(iso: &str) -> String {
+    parse_date(iso).map_or_else(|| iso.to_owned(), show_day)
 }
 
 /// Reads weekly slots; errors name `field[k]`.

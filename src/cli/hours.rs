@@ -22,10 +22,10 @@ pub struct HoursArgs {
     #[arg(long)]
     published: bool,
     /// Only sessions on or after this day (YYYY-MM-DD or DD.MM.YYYY). / Bare økter fra denne dagen.
-    #[arg(long, value_parser = parse_day)]
+    #[arg(long, value_parser = super::day_arg)]
     from: Option<NaiveDate>,
     /// Only sessions on or before this day. / Bare økter til og med denne dagen.
-    #[arg(long, value_parser = parse_day)]
+    #[arg(long, value_parser = super::day_arg)]
     to: Option<NaiveDate>,
     /// Minutes in one teaching hour. / Minutter i én undervisningstime.
     #[arg(long, default_value_t = 45, value_parser = clap::value_parser!(u32).range(1..=600))]
@@ -40,19 +40,6 @@ pub struct HoursArgs {
     /// Write to this file instead of standard output. / Skriv til denne filen.
     #[arg(long, short)]
     out: Option<PathBuf>,
-}
-
-/// A day as people write it, inside the years klynge plans for.
-fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    klynge::app::records::parse_date(s)
-        .filter(|d| klynge::model::calendar::in_window(*d))
-        .ok_or_else(|| {
-            format!(
-                "'{s}' is not a date between {} and {} (YYYY-MM-DD or DD.MM.YYYY) / er ikke en dato",
-                klynge::model::calendar::FIRST_YEAR,
-                klynge::model::calendar::LAST_YEAR
-            )
-        })
 }
 
 pub async fn hours_cmd(db: &str, lang: Lang, a: HoursArgs) -> Result<(), Failure> {

@@ -263,6 +263,17 @@ where
     PossibleValuesParser::new(names).try_map(|s| s.parse::<T>())
 }
 
+/// A day on the command line (YYYY-MM-DD or DD.MM.YYYY), inside the years klynge plans for.
+fn day_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+    klynge::app::records::parse_day(s).ok_or_else(|| {
+        format!(
+            "'{s}' is not a date between {} and {} (YYYY-MM-DD or DD.MM.YYYY) / er ikke en dato",
+            klynge::model::calendar::FIRST_YEAR,
+            klynge::model::calendar::LAST_YEAR
+        )
+    })
+}
+
 /// The stored run with this id.
 async fn load_run(db: &str, id: i64) -> Result<klynge::run::Run, Failure> {
     Ok(load_runs(db, &[id]).await?.remove(0))

@@ -14,7 +14,7 @@ pub struct OffersArgs {
     /// The municipality, e.g. Stjørdal. / Kommunen.
     municipality: String,
     /// First day (YYYY-MM-DD or DD.MM.YYYY; default today). / Første dag.
-    #[arg(long, value_parser = parse_day)]
+    #[arg(long, value_parser = super::day_arg)]
     from: Option<NaiveDate>,
     /// How many weeks. / Hvor mange uker.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=52))]
@@ -22,12 +22,6 @@ pub struct OffersArgs {
     /// text or json.
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     format: String,
-}
-
-fn parse_day(s: &str) -> Result<NaiveDate, String> {
-    klynge::app::records::parse_date(s)
-        .filter(|d| klynge::model::calendar::in_window(*d))
-        .ok_or_else(|| format!("'{s}' is not a date (YYYY-MM-DD or DD.MM.YYYY) / er ikke en dato"))
 }
 
 pub async fn offers(db: &str, lang: Lang, a: OffersArgs) -> Result<(), Failure> {
@@ -38,7 +32,7 @@ pub async fn offers(db: &str, lang: Lang, a: OffersArgs) -> Result<(), Failure> 
         println!("{}", serde_json::to_string_pretty(&o).unwrap_or_default());
         return Ok(());
     }
-    let day = |d: &NaiveDate| d.format("%d.%m.%Y").to_string();
+    let day = |d: &NaiveDate| klynge::app::records::show_day(*d);
     println!(
         "{} {} {} {} {} {}",
         lang.pick("Digital hjelp i", "Digital help in"),

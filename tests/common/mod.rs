@@ -183,3 +183,19 @@ pub fn rota(o: &Outcome) -> Vec<String> {
     v.sort();
     v
 }
+
+/// `ds` planned (MILP, checked) and stored in a fresh SQLite database, read back as the
+/// stored run; the directory keeps the database alive.
+pub async fn stored_run(ds: &Dataset) -> (tempfile::TempDir, klynge::run::Run) {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = klynge::store::Store::open(&dir.path().join("run.db").display().to_string())
+        .await
+        .expect("store");
+    let planned = klynge::app::plan::plan_checked(ds, &params(), SolverKind::Milp, &|_, _| {})
+        .unwrap_or_else(|e| panic!("{}", e.render(klynge::i18n::Lang::En, true)));
+    let id = klynge::app::plan::save(&store, "t", "t", &planned)
+        .await
+        .expect("save");
+    let run = store.run(id).await.expect("run");
+    (dir, run)
+}

@@ -309,3 +309,23 @@ pub async fn api(
     let (status, _, text) = send(state, method, uri, &headers, body).await;
     (status, text)
 }
+
+/// A coordinator of all clusters, for calling the service's use cases directly.
+pub fn all_clusters() -> klynge::store::Principal {
+    klynge::store::Principal {
+        role: Role::Coordinator,
+        subject: "*".into(),
+    }
+}
+
+/// An instructor record as the API takes it: `id` at hub `hub`, with one weekly slot and
+/// one away-period written as people write them.
+pub fn new_instructor(id: &str, hub: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "name": "Nora Ny", "association": hub,
+        "topics": ["smarttelefon"], "languages": ["nb"],
+        "max_km": 60.0, "max_sessions_per_week": 2,
+        "availability": [{"weekday": "tir", "start": "09:00", "end": "15:00"}],
+        "away": [{"from": "1.3.2027", "to": "2027-03-07"}]
+    })
+}

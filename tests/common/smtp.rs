@@ -88,3 +88,15 @@ impl Drop for Sink {
         let _ = self.child.wait();
     }
 }
+
+/// The messages addressed to `address` (envelope recipients).
+pub fn to<'a>(mails: &'a [Value], address: &str) -> Vec<&'a Value> {
+    mails
+        .iter()
+        .filter(|m| {
+            m["rcpt_tos"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == address))
+        })
+        .collect()
+}

@@ -51,8 +51,7 @@ fn rules(p: &Period, lang: Lang) -> (HoursRules, Option<String>) {
         if v.is_empty() {
             return Ok(None);
         }
-        crate::app::records::parse_date(v)
-            .filter(|d| crate::model::calendar::in_window(*d))
+        crate::app::records::parse_day(v)
             .map(Some)
             .ok_or_else(|| match lang {
                 Lang::Nb => format!("«{}» er ikke en dato", crate::model::shorten(v)),

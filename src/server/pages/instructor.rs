@@ -50,8 +50,7 @@ impl InstructorPage<'_> {
     }
 
     fn date(&self, iso: &str) -> String {
-        crate::app::records::parse_date(iso)
-            .map_or_else(|| iso.to_owned(), |d| d.format("%d.%m.%Y").to_string())
+        crate::app::records::show_iso_day(iso)
     }
 }
 

@@ -35,7 +35,7 @@ struct OverviewPage<'a> {
 
 impl OverviewPage<'_> {
     fn date(&self, d: &chrono::NaiveDate) -> String {
-        d.format("%d.%m.%Y").to_string()
+        crate::app::records::show_day(*d)
     }
 }
 
@@ -47,18 +47,16 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let from = match w.from.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => chrono::Local::now().date_naive(),
-        Some(v) => crate::app::records::parse_date(v)
-            .filter(|d| crate::model::calendar::in_window(*d))
-            .ok_or_else(|| {
-                PageError::new(
-                    StatusCode::BAD_REQUEST,
-                    lang.pick(
-                        "fra-datoen må være en dato (DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD)",
-                        "the from date must be a date (DD.MM.YYYY or YYYY-MM-DD)",
-                    ),
-                    lang,
-                )
-            })?,
+        Some(v) => crate::app::records::parse_day(v).ok_or_else(|| {
+            PageError::new(
+                StatusCode::BAD_REQUEST,
+                lang.pick(
+                    "fra-datoen må være en dato (DD.MM.ÅÅÅÅ eller ÅÅÅÅ-MM-DD)",
+                    "the from date must be a date (DD.MM.YYYY or YYYY-MM-DD)",
+                ),
+                lang,
+            )
+        })?,
     };
     let overview = state
         .overview(&municipality, from, w.weeks.unwrap_or(8))

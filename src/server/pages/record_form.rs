@@ -23,12 +23,6 @@ fn weekday_text(code: &str, lang: Lang) -> String {
     lang.pick(nb, code).to_owned()
 }
 
-/// A stored date as the form shows it (DD.MM.YYYY).
-fn date_text(iso: &str) -> String {
-    crate::app::records::parse_date(iso)
-        .map_or_else(|| iso.to_owned(), |d| d.format("%d.%m.%Y").to_string())
-}
-
 pub fn instructor_values(r: &InstructorRecord, lang: Lang) -> HashMap<String, String> {
     let opt = |v: Option<f64>| v.map(number_text).unwrap_or_default();
     HashMap::from([
@@ -68,7 +62,13 @@ pub fn slots_text(slots: &[SlotRecord], lang: Lang) -> String {
 
 pub fn away_text(away: &[AwayRecord]) -> String {
     away.iter()
-        .map(|b| format!("{}–{}", date_text(&b.from), date_text(&b.to)))
+        .map(|b| {
+            format!(
+                "{}–{}",
+                crate::app::records::show_iso_day(&b.from),
+                crate::app::records::show_iso_day(&b.to)
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
