@@ -1400,3 +1400,37 @@ fn a_bad_cell_in_a_workbook_names_the_sheet_and_line() {
     assert_eq!(all[0].line, Some(3));
     assert_eq!(all[0].kind, ProblemKind::UnknownLanguageCode(text("xx")));
 }
+
+/// An offer's link is shown to the public: only an http(s) address may become one.
+#[test]
+fn an_offer_url_that_is_not_a_web_address_is_reported() {
+    let header = "id,provider,kind,topics,languages,municipality,lat,lon,when,contact,url";
+    for bad in [
+        "javascript:alert(1)",
+        "www.bibliotek.example.org",
+        "https://",
+    ] {
+        let result = Folder::base()
+            .file(
+                "offers.csv",
+                &format!(
+                    "{header}\no1,Biblioteket,drop_in,smarttelefon,nb,Hub,63.43,10.39,,,{bad}\n"
+                ),
+            )
+            .load();
+        expect_only(
+            result,
+            "offers.csv:2:url",
+            ProblemKind::NotAWebAddress(text(bad)),
+        );
+    }
+    let fine = Folder::base()
+        .file(
+            "offers.csv",
+            &format!(
+                "{header}\no1,Biblioteket,drop_in,smarttelefon,nb,Hub,63.43,10.39,,,https://bibliotek.example.org/digihjelp?x=1\n"
+            ),
+        )
+        .load();
+    assert!(fine.is_ok(), "{:?}", fine.err());
+}

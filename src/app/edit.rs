@@ -255,7 +255,7 @@ impl Service {
     /// Applies `edit` to the current data, checks the result as an import would, and
     /// stores it with its audit record, re-applying it when someone else changed the data
     /// first. Then repairs each published rota the change broke.
-    async fn change(
+    pub(super) async fn change(
         &self,
         who: &Principal,
         action: &str,
@@ -366,7 +366,7 @@ fn edits_instructor(who: &Principal, association: &str) -> bool {
     who.role == Role::Coordinator && (who.subject == "*" || who.subject == association)
 }
 
-fn same_id(existing: &str, given: &str, lang: Lang) -> Result<()> {
+pub(super) fn same_id(existing: &str, given: &str, lang: Lang) -> Result<()> {
     if given.trim() == existing {
         Ok(())
     } else {
@@ -377,7 +377,7 @@ fn same_id(existing: &str, given: &str, lang: Lang) -> Result<()> {
     }
 }
 
-fn field(name: &str, message: &str) -> AppError {
+pub(super) fn field(name: &str, message: &str) -> AppError {
     AppError::Fields(vec![FieldError {
         field: name.into(),
         message: message.into(),
@@ -386,7 +386,7 @@ fn field(name: &str, message: &str) -> AppError {
 
 /// Puts `item` in `items`: new (`adding`: its id must not be taken) or in place of the one
 /// `is_it` finds.
-fn upsert<T>(
+pub(super) fn upsert<T>(
     items: &mut Vec<T>,
     is_it: impl Fn(&T) -> bool,
     item: T,

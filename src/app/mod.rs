@@ -14,6 +14,7 @@ pub mod explain;
 pub mod jobs;
 pub mod lifecycle;
 pub mod notify;
+pub mod offers;
 pub mod outbox;
 pub mod overview;
 pub mod plan;

@@ -235,6 +235,36 @@ impl Fields {
         v.to_owned()
     }
 
+    /// An id: short, and only letters, digits, `-` and `_`, so that it is safe in a path.
+    pub fn id(&mut self, v: &str) -> String {
+        let id = self.text("id", v, MAX_ID);
+        if !id.is_empty()
+            && !id
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        {
+            self.push(
+                "id",
+                "bare bokstaver, tall, - og _",
+                "only letters, digits, - and _",
+            );
+        }
+        id
+    }
+
+    /// A list of codes (topics, languages): trimmed, lower case, empty entries dropped.
+    pub fn list(&mut self, field: &str, v: &[String]) -> Vec<String> {
+        let v: Vec<String> = v
+            .iter()
+            .map(|x| x.trim().to_lowercase())
+            .filter(|x| !x.is_empty())
+            .collect();
+        if v.len() > MAX_LIST || v.iter().any(|x| x.chars().count() > MAX_NAME) {
+            self.push(field, "listen er for lang", "the list is too long");
+        }
+        v
+    }
+
     fn time(&mut self, field: &str, v: &str) -> Hm {
         v.trim().parse().unwrap_or_else(|_| {
             self.push_msg(
@@ -348,22 +378,11 @@ pub const MAX_LIST: usize = 200;
 /// Reads an instructor record into the model; every field error at once.
 pub fn read_instructor(r: &InstructorRecord, lang: Lang) -> Result<Instructor, Vec<FieldError>> {
     let mut f = Fields::new(lang);
-    let id = read_id(&mut f, &r.id);
+    let id = f.id(&r.id);
     let name = f.text("name", &r.name, MAX_NAME);
     let association = f.text("association", &r.association, MAX_ID);
-    let list = |f: &mut Fields, field: &str, v: &[String]| -> Vec<String> {
-        let v: Vec<String> = v
-            .iter()
-            .map(|x| x.trim().to_lowercase())
-            .filter(|x| !x.is_empty())
-            .collect();
-        if v.len() > MAX_LIST || v.iter().any(|x| x.chars().count() > MAX_NAME) {
-            f.push(field, "listen er for lang", "the list is too long");
-        }
-        v
-    };
-    let topics = list(&mut f, "topics", &r.topics);
-    let languages = list(&mut f, "languages", &r.languages);
+    let topics = f.list("topics", &r.topics);
+    let languages = f.list("languages", &r.languages);
     if r.max_sessions_per_week == 0 || r.max_sessions_per_week > 50 {
         f.push(
             "max_sessions_per_week",
@@ -404,7 +423,7 @@ pub fn read_instructor(r: &InstructorRecord, lang: Lang) -> Result<Instructor, V
 /// Reads an association record into the model; every field error at once.
 pub fn read_association(r: &AssociationRecord, lang: Lang) -> Result<Association, Vec<FieldError>> {
     let mut f = Fields::new(lang);
-    let id = read_id(&mut f, &r.id);
+    let id = f.id(&r.id);
     let name = f.text("name", &r.name, MAX_NAME);
     let kind = match r.kind.trim().to_lowercase().as_str() {
         "hub" => AssociationKind::Hub,
@@ -450,21 +469,4 @@ fn optional(f: &mut Fields, field: &str, v: Option<&str>) -> Option<String> {
         f.push(field, "for lang", "too long");
     }
     Some(v.to_owned())
-}
-
-/// An id: short, and only letters, digits, `-` and `_`, so that it is safe in a path.
-fn read_id(f: &mut Fields, v: &str) -> String {
-    let id = f.text("id", v, MAX_ID);
-    if !id.is_empty()
-        && !id
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-    {
-        f.push(
-            "id",
-            "bare bokstaver, tall, - og _",
-            "only letters, digits, - and _",
-        );
-    }
-    id
 }

@@ -282,6 +282,11 @@ impl Service {
                 let id = &live.request.id;
                 let shown = views.shown_for(id);
                 let mut st = status_of(live, shown, &answers, lang);
+                // Refer to the registry as it is today (a coordinator may have added the
+                // offer that fits since the run); the run's own referrals otherwise.
+                if st.status == "uncovered" && !base.offers.is_empty() {
+                    st.referrals = crate::plan::refer::referrals(&base, &live.request);
+                }
                 if let Some(p) = views.pending_for(id, shown)
                     && staffing(p, id) != shown.map(|s| staffing(s, id)).unwrap_or_default()
                     && !live.withdrawn

@@ -85,6 +85,8 @@ pub enum ProblemKind {
     NotAnEmail(String),
     /// A message language klynge does not write in.
     UnknownMessageLang(String),
+    /// A link that is not an http(s) address (it is shown as a link to the public).
+    NotAWebAddress(String),
 }
 
 /// How much of a value from the input a message quotes.
@@ -131,6 +133,7 @@ impl ProblemKind {
             SessionsForSeriesRequest(v) => SessionsForSeriesRequest(s(v)),
             NotAnEmail(v) => NotAnEmail(s(v)),
             UnknownMessageLang(v) => UnknownMessageLang(s(v)),
+            NotAWebAddress(v) => NotAWebAddress(s(v)),
             other => other,
         }
     }
@@ -187,6 +190,7 @@ impl Localized for ProblemKind {
             SeriesPastWindow(v) => if nb { format!("serien varer til {v}, etter {LAST_YEAR}: færre økter eller kortere mellomrom") } else { format!("the series runs until {v}, past {LAST_YEAR}: fewer sessions or a shorter interval") },
             NotAnEmail(v) => if nb { format!("'{v}' er ikke en gyldig e-postadresse (forventet f.eks. navn@eksempel.no)") } else { format!("'{v}' is not a valid e-mail address (expected e.g. name@example.org)") },
             UnknownMessageLang(v) => if nb { format!("ukjent meldingsspråk '{v}' (forventet nb eller en)") } else { format!("unknown message language '{v}' (expected nb or en)") },
+            NotAWebAddress(v) => if nb { format!("'{v}' er ikke en nettadresse (forventet https://…)") } else { format!("'{v}' is not a web address (expected https://…)") },
         }
     }
 }

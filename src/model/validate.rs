@@ -357,6 +357,9 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
             }
         }
         check_lat_lon(o.lat, o.lon, &o.origin, &mut push);
+        if !o.url.is_empty() && !is_web_address(&o.url) {
+            push(&o.origin, "url", ProblemKind::NotAWebAddress(o.url.clone()));
+        }
     }
     out
 }
@@ -422,6 +425,18 @@ pub fn is_plausible_email(v: &str) -> bool {
 pub const MESSAGE_LANGS: [&str; 2] = ["nb", "en"];
 
 /// A person's optional address and message language.
+/// An http(s) address with a host and no spaces: anything else (`javascript:`, a bare
+/// word) must not become a link on a public page.
+fn is_web_address(v: &str) -> bool {
+    let rest = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
+}
+
 fn check_contact(
     email: Option<&str>,
     lang: Option<&str>,

@@ -4,6 +4,7 @@
 
 mod assignments;
 mod jobs;
+mod offers;
 mod people;
 mod requests;
 mod runs;
@@ -86,6 +87,12 @@ pub fn routes() -> OpenApiRouter<State> {
             people::retire_association
         ))
         .routes(routes!(people::own_times, people::set_own_times))
+        .routes(routes!(offers::list_offers, offers::add_offer))
+        .routes(routes!(
+            offers::get_offer,
+            offers::edit_offer,
+            offers::remove_offer
+        ))
 }
 
 /// A JSON request body as `T`. Only `application/json` is read: a body of another type is

@@ -32,7 +32,7 @@ pub struct ChangeResult {
     pub repair_problem: Option<String>,
 }
 
-fn result(e: Edited, lang: Lang) -> Json<ChangeResult> {
+pub(super) fn result(e: Edited, lang: Lang) -> Json<ChangeResult> {
     Json(ChangeResult {
         repair_runs: e.repair_runs,
         repair_problem: e.repair_problem.map(|p| p.render(lang, false)),

@@ -1,6 +1,9 @@
 //! The coordinator's pages for the cluster's people and places: the lists, and one form
-//! per instructor or association (add, change, retire), with each problem beside its field.
-//! The forms are read into the API's records here; the use cases check everything else.
+//! per instructor, association or other offer (add, change, retire), with each problem
+//! beside its field. The forms are read into the API's records here; the use cases check
+//! everything else.
+//!
+//! Long because the three forms' fields are written out one by one, as the form reads.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,10 +15,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::record_form::{
-    association_values, instructor_values, read_association_form, read_instructor_form,
+    association_values, instructor_values, offer_values, read_association_form,
+    read_instructor_form, read_offer_form,
 };
 use super::{Message, OrPage, PageError, PageLang, back_to, filters, render};
 use crate::app::edit::Edited;
+use crate::app::offers::OfferRecord;
 use crate::app::records::{AssociationRecord, InstructorRecord};
 use crate::app::requests::FieldError;
 use crate::app::{AppError, Service};
@@ -32,6 +37,7 @@ struct PeoplePage<'a> {
     title: &'a str,
     instructors: Vec<InstructorRecord>,
     associations: Vec<AssociationRecord>,
+    offers: Vec<OfferRecord>,
 }
 
 /// One field of a form, as shown.
@@ -67,6 +73,7 @@ pub async fn list(State(state): State<Arc<Service>>, c: Coordinator) -> Response
             title: c.lang.pick("Folk og foreninger", "People and associations"),
             instructors: state.instructors_for(&c.who),
             associations: state.associations_for(&c.who),
+            offers: state.offers_for(&c.who),
         },
     )
 }
@@ -76,6 +83,7 @@ pub async fn list(State(state): State<Arc<Service>>, c: Coordinator) -> Response
 enum Kind {
     Instructor,
     Association,
+    Offer,
 }
 
 impl Kind {
@@ -83,6 +91,7 @@ impl Kind {
         match self {
             Kind::Instructor => "/coordinator/instructors",
             Kind::Association => "/coordinator/associations",
+            Kind::Offer => "/coordinator/offers",
         }
     }
 
@@ -90,6 +99,7 @@ impl Kind {
         match segment {
             "instructors" => Some(Kind::Instructor),
             "associations" => Some(Kind::Association),
+            "offers" => Some(Kind::Offer),
             _ => None,
         }
     }
@@ -120,6 +130,11 @@ pub async fn form(
         (Kind::Association, Some(id)) => {
             association_values(&state.association_for(&c.who, id).or_page(c.lang)?)
         }
+        (Kind::Offer, Some(id)) => offer_values(&state.offer_for(&c.who, id).or_page(c.lang)?),
+        (Kind::Offer, None) => HashMap::from([
+            ("kind".into(), "drop_in".into()),
+            ("languages".into(), "nb".into()),
+        ]),
         (Kind::Instructor, None) => HashMap::from([
             ("association".into(), default_hub(&state, &c)),
             ("languages".into(), "nb".into()),
@@ -161,6 +176,10 @@ pub async fn save(
             Ok(r) => state.save_association(&c.who, existing, &r, c.lang).await,
             Err(e) => Err(AppError::Fields(e)),
         },
+        Kind::Offer => match read_offer_form(&form, c.lang) {
+            Ok(r) => state.save_offer(&c.who, existing, &r, c.lang).await,
+            Err(e) => Err(AppError::Fields(e)),
+        },
     };
     match saved {
         Ok(edited) => Ok(done(edited, c.lang)),
@@ -186,6 +205,7 @@ pub async fn retire(
     let retired = match kind(&segment, c.lang)? {
         Kind::Instructor => state.retire_instructor(&c.who, &id, c.lang).await,
         Kind::Association => state.retire_association(&c.who, &id, c.lang).await,
+        Kind::Offer => state.remove_offer(&c.who, &id, c.lang).await,
     };
     match retired {
         Ok(edited) => Ok(done(edited, c.lang)),
@@ -431,6 +451,52 @@ fn record_page(
                 ],
             ),
         ],
+        Kind::Offer => vec![
+            hint(field("id", "Kort id", "Short id"), "f.eks. o4", "e.g. o4"),
+            hint(
+                field("provider", "Hvem har tilbudet", "Who runs it"),
+                "f.eks. Malvik bibliotek",
+                "e.g. Malvik bibliotek",
+            ),
+            choose(
+                field("kind", "Slags tilbud", "Kind of offer"),
+                crate::model::OfferKind::NAMES
+                    .iter()
+                    .filter_map(|n| {
+                        let k = crate::model::OfferKind::parse(n)?;
+                        Some(((*n).to_owned(), k.name(lang).to_owned()))
+                    })
+                    .collect(),
+            ),
+            hint(
+                field("topics", "Emner", "Topics"),
+                "skilt med komma, f.eks. smarttelefon, bankid",
+                "separated by commas, e.g. smarttelefon, bankid",
+            ),
+            hint(
+                field("languages", "Språk", "Languages"),
+                "språkkoder skilt med komma, f.eks. nb, ar",
+                "language codes separated by commas, e.g. nb, ar",
+            ),
+            field("municipality", "Kommune", "Municipality"),
+            field("lat", "Breddegrad", "Latitude"),
+            field("lon", "Lengdegrad", "Longitude"),
+            hint(
+                field("when", "Når", "When"),
+                "slik folk sier det, f.eks. tirsdager 12–14",
+                "as people say it, e.g. Tuesdays 12–14",
+            ),
+            hint(
+                field("contact", "Kontakt", "Contact"),
+                "telefon eller e-post",
+                "phone or e-mail",
+            ),
+            hint(
+                field("url", "Nettside", "Web page"),
+                "https://… (valgfritt)",
+                "https://… (optional)",
+            ),
+        ],
     };
     let segment = existing.unwrap_or("new");
     let title = match (kind, existing) {
@@ -438,6 +504,8 @@ fn record_page(
         (Kind::Instructor, Some(_)) => lang.pick("Endre instruktør", "Edit instructor"),
         (Kind::Association, None) => lang.pick("Ny forening", "New association"),
         (Kind::Association, Some(_)) => lang.pick("Endre forening", "Edit association"),
+        (Kind::Offer, None) => lang.pick("Nytt tilbud", "New offer"),
+        (Kind::Offer, Some(_)) => lang.pick("Endre tilbud", "Edit offer"),
     };
     render(
         status,

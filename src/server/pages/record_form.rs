@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::app::offers::OfferRecord;
 use crate::app::records::{AssociationRecord, AwayRecord, InstructorRecord, SlotRecord};
 use crate::app::requests::FieldError;
 use crate::i18n::Lang;
@@ -85,6 +86,22 @@ pub fn association_values(r: &AssociationRecord) -> HashMap<String, String> {
         ("cluster".into(), r.cluster.clone().unwrap_or_default()),
         ("email".into(), r.email.clone().unwrap_or_default()),
         ("lang".into(), r.lang.clone().unwrap_or_else(|| "nb".into())),
+    ])
+}
+
+pub fn offer_values(r: &OfferRecord) -> HashMap<String, String> {
+    HashMap::from([
+        ("id".into(), r.id.clone()),
+        ("provider".into(), r.provider.clone()),
+        ("kind".into(), r.kind.clone()),
+        ("topics".into(), r.topics.join(", ")),
+        ("languages".into(), r.languages.join(", ")),
+        ("municipality".into(), r.municipality.clone()),
+        ("lat".into(), number_text(r.lat)),
+        ("lon".into(), number_text(r.lon)),
+        ("when".into(), r.when.clone()),
+        ("contact".into(), r.contact.clone()),
+        ("url".into(), r.url.clone()),
     ])
 }
 
@@ -272,6 +289,35 @@ pub fn read_association_form(
         cluster: Some(f.text("cluster")).filter(|c| !c.is_empty()),
         email: Some(f.text("email")).filter(|v| !v.is_empty()),
         lang: Some(f.text("lang")).filter(|v| !v.is_empty()),
+    };
+    if f.errors.is_empty() {
+        Ok(record)
+    } else {
+        Err(f.errors)
+    }
+}
+
+pub fn read_offer_form(
+    form: &HashMap<String, String>,
+    lang: Lang,
+) -> Result<OfferRecord, Vec<FieldError>> {
+    let mut f = FormReader {
+        form,
+        lang,
+        errors: Vec::new(),
+    };
+    let record = OfferRecord {
+        id: f.text("id"),
+        provider: f.text("provider"),
+        kind: f.text("kind"),
+        topics: f.list("topics"),
+        languages: f.list("languages"),
+        municipality: f.text("municipality"),
+        lat: f.number("lat"),
+        lon: f.number("lon"),
+        when: f.text("when"),
+        contact: f.text("contact"),
+        url: f.text("url"),
     };
     if f.errors.is_empty() {
         Ok(record)
