@@ -254,6 +254,38 @@ async fn the_public_overview_shows_only_published_and_public_data() {
     for c in v["courses"].as_array().expect("courses") {
         assert!(covered.contains(&c["topic"].as_str().unwrap_or("")), "{c}");
     }
+    // The same courses as iCalendar: one event per session, and no instructor.
+    let (s, headers, ics) = get(format!("{uri}&format=ics")).await;
+    assert_eq!(s, axum::http::StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .is_ok_and(|t| t.starts_with("text/calendar")),
+        "{headers:?}"
+    );
+    let sessions: usize = v["courses"]
+        .as_array()
+        .expect("courses")
+        .iter()
+        .map(|c| c["sessions"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), sessions, "{ics}");
+    assert_eq!(ics.matches("UID:public-").count(), sessions, "{ics}");
+    assert!(
+        ics.contains("X-WR-CALNAME:Digital hjelp i Stjørdal"),
+        "{ics}"
+    );
+    for i in &stored.dataset.instructors {
+        assert!(
+            !ics.contains(&i.name),
+            "{} is in the public calendar",
+            i.name
+        );
+    }
+    assert!(
+        html.contains("/tilbud/Stj%C3%B8rdal?format=ics&#38;from=2027-01-11&#38;weeks=12"),
+        "the page links to its calendar with the same window: {html}"
+    );
     // A municipality with nothing, and a hostile date, are answered kindly.
     let (s, _, html) = get("/tilbud/Atlantis".into()).await;
     assert_eq!(s, axum::http::StatusCode::OK);

@@ -6,6 +6,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::export::{Event, calendar, session_uid};
+use crate::i18n::Lang;
 use crate::model::{OfferKind, Session};
 
 use super::error::Result;
@@ -14,7 +16,12 @@ use super::service::Service;
 /// A published course in the municipality, with its sessions in the period.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PublicCourse {
+    /// The request's id (no personal data; it keeps calendar events stable).
+    pub request: String,
     pub association: String,
+    /// Where the course is held: the association's place (or the request's venue).
+    pub lat: f64,
+    pub lon: f64,
     pub topic: String,
     pub language: String,
     pub sessions: Vec<Session>,
@@ -76,10 +83,14 @@ impl Service {
                 if sessions.is_empty() {
                     continue;
                 }
+                let venue = run.dataset.venue_of(r).unwrap_or(a.location());
                 courses.push((
                     r.id.clone(),
                     PublicCourse {
+                        request: r.id.clone(),
                         association: a.name.clone(),
+                        lat: venue.lat,
+                        lon: venue.lon,
                         topic: r.topic.clone(),
                         language: r.language.clone(),
                         sessions,
@@ -122,5 +133,40 @@ impl Service {
             courses,
             offers,
         })
+    }
+}
+
+impl Overview {
+    /// The published courses as iCalendar, one event per session (the other offers have
+    /// their times in words, so they stay on the page). Never an instructor: the calendar
+    /// is public.
+    pub fn to_ics(&self, lang: Lang, stamp: &str) -> String {
+        let events: Vec<Event> = self
+            .courses
+            .iter()
+            .flat_map(|c| {
+                c.sessions.iter().map(move |s| Event {
+                    // Not the rota's UID: a phone may hold both calendars.
+                    uid: session_uid(&format!("public-{}", c.request), s.date, s.start),
+                    date: s.date,
+                    start: s.start,
+                    end: s.end,
+                    summary: format!("{} ({}) – {}", c.topic, c.language, c.association),
+                    location: format!("{}, {}", c.association, self.municipality),
+                    geo: Some((c.lat, c.lon)),
+                    description: lang
+                        .pick(
+                            "Kurs fra seniornettforeningen. Spør foreningen om påmelding.",
+                            "A course by the seniors' association. Ask the association about signing up.",
+                        )
+                        .to_owned(),
+                })
+            })
+            .collect();
+        let name = match lang {
+            Lang::Nb => format!("Digital hjelp i {}", self.municipality),
+            Lang::En => format!("Digital help in {}", self.municipality),
+        };
+        calendar(&name, &events, stamp)
     }
 }

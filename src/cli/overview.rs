@@ -19,8 +19,8 @@ pub struct OffersArgs {
     /// How many weeks. / Hvor mange uker.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=52))]
     weeks: u32,
-    /// text or json.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    /// text, json, or ics (the courses as iCalendar).
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "ics"])]
     format: String,
 }
 
@@ -28,9 +28,17 @@ pub async fn offers(db: &str, lang: Lang, a: OffersArgs) -> Result<(), Failure> 
     let service = Service::open(Store::open(db).await?, 60.0).await?;
     let from = a.from.unwrap_or_else(|| chrono::Local::now().date_naive());
     let o = service.overview(&a.municipality, from, a.weeks).await?;
-    if a.format == "json" {
-        println!("{}", serde_json::to_string_pretty(&o).unwrap_or_default());
-        return Ok(());
+    match a.format.as_str() {
+        "json" => {
+            println!("{}", serde_json::to_string_pretty(&o).unwrap_or_default());
+            return Ok(());
+        }
+        "ics" => {
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+            print!("{}", o.to_ics(lang, &stamp));
+            return Ok(());
+        }
+        _ => {}
     }
     let day = |d: &NaiveDate| klynge::app::records::show_day(*d);
     println!(

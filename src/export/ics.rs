@@ -61,6 +61,72 @@ fn fold(line: &str, out: &mut String) {
     out.push_str("\r\n");
 }
 
+/// One event of a calendar, in local (Europe/Oslo) time.
+#[derive(Clone, Debug)]
+pub struct Event {
+    /// Stable across exports, so that a subscribed calendar updates instead of duplicating.
+    pub uid: String,
+    pub date: chrono::NaiveDate,
+    pub start: crate::model::Hm,
+    pub end: crate::model::Hm,
+    pub summary: String,
+    pub location: String,
+    pub geo: Option<(f64, f64)>,
+    pub description: String,
+}
+
+/// A calendar of `events` named `name`. `stamp` is the DTSTAMP (UTC, `YYYYMMDDTHHMMSSZ`).
+pub fn calendar(name: &str, events: &[Event], stamp: &str) -> String {
+    let mut lines: Vec<String> = vec![
+        "BEGIN:VCALENDAR".into(),
+        "VERSION:2.0".into(),
+        "PRODID:-//klynge//rota//NB".into(),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!("X-WR-CALNAME:{}", escape(name)),
+        "X-WR-TIMEZONE:Europe/Oslo".into(),
+    ];
+    lines.extend(VTIMEZONE_OSLO.iter().map(|l| l.to_string()));
+    for e in events {
+        let at = |hm: crate::model::Hm| {
+            let (h, m) = hm.hour_minute();
+            // 24:00 is written as midnight of the next day.
+            if h == 24 {
+                format!(
+                    "{}T000000",
+                    (e.date + chrono::Duration::days(1)).format("%Y%m%d")
+                )
+            } else {
+                format!("{}T{h:02}{m:02}00", e.date.format("%Y%m%d"))
+            }
+        };
+        lines.push("BEGIN:VEVENT".into());
+        lines.push(format!("UID:{}", e.uid));
+        lines.push(format!("DTSTAMP:{stamp}"));
+        lines.push(format!("DTSTART;TZID=Europe/Oslo:{}", at(e.start)));
+        lines.push(format!("DTEND;TZID=Europe/Oslo:{}", at(e.end)));
+        lines.push(format!("SUMMARY:{}", escape(&e.summary)));
+        lines.push(format!("LOCATION:{}", escape(&e.location)));
+        if let Some((lat, lon)) = e.geo {
+            lines.push(format!("GEO:{lat:.5};{lon:.5}"));
+        }
+        lines.push(format!("DESCRIPTION:{}", escape(&e.description)));
+        lines.push("END:VEVENT".into());
+    }
+    lines.push("END:VCALENDAR".into());
+    let mut out = String::new();
+    for l in &lines {
+        fold(l, &mut out);
+    }
+    out
+}
+
+/// The UID of a session of a request: the request and the session's start.
+pub fn session_uid(request: &str, date: chrono::NaiveDate, start: crate::model::Hm) -> String {
+    let (h, m) = start.hour_minute();
+    format!("{request}-{}T{h:02}{m:02}@klynge", date.format("%Y%m%d"))
+}
+
 /// One VEVENT per session; a session taught by two instructors is one event naming both.
 /// `stamp` is the DTSTAMP (UTC, `YYYYMMDDTHHMMSSZ`), normally the run's creation time.
 pub fn to_ics(rota: &Rota, stamp: &str) -> String {
@@ -76,70 +142,30 @@ pub fn to_ics(rota: &Rota, stamp: &str) -> String {
                 .push(e.instructor_name.clone());
         }
     }
-    let mut lines: Vec<String> = vec![
-        "BEGIN:VCALENDAR".into(),
-        "VERSION:2.0".into(),
-        "PRODID:-//klynge//rota//NB".into(),
-        "CALSCALE:GREGORIAN".into(),
-        "METHOD:PUBLISH".into(),
-        format!("X-WR-CALNAME:klynge {}", rota.run),
-        "X-WR-TIMEZONE:Europe/Oslo".into(),
-    ];
-    lines.extend(VTIMEZONE_OSLO.iter().map(|l| l.to_string()));
-    for ((request, date, start), (k, names)) in &events {
-        let e = &rota.entries[*k];
-        let Some(s) = e
-            .sessions
-            .iter()
-            .find(|s| s.date == *date && s.start.0 == *start)
-        else {
-            continue;
-        };
-        let at = |hm: crate::model::Hm| {
-            let (h, m) = hm.hour_minute();
-            // 24:00 is written as midnight of the next day.
-            if h == 24 {
-                format!(
-                    "{}T000000",
-                    (*date + chrono::Duration::days(1)).format("%Y%m%d")
-                )
-            } else {
-                format!("{}T{h:02}{m:02}00", date.format("%Y%m%d"))
-            }
-        };
-        lines.push("BEGIN:VEVENT".into());
-        let (h, m) = s.start.hour_minute();
-        lines.push(format!(
-            "UID:{request}-{}T{h:02}{m:02}@klynge",
-            date.format("%Y%m%d")
-        ));
-        lines.push(format!("DTSTAMP:{stamp}"));
-        lines.push(format!("DTSTART;TZID=Europe/Oslo:{}", at(s.start)));
-        lines.push(format!("DTEND;TZID=Europe/Oslo:{}", at(s.end)));
-        lines.push(format!(
-            "SUMMARY:{}",
-            escape(&format!(
-                "{} ({}) – {}",
-                e.topic, e.language, e.association_name
-            ))
-        ));
-        lines.push(format!("LOCATION:{}", escape(&e.association_name)));
-        lines.push(format!("GEO:{:.5};{:.5}", e.venue_lat, e.venue_lon));
-        lines.push(format!(
-            "DESCRIPTION:{}",
-            escape(&format!(
-                "Kurs/course {request}. Instruktør(er)/instructor(s): {}",
-                names.join(", ")
-            ))
-        ));
-        lines.push("END:VEVENT".into());
-    }
-    lines.push("END:VCALENDAR".into());
-    let mut out = String::new();
-    for l in &lines {
-        fold(l, &mut out);
-    }
-    out
+    let events: Vec<Event> = events
+        .iter()
+        .filter_map(|((request, date, start), (k, names))| {
+            let e = &rota.entries[*k];
+            let s = e
+                .sessions
+                .iter()
+                .find(|s| s.date == *date && s.start.0 == *start)?;
+            Some(Event {
+                uid: session_uid(request, s.date, s.start),
+                date: s.date,
+                start: s.start,
+                end: s.end,
+                summary: format!("{} ({}) – {}", e.topic, e.language, e.association_name),
+                location: e.association_name.clone(),
+                geo: Some((e.venue_lat, e.venue_lon)),
+                description: format!(
+                    "Kurs/course {request}. Instruktør(er)/instructor(s): {}",
+                    names.join(", ")
+                ),
+            })
+        })
+        .collect();
+    calendar(&format!("klynge {}", rota.run), &events, stamp)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ mod whitespots;
 
 pub use geojson::to_geojson;
 pub use hours::{hours_csv, hours_table};
-pub use ics::to_ics;
+pub use ics::{Event, calendar, session_uid, to_ics};
 pub use table::runs_table;
 pub use whitespots::{whitespots_geojson, whitespots_table};
 

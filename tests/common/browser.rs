@@ -186,6 +186,40 @@ impl Browser {
         )
         .await;
     }
+    /// The value of a JavaScript expression (`return ...;` is added).
+    pub async fn eval(&self, expression: &str) -> Value {
+        wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/execute/sync", self.session),
+            Some(json!({ "script": format!("return {expression};"), "args": [] })),
+        )
+        .await["value"]
+            .clone()
+    }
+
+    /// A Chrome DevTools command (chromedriver's `goog/cdp/execute`), e.g. to emulate print.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/goog/cdp/execute", self.session),
+            Some(json!({ "cmd": cmd, "params": params })),
+        )
+        .await
+    }
+
+    /// Sets the window's size, e.g. to a phone's 390 px.
+    pub async fn size(&self, width: u32, height: u32) {
+        wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/window/rect", self.session),
+            Some(json!({ "width": width, "height": height })),
+        )
+        .await;
+    }
+
     /// The text of `css`, or `None` when no element matches (without waiting).
     pub async fn text_if_any(&self, css: &str) -> Option<String> {
         let v = wd(

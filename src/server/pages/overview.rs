@@ -5,7 +5,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -21,7 +21,7 @@ pub struct Window {
     from: Option<String>,
     /// How many weeks (default 8, at most 52).
     weeks: Option<u32>,
-    /// `json` for the same as JSON.
+    /// `json` for the same as JSON, `ics` for the courses as iCalendar.
     format: Option<String>,
 }
 
@@ -31,6 +31,43 @@ struct OverviewPage<'a> {
     lang: Lang,
     title: &'a str,
     overview: Overview,
+    links: Links,
+}
+
+/// The same overview in the other forms, with the same window.
+struct Links {
+    ics: String,
+    json: String,
+}
+
+impl Links {
+    fn new(municipality: &str, w: &Window, lang: Lang) -> Links {
+        let mut query = String::new();
+        if let Some(from) = &w.from {
+            query.push_str(&format!("&from={}", encode(from)));
+        }
+        if let Some(weeks) = w.weeks {
+            query.push_str(&format!("&weeks={weeks}"));
+        }
+        if lang == Lang::En {
+            query.push_str("&lang=en");
+        }
+        let path = format!("/tilbud/{}", encode(municipality));
+        Links {
+            ics: format!("{path}?format=ics{query}"),
+            json: format!("{path}?format=json{query}"),
+        }
+    }
+}
+
+/// Everything but RFC 3986's unreserved characters encoded (`2027-01-11` stays readable).
+fn encode(v: &str) -> String {
+    const UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(v, UNRESERVED).to_string()
 }
 
 impl OverviewPage<'_> {
@@ -62,9 +99,19 @@ pub async fn page(
         .overview(&municipality, from, w.weeks.unwrap_or(8))
         .await
         .or_page(lang)?;
-    if w.format.as_deref() == Some("json") {
-        return Ok(Json(overview).into_response());
+    match w.format.as_deref() {
+        Some("json") => return Ok(Json(overview).into_response()),
+        Some("ics") => {
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+            return Ok((
+                [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+                overview.to_ics(lang, &stamp),
+            )
+                .into_response());
+        }
+        _ => {}
     }
+    let links = Links::new(&municipality, &w, lang);
     let title = match lang {
         Lang::Nb => format!("Digital hjelp i {}", overview.municipality),
         Lang::En => format!("Digital help in {}", overview.municipality),
@@ -75,6 +122,7 @@ pub async fn page(
             lang,
             title: &title,
             overview,
+            links,
         },
     ))
 }
