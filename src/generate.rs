@@ -250,6 +250,7 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             lon,
             topics,
             languages,
+            willing_languages: Vec::new(),
             max_km: *[30.0, 40.0, 50.0, 60.0, 80.0, 100.0]
                 .choose(&mut rng)
                 .expect("limits"),

@@ -1,6 +1,11 @@
 //! Training advice on an instance whose best training is known by hand.
 
 use klynge::app::advise::advise;
+use klynge::plan::Skill;
+
+fn topic(t: &str) -> Skill {
+    Skill::Topic(t.into())
+}
 
 mod common;
 use common::*;
@@ -36,12 +41,12 @@ async fn run() -> (tempfile::TempDir, klynge::run::Run) {
 async fn one_training_the_unique_best_confirmed_by_planning_again() {
     let (_dir, run) = run().await;
     let a = advise(&run, 1, 20.0).expect("advice");
-    let got: Vec<(&str, &str)> = a
+    let got: Vec<(&str, &Skill)> = a
         .trainings
         .iter()
-        .map(|t| (t.instructor.as_str(), t.topic.as_str()))
+        .map(|t| (t.instructor.as_str(), &t.skill))
         .collect();
-    assert_eq!(got, [("i1", "bankid")]);
+    assert_eq!(got, [("i1", &topic("bankid"))]);
     assert_eq!(a.trainings[0].requests, ["r1"]);
     assert_eq!(a.trainings[0].sessions, 4);
     assert_eq!(a.newly_covered, ["r1"]);
@@ -59,11 +64,15 @@ async fn one_training_the_unique_best_confirmed_by_planning_again() {
 async fn two_trainings_cover_both_gaps() {
     let (_dir, run) = run().await;
     let a = advise(&run, 2, 20.0).expect("advice");
-    let mut topics: Vec<&str> = a.trainings.iter().map(|t| t.topic.as_str()).collect();
-    topics.sort();
-    assert_eq!(topics, ["bankid", "nettbank"]);
+    let mut skills: Vec<&Skill> = a.trainings.iter().map(|t| &t.skill).collect();
+    skills.sort();
+    assert_eq!(skills, [&topic("bankid"), &topic("nettbank")]);
     assert_eq!(a.newly_covered, ["r1", "r3"]);
     assert_eq!(a.requests_after, 3);
+    // Room for more changes nothing: a training that adds nothing is not advice.
+    let more = advise(&run, 4, 20.0).expect("advice");
+    assert_eq!(more.trainings.len(), 2, "{more:?}");
+    assert_eq!(more.weighted_after, a.weighted_after);
 }
 
 #[tokio::test]
@@ -76,4 +85,53 @@ async fn no_training_helps_a_request_that_lacks_a_language() {
     assert_eq!(a.candidates, 0);
     assert!(a.trainings.is_empty());
     assert_eq!(a.weighted_after, a.weighted_before);
+}
+
+/// i1 teaches the topic and is willing to learn to teach in Somali; i2 is not willing. The
+/// one training that helps is unique: i1 learns to teach in Somali.
+#[tokio::test]
+async fn a_language_training_for_the_instructor_who_is_willing() {
+    let mut r = request("r1", "a", "2027-01-04", "10:00", "12:00", 3);
+    r.language = "so".into();
+    let mut i1 = instructor("i1");
+    i1.willing_languages = vec!["so".into()];
+    let ds = dataset(vec![small("a", 10.0)], vec![i1, instructor("i2")], vec![r]);
+    let (_dir, run) = stored_run(&ds).await;
+    assert_eq!(run.summary.figures.requests_covered, 0);
+    let a = advise(&run, 1, 20.0).expect("advice");
+    assert_eq!(a.candidates, 1, "only the willing instructor");
+    let got: Vec<(&str, &Skill)> = a
+        .trainings
+        .iter()
+        .map(|t| (t.instructor.as_str(), &t.skill))
+        .collect();
+    assert_eq!(got, [("i1", &Skill::Language("so".into()))]);
+    assert_eq!(a.newly_covered, ["r1"]);
+    assert_eq!(a.trainings[0].sessions, 3);
+    assert_eq!(
+        klynge::app::advise::learns(&a.trainings[0].skill, klynge::i18n::Lang::Nb),
+        "lærer å undervise på so"
+    );
+}
+
+/// A request that lacks both the topic and the language needs two trainings of the same
+/// instructor: with room for one, nothing helps; with room for two, both are chosen.
+#[tokio::test]
+async fn a_request_that_needs_topic_and_language_needs_both_trainings() {
+    let mut r = request("r1", "a", "2027-01-04", "10:00", "12:00", 2);
+    r.language = "ar".into();
+    r.topic = "bankid".into();
+    let mut i1 = instructor("i1");
+    i1.willing_languages = vec!["ar".into()];
+    let ds = dataset(vec![small("a", 10.0)], vec![i1], vec![r]);
+    let (_dir, run) = stored_run(&ds).await;
+    let one = advise(&run, 1, 20.0).expect("advice");
+    assert_eq!(one.candidates, 2);
+    assert!(one.trainings.is_empty(), "{one:?}");
+    assert_eq!(one.requests_after, 0);
+    let two = advise(&run, 2, 20.0).expect("advice");
+    let mut skills: Vec<&Skill> = two.trainings.iter().map(|t| &t.skill).collect();
+    skills.sort();
+    assert_eq!(skills, [&topic("bankid"), &Skill::Language("ar".into())]);
+    assert_eq!(two.newly_covered, ["r1"]);
 }

@@ -371,6 +371,24 @@ fn unknown_language_code_in_instructor_languages_is_reported() {
 }
 
 #[test]
+fn unknown_language_code_in_willing_languages_is_reported() {
+    let result = Folder::base()
+        .line(
+            "instructors.csv",
+            1,
+            "id,name,association,lat,lon,topics,languages,max_km,max_sessions_per_week,max_sessions_total,max_hours_per_week,willing_languages",
+        )
+        .line(
+            "instructors.csv",
+            3,
+            "i2,Ola Strand,hub,63.40,10.35,bankid,nb,40,2,10,8,so;somali",
+        )
+        .load();
+    let kind = ProblemKind::UnknownLanguageCode(text("somali"));
+    expect_only(result, "instructors.csv:3:willing_languages", kind);
+}
+
+#[test]
 fn unknown_language_code_in_request_is_reported() {
     let result = Folder::base()
         .line(

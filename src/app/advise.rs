@@ -1,20 +1,24 @@
-//! Training advice (issue 13, part 3): which N trainings — an instructor learning a topic
-//! — would cover the most of the demand a run leaves uncovered.
+//! Training advice (issue 13, part 3): which N trainings — an instructor learning a topic,
+//! or learning to teach in a language they are willing to — would cover the most of the
+//! demand a run leaves uncovered.
 //!
-//! It is the planning model itself with the trainings as decisions (docs/model.md §10):
-//! every instructor who fails an uncovered request on its topic alone is a candidate for
-//! that topic; a pair that needs a training is usable only if the training is chosen, and
-//! at most N are chosen; stage 1 then maximises weighted coverage over rotas and trainings
-//! together. The trainings it uses are confirmed by planning again with only them added, as
-//! a coordinator would after the seminar, and each is credited with what it covers there.
-//! Trainings in a new language are not proposed: the data do not say who would be willing.
+//! It is the planning model itself with the trainings as decisions (docs/model.md §10b):
+//! every instructor who fails an uncovered request only on its topic, or only on its
+//! language (one of their `willing_languages`), or on both, is a candidate for what is
+//! missing; a pair is usable only if the trainings it needs are chosen, and at most N are
+//! chosen; stage 1 then maximises weighted coverage over rotas and trainings together. The
+//! trainings it uses are confirmed by planning again with only them added, as a
+//! coordinator would after the seminar, and each is credited with what it covers there.
 
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::i18n::Lang;
 use crate::model::Dataset;
-use crate::plan::{self, Eligibility, Instance, Params, Rule, SolverKind, StageStatus, Trainings};
+use crate::plan::{
+    self, Eligibility, Instance, Params, Rule, Skill, SolverKind, StageStatus, Trainings,
+};
 use crate::run::Run;
 
 use super::error::{AppError, Result};
@@ -24,8 +28,8 @@ use super::error::{AppError, Result};
 pub struct Training {
     pub instructor: String,
     pub instructor_name: String,
-    pub topic: String,
-    /// Requests the trained instructor takes on that topic.
+    pub skill: Skill,
+    /// Requests the trained instructor takes that need the skill.
     pub requests: Vec<String>,
     pub sessions: usize,
     /// The associations' names.
@@ -97,13 +101,20 @@ pub fn advise(run: &Run, budget: usize, time_limit_s: f64) -> Result<Advice> {
         .iter()
         .find(|s| s.stage == plan::Stage::Coverage)
         .is_some_and(|s| s.status == StageStatus::Optimal);
-    let used: BTreeSet<(String, String)> = searched
+    let used: BTreeSet<(String, Skill)> = searched
         .assignments
         .iter()
         .filter_map(|a| {
-            let topic = &ds.requests.iter().find(|r| r.id == a.request)?.topic;
-            let pair = (a.instructor.clone(), topic.clone());
-            candidates.contains(&pair).then_some(pair)
+            ds.requests
+                .iter()
+                .find(|r| r.id == a.request)
+                .map(|r| (a, r))
+        })
+        .flat_map(|(a, r)| {
+            candidates
+                .iter()
+                .filter(move |(i, skill)| *i == a.instructor && skill.needed_by(r))
+                .cloned()
         })
         .collect();
     if used.len() > budget {
@@ -111,9 +122,33 @@ pub fn advise(run: &Run, budget: usize, time_limit_s: f64) -> Result<Advice> {
         return Err(AppError::Planning);
     }
     // Confirmed as a coordinator would: the chosen trainings become topics, and plan again.
-    let used: Vec<(String, String)> = used.into_iter().collect();
-    let trained = with_trainings(ds, &used);
-    let confirmed = super::plan::plan_checked(&trained, &params, SolverKind::Milp, &|_, _| {})?;
+    let mut used: Vec<(String, Skill)> = used.into_iter().collect();
+    let confirm = |trainings: &[(String, Skill)]| {
+        super::plan::plan_checked(
+            &with_trainings(ds, trainings),
+            &params,
+            SolverKind::Milp,
+            &|_, _| {},
+        )
+    };
+    let mut confirmed = confirm(&used)?;
+    // With room to spare, the search may use a training that covers nothing more (its
+    // instructor takes a course a colleague could have taken): that is not advice. Each
+    // is tried away in turn, and dropped when the plan without it covers as much.
+    let mut k = 0;
+    while k < used.len() {
+        let mut fewer = used.clone();
+        fewer.remove(k);
+        let without = confirm(&fewer)?;
+        if without.outcome.figures.weighted_covered + 1e-6
+            >= confirmed.outcome.figures.weighted_covered
+        {
+            used = fewer;
+            confirmed = without;
+        } else {
+            k += 1;
+        }
+    }
     let after = &confirmed.outcome;
     advice.weighted_after = after.figures.weighted_covered;
     advice.requests_after = after.figures.requests_covered;
@@ -129,13 +164,13 @@ pub fn advise(run: &Run, budget: usize, time_limit_s: f64) -> Result<Advice> {
         .collect();
     advice.trainings = used
         .iter()
-        .map(|(i, topic)| {
+        .map(|(i, skill)| {
             let requests: Vec<&crate::model::Request> = after
                 .assignments
                 .iter()
                 .filter(|a| a.instructor == *i)
                 .filter_map(|a| ds.requests.iter().find(|r| r.id == a.request))
-                .filter(|r| r.topic == *topic)
+                .filter(|r| skill.needed_by(r))
                 .collect();
             let associations: BTreeSet<String> = requests
                 .iter()
@@ -151,7 +186,7 @@ pub fn advise(run: &Run, budget: usize, time_limit_s: f64) -> Result<Advice> {
                     .iter()
                     .find(|x| x.id == *i)
                     .map_or_else(|| i.clone(), |x| x.name.clone()),
-                topic: topic.clone(),
+                skill: skill.clone(),
                 requests: requests.iter().map(|r| r.id.clone()).collect(),
                 sessions: requests.iter().map(|r| r.all_sessions().len()).sum(),
                 associations: associations.into_iter().collect(),
@@ -168,9 +203,10 @@ pub async fn advise_blocking(run: Run, budget: usize, time_limit_s: f64) -> Resu
         .map_err(|_| AppError::Planning)?
 }
 
-/// (instructor, topic) for every instructor who fails an uncovered request of the run on
-/// its topic and on nothing else that is known before travel is worked out.
-fn candidates(ds: &Dataset, params: &Params, run: &Run) -> Vec<(String, String)> {
+/// (instructor, skill) for every instructor who fails an uncovered request of the run on
+/// its topic, its language (one they are willing to teach in), or both, and on nothing
+/// else that is known before travel is worked out.
+fn candidates(ds: &Dataset, params: &Params, run: &Run) -> Vec<(String, Skill)> {
     let inst = Instance::new(ds, params.clone());
     let elig = Eligibility::build(&inst);
     let uncovered: BTreeSet<&str> = run.uncovered.iter().map(|u| u.request.as_str()).collect();
@@ -180,23 +216,50 @@ fn candidates(ds: &Dataset, params: &Params, run: &Run) -> Vec<(String, String)>
             continue;
         }
         for (i, ins) in ds.instructors.iter().enumerate() {
-            if elig.failed_rules(i, r) == [Rule::Topic] {
-                out.insert((ins.id.clone(), req.topic.clone()));
+            let failed = elig.failed_rules(i, r);
+            let topic = failed.contains(&Rule::Topic);
+            let language = failed.contains(&Rule::Language);
+            let trainable = failed
+                .iter()
+                .all(|rule| matches!(rule, Rule::Topic | Rule::Language));
+            if !trainable || (language && !ins.willing_languages.contains(&req.language)) {
+                continue;
+            }
+            if topic {
+                out.insert((ins.id.clone(), Skill::Topic(req.topic.clone())));
+            }
+            if language {
+                out.insert((ins.id.clone(), Skill::Language(req.language.clone())));
             }
         }
     }
     out.into_iter().collect()
 }
 
-/// The dataset with each (instructor, topic) training added to the instructor's topics.
-fn with_trainings(ds: &Dataset, trainings: &[(String, String)]) -> Dataset {
+/// The dataset with each training added to the instructor's topics or languages.
+fn with_trainings(ds: &Dataset, trainings: &[(String, Skill)]) -> Dataset {
     let mut ds = ds.clone();
-    for (i, topic) in trainings {
-        if let Some(ins) = ds.instructors.iter_mut().find(|x| x.id == *i)
-            && !ins.topics.contains(topic)
-        {
-            ins.topics.push(topic.clone());
+    for (i, skill) in trainings {
+        let Some(ins) = ds.instructors.iter_mut().find(|x| x.id == *i) else {
+            continue;
+        };
+        let (list, v) = match skill {
+            Skill::Topic(t) => (&mut ins.topics, t),
+            Skill::Language(l) => (&mut ins.languages, l),
+        };
+        if !list.contains(v) {
+            list.push(v.clone());
         }
     }
     ds
+}
+
+/// What a training teaches, as a phrase: "lærer bankid", "learns to teach in ar".
+pub fn learns(skill: &Skill, lang: Lang) -> String {
+    match (skill, lang) {
+        (Skill::Topic(t), Lang::Nb) => format!("lærer {t}"),
+        (Skill::Topic(t), Lang::En) => format!("learns {t}"),
+        (Skill::Language(l), Lang::Nb) => format!("lærer å undervise på {l}"),
+        (Skill::Language(l), Lang::En) => format!("learns to teach in {l}"),
+    }
 }

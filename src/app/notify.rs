@@ -459,6 +459,7 @@ mod tests {
             lon: None,
             topics: vec!["epost".into()],
             languages: vec!["nb".into()],
+            willing_languages: Vec::new(),
             max_km: 100.0,
             max_sessions_per_week: 3,
             max_sessions_total: None,

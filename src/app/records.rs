@@ -63,6 +63,9 @@ pub struct InstructorRecord {
     pub topics: Vec<String>,
     /// ISO 639-1 codes.
     pub languages: Vec<String>,
+    /// Languages the instructor is willing to be trained to teach in (for training advice).
+    #[serde(default)]
+    pub willing_languages: Vec<String>,
     /// One-way travel limit, km.
     pub max_km: f64,
     pub max_sessions_per_week: u32,
@@ -133,6 +136,7 @@ impl From<&Instructor> for InstructorRecord {
             lon: i.lon,
             topics: i.topics.clone(),
             languages: i.languages.clone(),
+            willing_languages: i.willing_languages.clone(),
             max_km: i.max_km,
             max_sessions_per_week: i.max_sessions_per_week,
             max_sessions_total: i.max_sessions_total,
@@ -383,6 +387,7 @@ pub fn read_instructor(r: &InstructorRecord, lang: Lang) -> Result<Instructor, V
     let association = f.text("association", &r.association, MAX_ID);
     let topics = f.list("topics", &r.topics);
     let languages = f.list("languages", &r.languages);
+    let willing_languages = f.list("willing_languages", &r.willing_languages);
     if r.max_sessions_per_week == 0 || r.max_sessions_per_week > 50 {
         f.push(
             "max_sessions_per_week",
@@ -403,6 +408,7 @@ pub fn read_instructor(r: &InstructorRecord, lang: Lang) -> Result<Instructor, V
         lon: r.lon,
         topics,
         languages,
+        willing_languages,
         max_km: r.max_km,
         max_sessions_per_week: r.max_sessions_per_week,
         max_sessions_total: r.max_sessions_total,

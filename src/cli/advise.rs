@@ -1,6 +1,6 @@
 //! `klynge advise`: which trainings would cover the most of what a run leaves uncovered.
 
-use klynge::app::advise::{Advice, advise_blocking};
+use klynge::app::advise::{Advice, advise_blocking, learns};
 use klynge::i18n::Lang;
 
 use super::{Failure, load_run};
@@ -9,7 +9,7 @@ use super::{Failure, load_run};
 pub struct AdviseArgs {
     /// The run's id (see `klynge runs`). / Kjøringens id.
     run: i64,
-    /// How many trainings (instructor × topic) there is room for. / Hvor mange kurs for instruktører.
+    /// How many trainings (instructor × topic or language) there is room for. / Hvor mange kurs for instruktører.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=50))]
     trainings: u32,
     /// Time limit for the search, seconds. / Tidsgrense for søket, sekunder.
@@ -37,44 +37,50 @@ fn render(a: &Advice, lang: Lang) -> String {
     let n = |v: f64| lang.number(v, 0);
     let mut out = match lang {
         Lang::Nb => format!(
-            "Opplæring for kjøring {}: inntil {} kurs for instruktører, {} mulige (instruktør × emne)\n",
+            "Opplæring for kjøring {}: inntil {} kurs for instruktører, {} mulige (instruktør × emne eller språk)\n",
             a.run, a.budget, a.candidates
         ),
         Lang::En => format!(
-            "Training advice for run {}: up to {} trainings, {} candidates (instructor × topic)\n",
+            "Training advice for run {}: up to {} trainings, {} candidates (instructor × topic or language)\n",
             a.run, a.budget, a.candidates
         ),
     };
     if a.trainings.is_empty() {
         out.push_str(lang.pick(
-            "  Ingen opplæring i et nytt emne ville dekket mer: det som mangler, er språk, avstand eller tid.\n",
-            "  No training in a new topic would cover more: what is missing is language, distance or time.\n",
+            "  Ingen opplæring ville dekket mer: det som mangler, er avstand, tid eller et språk ingen vil undervise på.\n",
+            "  No training would cover more: what is missing is distance, time, or a language nobody is willing to teach in.\n",
         ));
         return out;
     }
     for (k, t) in a.trainings.iter().enumerate() {
         out.push_str(&match lang {
             Lang::Nb => format!(
-                "  {}. {} ({}) lærer {}: tar {} ({} økter) for {}\n",
+                "  {}. {} ({}) {}: tar {} ({} økter) for {}\n",
                 k + 1,
                 t.instructor_name,
                 t.instructor,
-                t.topic,
+                learns(&t.skill, lang),
                 t.requests.join(", "),
                 t.sessions,
                 t.associations.join(", ")
             ),
             Lang::En => format!(
-                "  {}. {} ({}) learns {}: takes {} ({} sessions) for {}\n",
+                "  {}. {} ({}) {}: takes {} ({} sessions) for {}\n",
                 k + 1,
                 t.instructor_name,
                 t.instructor,
-                t.topic,
+                learns(&t.skill, lang),
                 t.requests.join(", "),
                 t.sessions,
                 t.associations.join(", ")
             ),
         });
+    }
+    if a.trainings.len() < a.budget {
+        out.push_str(lang.pick(
+            "  Flere kurs ville ikke dekket mer.\n",
+            "  More trainings would cover nothing more.\n",
+        ));
     }
     out.push_str(&format!(
         "{} {}\n",

@@ -419,6 +419,7 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
                 lon,
                 topics: row.list("topics"),
                 languages: row.list("languages"),
+                willing_languages: row.list("willing_languages"),
                 max_km: max_km.unwrap_or_default(),
                 max_sessions_per_week: per_week.unwrap_or_default(),
                 max_sessions_total: total,

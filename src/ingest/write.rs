@@ -82,6 +82,13 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
         &mut header,
         ds.instructors.iter().map(|i| (&i.email, &i.lang)),
     );
+    let willing = ds
+        .instructors
+        .iter()
+        .any(|i| !i.willing_languages.is_empty());
+    if willing {
+        header.push("willing_languages");
+    }
     w.write_record(&header).map_err(csv_err)?;
     let mut av = csv::Writer::from_path(dir.join("availability.csv")).map_err(csv_err)?;
     av.write_record(["instructor", "weekday", "start", "end"])
@@ -105,6 +112,9 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
         ];
         if contact {
             record.extend([opt(i.email.as_ref()), opt(i.lang.as_ref())]);
+        }
+        if willing {
+            record.push(i.willing_languages.join(";"));
         }
         w.write_record(&record).map_err(csv_err)?;
         for s in &i.availability {

@@ -118,6 +118,10 @@ pub struct Instructor {
     pub lon: Option<f64>,
     pub topics: Vec<String>,
     pub languages: Vec<String>,
+    /// Languages the instructor is willing to be trained to teach in (training advice may
+    /// propose one; planning never uses them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub willing_languages: Vec<String>,
     /// One-way travel limit in km.
     pub max_km: f64,
     pub max_sessions_per_week: u32,

@@ -108,6 +108,15 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
                 );
             }
         }
+        for l in &i.willing_languages {
+            if !is_language_code(l) {
+                push(
+                    &i.origin,
+                    "willing_languages",
+                    ProblemKind::UnknownLanguageCode(l.clone()),
+                );
+            }
+        }
         if !(i.max_km >= 0.0 && i.max_km.is_finite()) {
             push(
                 &i.origin,

@@ -119,7 +119,5 @@ pub fn needs_training(inst: &Instance, elig: &Eligibility, p: usize) -> bool {
     };
     let pair = &elig.pairs[p];
     let (ins, req) = (&inst.ds.instructors[pair.i], &inst.ds.requests[pair.r]);
-    tr.candidates
-        .iter()
-        .any(|(i, topic)| *i == ins.id && *topic == req.topic)
+    tr.needed(&ins.id, req).next().is_some()
 }

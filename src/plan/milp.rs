@@ -74,8 +74,8 @@ impl Model {
             coverage += inst.weight[r] * y[ry];
         }
 
-        // Training advice (docs/model.md §10b): a pair that needs a training is usable only
-        // if that training is chosen, t(i,topic) ≥ x(i,r), and at most `budget` are chosen.
+        // Training advice (docs/model.md §10b): a pair that needs trainings is usable only
+        // if they are chosen, t(i,skill) ≥ x(i,r), and at most `budget` are chosen.
         if let Some(tr) = &inst.params.trainings {
             let t: Vec<Variable> = tr
                 .candidates
@@ -85,11 +85,7 @@ impl Model {
             for (local, &p) in comp.pairs.iter().enumerate() {
                 let pair = &elig.pairs[p];
                 let (ins, req) = (&inst.ds.instructors[pair.i], &inst.ds.requests[pair.r]);
-                if let Some(k) = tr
-                    .candidates
-                    .iter()
-                    .position(|(i, topic)| *i == ins.id && *topic == req.topic)
-                {
+                for k in tr.needed(&ins.id, req) {
                     constraints.push(constraint!(x[local] <= t[k]));
                 }
             }

@@ -35,7 +35,7 @@ pub use outcome::{
     Assignment, ComponentReport, Figures, Outcome, Stage, StageReport, StageStatus, Uncovered,
     figures,
 };
-pub use params::{Answers, ClusterMode, Params, Repair, SolverKind, Trainings};
+pub use params::{Answers, ClusterMode, Params, Repair, Skill, SolverKind, Trainings};
 pub use rules::{HardConstraint, Rule};
 
 /// Resolves `cluster_mode = proposed`: proposes the clusters, and returns the dataset with

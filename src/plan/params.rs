@@ -94,13 +94,47 @@ pub struct Params {
     pub trainings: Option<Trainings>,
 }
 
-/// Candidate trainings for the advice: (instructor id, topic) pairs whose topic the
+/// Candidate trainings for the advice: (instructor id, skill) pairs whose skill the
 /// dataset already lists for the instructor, each usable only if chosen, at most `budget`
 /// chosen.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Trainings {
     pub budget: usize,
-    pub candidates: Vec<(String, String)>,
+    pub candidates: Vec<(String, Skill)>,
+}
+
+/// What a training teaches: a topic, or teaching in a language.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Skill {
+    Topic(String),
+    Language(String),
+}
+
+impl Skill {
+    /// Whether request `r` needs this skill.
+    pub fn needed_by(&self, r: &crate::model::Request) -> bool {
+        match self {
+            Skill::Topic(t) => *t == r.topic,
+            Skill::Language(l) => *l == r.language,
+        }
+    }
+}
+
+impl Trainings {
+    /// The candidates (by index) that instructor `instructor` needs for request `r`: every
+    /// one must be chosen for the pair to be usable.
+    pub fn needed<'a>(
+        &'a self,
+        instructor: &'a str,
+        r: &'a crate::model::Request,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.candidates
+            .iter()
+            .enumerate()
+            .filter(move |(_, (i, skill))| i == instructor && skill.needed_by(r))
+            .map(|(k, _)| k)
+    }
 }
 
 /// Instructors' answers, as (request id, instructor id) pairs. They belong to the pair,

@@ -85,6 +85,7 @@ pub fn instructor(id: &str) -> Instructor {
         lon: None,
         topics: vec!["epost".into()],
         languages: vec!["nb".into()],
+        willing_languages: Vec::new(),
         max_km: 500.0,
         max_sessions_per_week: 10,
         max_sessions_total: None,

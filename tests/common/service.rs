@@ -118,6 +118,7 @@ pub async fn two_clusters() -> TwoClusters {
         lon: None,
         topics: vec!["smarttelefon".into()],
         languages: vec!["nb".into()],
+        willing_languages: Vec::new(),
         max_km: 60.0,
         max_sessions_per_week: 3,
         max_sessions_total: None,

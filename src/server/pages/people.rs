@@ -348,6 +348,15 @@ fn record_page(
             ),
             hint(
                 field(
+                    "willing_languages",
+                    "Kan læres opp til å undervise på",
+                    "Willing to be trained to teach in",
+                ),
+                "språkkoder, f.eks. ar; brukes bare i kursråd",
+                "language codes, e.g. ar; used only in training advice",
+            ),
+            hint(
+                field(
                     "max_km",
                     "Lengste reisevei én vei (km)",
                     "Longest trip one way (km)",

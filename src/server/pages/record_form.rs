@@ -34,6 +34,7 @@ pub fn instructor_values(r: &InstructorRecord, lang: Lang) -> HashMap<String, St
         ("lon".into(), opt(r.lon)),
         ("topics".into(), r.topics.join(", ")),
         ("languages".into(), r.languages.join(", ")),
+        ("willing_languages".into(), r.willing_languages.join(", ")),
         ("max_km".into(), number_text(r.max_km)),
         (
             "max_sessions_per_week".into(),
@@ -253,6 +254,7 @@ pub fn read_instructor_form(
         lon: f.optional_number("lon"),
         topics: f.list("topics"),
         languages: f.list("languages"),
+        willing_languages: f.list("willing_languages"),
         max_km: f.number("max_km"),
         max_sessions_per_week: f.whole("max_sessions_per_week").unwrap_or(0),
         max_sessions_total: f.whole("max_sessions_total"),
