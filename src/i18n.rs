@@ -95,6 +95,15 @@ impl Lang {
         }
     }
 
+    /// "Every Tuesday" as people say it: `tirsdager` / `Tuesdays`.
+    pub fn weekly(self, w: chrono::Weekday) -> String {
+        let wd = w.num_days_from_monday() as usize;
+        match self {
+            Lang::Nb => format!("{}er", WEEKDAYS_NB[wd]),
+            Lang::En => format!("{}s", WEEKDAYS_EN[wd]),
+        }
+    }
+
     /// A number with `places` decimals as people read it in this language: bokmål
     /// `15 994,5` (space between thousands, decimal comma), English `15,994.5`.
     pub fn number(self, v: f64, places: usize) -> String {

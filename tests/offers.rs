@@ -143,12 +143,13 @@ async fn an_offer_is_checked_like_the_file_and_each_problem_named_by_its_field()
     bad["url"] = json!("javascript:alert(1)");
     bad["languages"] = json!(["somali"]);
     bad["kind"] = json!("party");
+    bad["times"] = json!(["tir 12:00-14:00", "hver torsdag"]);
     bad["lat"] = json!(95.0);
     let (s, body) = api(&f.state, "POST", "/api/offers", &f.coord_hub, Some(bad)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(
         fields(&body),
-        vec!["kind"],
+        vec!["kind", "times[1]"],
         "the record's own problems first"
     );
     let mut bad = malvik_library();

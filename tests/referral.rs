@@ -19,6 +19,7 @@ fn offer(id: &str, km_north: f64, topics: &[&str], languages: &[&str]) -> Offer 
         lat: HUB_LAT + km_north / 111.2,
         lon: HUB_LON,
         when: "tirsdager 10–12".into(),
+        times: Vec::new(),
         contact: String::new(),
         url: String::new(),
         origin: Origin::default(),
@@ -269,8 +270,17 @@ async fn the_public_overview_shows_only_published_and_public_data() {
         .iter()
         .map(|c| c["sessions"].as_array().map_or(0, Vec::len))
         .sum();
-    assert_eq!(ics.matches("BEGIN:VEVENT").count(), sessions, "{ics}");
     assert_eq!(ics.matches("UID:public-").count(), sessions, "{ics}");
+    // And the data café's Wednesdays, twelve of them in twelve weeks.
+    let cafe = v["offers"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["id"] == "o2"))
+        .expect("the café");
+    assert_eq!(cafe["open"].as_array().map(Vec::len), Some(12), "{cafe}");
+    assert_eq!(cafe["open"][0]["date"], "2027-01-13", "{cafe}");
+    assert_eq!(ics.matches("UID:offer-o2-").count(), 12, "{ics}");
+    assert!(ics.contains("UID:offer-o2-20270113T1100@klynge"), "{ics}");
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), sessions + 12, "{ics}");
     assert!(
         ics.contains("X-WR-CALNAME:Digital hjelp i Stjørdal"),
         "{ics}"

@@ -1452,3 +1452,23 @@ fn an_offer_url_that_is_not_a_web_address_is_reported() {
         .load();
     assert!(fine.is_ok(), "{:?}", fine.err());
 }
+
+#[test]
+fn an_offer_time_that_cannot_be_read_is_reported() {
+    let header = "id,provider,kind,topics,languages,municipality,lat,lon,times";
+    for bad in ["hver tirsdag", "tir 14:00-12:00", "-390-01-01 10:00-12:00"] {
+        let result = Folder::base()
+            .file(
+                "offers.csv",
+                &format!(
+                    "{header}\no1,Biblioteket,drop_in,smarttelefon,nb,Hub,63.43,10.39,tir 10:00-12:00;{bad}\n"
+                ),
+            )
+            .load();
+        expect_only(
+            result,
+            "offers.csv:2:times",
+            ProblemKind::NotAnOfferTime(text(bad)),
+        );
+    }
+}

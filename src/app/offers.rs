@@ -7,13 +7,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Lang;
-use crate::model::{Offer, OfferKind, Origin};
+use crate::i18n::{Lang, Localized};
+use crate::model::{Offer, OfferKind, OfferTime, Origin, ProblemKind};
 use crate::store::{Principal, Role};
 
 use super::edit::{Edited, field, upsert};
 use super::error::{AppError, Result};
-use super::records::{EDITED, Fields, MAX_NAME};
+use super::records::{EDITED, Fields, MAX_LIST, MAX_NAME};
 use super::requests::FieldError;
 use super::service::Service;
 
@@ -39,6 +39,9 @@ pub struct OfferRecord {
     /// When, as people say it: "tirsdager 10–12".
     #[serde(default)]
     pub when: String,
+    /// When, to the minute: `tir 12:00–14:00` every week, or `03.02.2027 10:00–12:00`.
+    #[serde(default)]
+    pub times: Vec<String>,
     /// A phone number or an e-mail address to ask.
     #[serde(default)]
     pub contact: String,
@@ -59,6 +62,7 @@ impl From<&Offer> for OfferRecord {
             lat: o.lat,
             lon: o.lon,
             when: o.when.clone(),
+            times: o.times.iter().map(ToString::to_string).collect(),
             contact: o.contact.clone(),
             url: o.url.clone(),
         }
@@ -82,6 +86,25 @@ pub fn read_offer(r: &OfferRecord, lang: Lang) -> std::result::Result<Offer, Vec
     let topics = f.list("topics", &r.topics);
     let languages = f.list("languages", &r.languages);
     let municipality = f.text("municipality", &r.municipality, MAX_NAME);
+    if r.times.len() > MAX_LIST {
+        f.push("times", "listen er for lang", "the list is too long");
+    }
+    let times = r
+        .times
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !t.trim().is_empty())
+        .filter_map(|(k, t)| {
+            let parsed = OfferTime::parse(t);
+            if parsed.is_none() {
+                f.push_msg(
+                    &format!("times[{k}]"),
+                    ProblemKind::NotAnOfferTime(crate::model::shorten(t.trim())).localized(lang),
+                );
+            }
+            parsed
+        })
+        .collect();
     let mut free = |field: &str, v: &str| {
         let v = v.trim();
         if v.chars().count() > 2 * MAX_NAME {
@@ -99,6 +122,7 @@ pub fn read_offer(r: &OfferRecord, lang: Lang) -> std::result::Result<Offer, Vec
         lat: r.lat,
         lon: r.lon,
         when: free("when", &r.when),
+        times,
         contact: free("contact", &r.contact),
         url: free("url", &r.url),
         origin: Origin::new(EDITED, None),

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::export::{Event, calendar, session_uid};
 use crate::i18n::Lang;
-use crate::model::{OfferKind, Session};
+use crate::model::{OfferKind, OfferTime, Session};
 
 use super::error::Result;
 use super::service::Service;
@@ -30,12 +30,20 @@ pub struct PublicCourse {
 /// Another offer in the municipality.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct PublicOffer {
+    pub id: String,
     pub provider: String,
     #[schema(value_type = String)]
     pub kind: OfferKind,
     pub topics: Vec<String>,
     pub languages: Vec<String>,
     pub when: String,
+    /// Its opening times as the registry writes them (`tue 12:00-14:00`).
+    #[schema(value_type = Vec<String>)]
+    pub times: Vec<OfferTime>,
+    /// The days and hours it is open in the period, from `times`.
+    pub open: Vec<Session>,
+    pub lat: f64,
+    pub lon: f64,
     pub contact: String,
     pub url: String,
 }
@@ -117,11 +125,16 @@ impl Service {
             .into_iter()
             .filter(|o| o.municipality.trim().to_lowercase() == wanted)
             .map(|o| PublicOffer {
+                id: o.id.clone(),
                 provider: o.provider.clone(),
                 kind: o.kind,
                 topics: o.topics.clone(),
                 languages: o.languages.clone(),
                 when: o.when.clone(),
+                times: o.times.clone(),
+                open: open_in(&o.times, from, to),
+                lat: o.lat,
+                lon: o.lon,
                 contact: o.contact.clone(),
                 url: o.url.clone(),
             })
@@ -136,12 +149,41 @@ impl Service {
     }
 }
 
+/// The days and hours `times` are open from `from` to `to`, in order.
+fn open_in(times: &[OfferTime], from: NaiveDate, to: NaiveDate) -> Vec<Session> {
+    let mut open: Vec<Session> = times
+        .iter()
+        .flat_map(|t| {
+            t.days(from, to).into_iter().map(|date| Session {
+                date,
+                start: t.start,
+                end: t.end,
+                origin: crate::model::Origin::default(),
+            })
+        })
+        .collect();
+    open.sort_by_key(|s| (s.date, s.start));
+    open.dedup();
+    open
+}
+
+impl PublicOffer {
+    /// When, as the page says it: the registry's words, else its opening times.
+    pub fn when_text(&self, lang: Lang) -> String {
+        if !self.when.is_empty() || self.times.is_empty() {
+            return self.when.clone();
+        }
+        let times: Vec<String> = self.times.iter().map(|t| t.show(lang)).collect();
+        times.join(", ")
+    }
+}
+
 impl Overview {
-    /// The published courses as iCalendar, one event per session (the other offers have
-    /// their times in words, so they stay on the page). Never an instructor: the calendar
-    /// is public.
+    /// The published courses as iCalendar, one event per session, and the other offers'
+    /// opening hours where the registry gives them to the minute. Never an instructor: the
+    /// calendar is public.
     pub fn to_ics(&self, lang: Lang, stamp: &str) -> String {
-        let events: Vec<Event> = self
+        let mut events: Vec<Event> = self
             .courses
             .iter()
             .flat_map(|c| {
@@ -163,6 +205,23 @@ impl Overview {
                 })
             })
             .collect();
+        events.extend(self.offers.iter().flat_map(|o| {
+            o.open.iter().map(move |s| Event {
+                uid: session_uid(&format!("offer-{}", o.id), s.date, s.start),
+                date: s.date,
+                start: s.start,
+                end: s.end,
+                summary: format!("{} – {}", o.kind.name(lang), o.provider),
+                location: format!("{}, {}", o.provider, self.municipality),
+                geo: Some((o.lat, o.lon)),
+                description: [o.topics.join(", "), o.contact.clone(), o.url.clone()]
+                    .into_iter()
+                    .filter(|v| !v.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            })
+        }));
+        events.sort_by_key(|e| (e.date, e.start));
         let name = match lang {
             Lang::Nb => format!("Digital hjelp i {}", self.municipality),
             Lang::En => format!("Digital help in {}", self.municipality),

@@ -248,6 +248,9 @@ pub fn referral_line(r: &crate::plan::refer::Referral, lang: Lang) -> String {
     let mut details = vec![r.kind.name(lang).to_owned()];
     if !r.when.is_empty() {
         details.push(r.when.clone());
+    } else if !r.times.is_empty() {
+        let times: Vec<String> = r.times.iter().map(|t| t.show(lang)).collect();
+        details.push(times.join(", "));
     }
     details.push(format!("{} km", lang.number(r.km, 1)));
     let mut line = format!(

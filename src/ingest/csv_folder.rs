@@ -273,6 +273,24 @@ impl Row<'_> {
     }
 
     /// A `;`-separated list, lower-cased, without empty items.
+    /// The `times` of an offer, `;` between them; each that cannot be read is a problem.
+    fn offer_times(&self, p: &mut Vec<Problem>) -> Vec<crate::model::OfferTime> {
+        let Some(v) = self.get("times") else {
+            return Vec::new();
+        };
+        v.split(';')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .filter_map(|t| {
+                let parsed = crate::model::OfferTime::parse(t);
+                if parsed.is_none() {
+                    p.push(self.problem("times", ProblemKind::NotAnOfferTime(t.to_owned())));
+                }
+                parsed
+            })
+            .collect()
+    }
+
     fn list(&self, col: &str) -> Vec<String> {
         self.get(col)
             .map(|v| {
@@ -620,6 +638,7 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
                 lat,
                 lon,
                 when: text("when"),
+                times: row.offer_times(&mut p),
                 contact: text("contact"),
                 url: text("url"),
                 origin: row.origin(),

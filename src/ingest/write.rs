@@ -209,6 +209,7 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
             "lat",
             "lon",
             "when",
+            "times",
             "contact",
             "url",
         ])
@@ -228,6 +229,11 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
                 &o.lat.to_string(),
                 &o.lon.to_string(),
                 &o.when,
+                &o.times
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(";"),
                 &o.contact,
                 &o.url,
             ])

@@ -5,10 +5,12 @@
 //! record came from (`Origin`), so that validation can point at a file and a line.
 
 pub mod calendar;
+mod offer_time;
 mod problem;
 mod time;
 mod validate;
 
+pub use offer_time::{OfferDay, OfferTime};
 pub use problem::{Problem, ProblemKind, Problems, shorten};
 pub use time::{Hm, parse_weekday, weekday_code, weekday_serde};
 pub use validate::{MESSAGE_LANGS, is_language_code, is_plausible_email, validate};
@@ -259,6 +261,9 @@ pub struct Offer {
     /// When, as people say it: "tirsdager 10–12", "hver onsdag".
     #[serde(default)]
     pub when: String,
+    /// When, to the minute (optional): weekly or on dates, for calendars and the overview.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<OfferTime>,
     /// A phone number or an address to ask.
     #[serde(default)]
     pub contact: String,

@@ -87,6 +87,8 @@ pub enum ProblemKind {
     UnknownMessageLang(String),
     /// A link that is not an http(s) address (it is shown as a link to the public).
     NotAWebAddress(String),
+    /// Not an opening time (`tir 12:00-14:00` or `03.02.2027 10:00-12:00`).
+    NotAnOfferTime(String),
 }
 
 /// How much of a value from the input a message quotes.
@@ -134,6 +136,7 @@ impl ProblemKind {
             NotAnEmail(v) => NotAnEmail(s(v)),
             UnknownMessageLang(v) => UnknownMessageLang(s(v)),
             NotAWebAddress(v) => NotAWebAddress(s(v)),
+            NotAnOfferTime(v) => NotAnOfferTime(s(v)),
             other => other,
         }
     }
@@ -190,6 +193,7 @@ impl Localized for ProblemKind {
             SeriesPastWindow(v) => if nb { format!("serien varer til {v}, etter {LAST_YEAR}: færre økter eller kortere mellomrom") } else { format!("the series runs until {v}, past {LAST_YEAR}: fewer sessions or a shorter interval") },
             NotAnEmail(v) => if nb { format!("'{v}' er ikke en gyldig e-postadresse (forventet f.eks. navn@eksempel.no)") } else { format!("'{v}' is not a valid e-mail address (expected e.g. name@example.org)") },
             UnknownMessageLang(v) => if nb { format!("ukjent meldingsspråk '{v}' (forventet nb eller en)") } else { format!("unknown message language '{v}' (expected nb or en)") },
+            NotAnOfferTime(v) => if nb { format!("'{v}' er ikke en åpningstid (forventet f.eks. «tir 12:00-14:00» eller «03.02.2027 10:00-12:00»; slutt etter start)") } else { format!("'{v}' is not an opening time (expected e.g. 'tue 12:00-14:00' or '03.02.2027 10:00-12:00'; end after start)") },
             NotAWebAddress(v) => if nb { format!("'{v}' er ikke en nettadresse (forventet https://…)") } else { format!("'{v}' is not a web address (expected https://…)") },
         }
     }

@@ -18,6 +18,10 @@ pub struct Referral {
     pub kind: OfferKind,
     pub municipality: String,
     pub when: String,
+    /// When, to the minute, if the registry says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<String>, examples(json!(["tue 12:00-14:00"])))]
+    pub times: Vec<crate::model::OfferTime>,
     pub contact: String,
     pub url: String,
     /// Straight-line km from the course's venue.
@@ -40,6 +44,7 @@ pub fn referrals(ds: &Dataset, r: &Request) -> Vec<Referral> {
             kind: o.kind,
             municipality: o.municipality.clone(),
             when: o.when.clone(),
+            times: o.times.clone(),
             contact: o.contact.clone(),
             url: o.url.clone(),
             km: (geodesic_km(venue, o.location()) * 10.0).round() / 10.0,

@@ -496,6 +496,11 @@ fn record_page(
                 "as people say it, e.g. Tuesdays 12–14",
             ),
             hint(
+                rows(field("times", "Åpningstider", "Opening times"), 3),
+                "én per linje, f.eks. tir 12:00–14:00 eller 03.02.2027 10:00–12:00 (for kalenderen)",
+                "one per line, e.g. tue 12:00–14:00 or 03.02.2027 10:00–12:00 (for the calendar)",
+            ),
+            hint(
                 field("contact", "Kontakt", "Contact"),
                 "telefon eller e-post",
                 "phone or e-mail",

@@ -101,6 +101,7 @@ pub fn offer_values(r: &OfferRecord) -> HashMap<String, String> {
         ("lat".into(), number_text(r.lat)),
         ("lon".into(), number_text(r.lon)),
         ("when".into(), r.when.clone()),
+        ("times".into(), r.times.join("\n")),
         ("contact".into(), r.contact.clone()),
         ("url".into(), r.url.clone()),
     ])
@@ -318,6 +319,13 @@ pub fn read_offer_form(
         lat: f.number("lat"),
         lon: f.number("lon"),
         when: f.text("when"),
+        times: f
+            .text("times")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
         contact: f.text("contact"),
         url: f.text("url"),
     };
