@@ -7,8 +7,9 @@
 mod common;
 
 use common::*;
+use klynge::i18n::Localized;
 use klynge::plan::{
-    self, ClusterMode, HardConstraint, Reason, Rule, SolverKind, Stage, StageStatus,
+    self, ClusterMode, HardConstraint, Limit, Reason, Rule, SolverKind, Stage, StageStatus,
 };
 
 // 2027-01-11 is a Monday.
@@ -532,4 +533,130 @@ fn stage_fairness_lifts_the_worst_served_association_before_travel() {
         .find(|s| s.stage == Stage::Fairness)
         .expect("fairness stage");
     assert!((f.objective - 0.5).abs() < 1e-6, "{f:?}");
+}
+
+// ---------- explanations name the binding limit ----------
+
+/// The one eligible instructor's limits for uncovered `r2`.
+fn busy_limits(o: &plan::Outcome, request: &str) -> Vec<(String, Vec<Limit>)> {
+    match uncovered_reasons(o, request).as_slice() {
+        [Reason::Busy { instructors }] => instructors
+            .iter()
+            .map(|b| (b.instructor.clone(), b.limits.clone()))
+            .collect(),
+        other => panic!("{request}: {other:?}"),
+    }
+}
+
+#[test]
+fn explanation_names_the_clashing_course_with_its_date_and_times() {
+    let mut r1 = request("r1", "a", MON, "10:00", "12:00", 1);
+    r1.priority = 5;
+    let mut r2 = request("r2", "a", MON, "11:00", "13:00", 1);
+    r2.priority = 1;
+    let ds = dataset(vec![small("a", 10.0)], vec![instructor("i1")], vec![r1, r2]);
+    let o = solve(&ds);
+    assert_eq!(
+        busy_limits(&o, "r2"),
+        [(
+            "i1".to_owned(),
+            vec![Limit::Clash {
+                request: "r1".into(),
+                date: date(MON),
+                start: hm("10:00"),
+                end: hm("12:00"),
+            }]
+        )]
+    );
+    let text = o.uncovered[0].reasons[0].localized(klynge::i18n::Lang::Nb);
+    assert!(
+        text.contains("i1: kolliderer med r1 11.01. 10:00–12:00"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explanation_names_the_week_over_the_session_limit() {
+    let mut i = instructor("i1");
+    i.max_sessions_per_week = 1;
+    let mut r1 = request("r1", "a", MON, "10:00", "12:00", 1);
+    r1.priority = 5;
+    let r2 = request("r2", "a", TUE, "10:00", "12:00", 1);
+    let ds = dataset(vec![small("a", 10.0)], vec![i], vec![r1, r2]);
+    let o = solve(&ds);
+    // 11 January 2027 is in ISO week 2.
+    assert_eq!(
+        busy_limits(&o, "r2"),
+        [(
+            "i1".to_owned(),
+            vec![Limit::Week {
+                week: 202702,
+                sessions: 2,
+                max: 1
+            }]
+        )]
+    );
+}
+
+#[test]
+fn explanation_names_the_week_over_the_hours_limit() {
+    let mut i = instructor("i1");
+    i.max_hours_per_week = Some(3.0);
+    let mut r1 = request("r1", "a", MON, "10:00", "12:00", 1);
+    r1.priority = 5;
+    let r2 = request("r2", "a", TUE, "10:00", "12:00", 1);
+    let ds = dataset(vec![small("a", 10.0)], vec![i], vec![r1, r2]);
+    let o = solve(&ds);
+    let limits = busy_limits(&o, "r2");
+    match limits[0].1.as_slice() {
+        // Two courses of 2 h each, plus travel both ways to each.
+        [Limit::Hours { week, hours, max }] => {
+            assert_eq!((*week, *max), (202702, 3.0));
+            assert!(*hours > 4.0 && *hours < 6.0, "{hours}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn explanation_names_the_terms_total_over_its_limit() {
+    let mut i = instructor("i1");
+    i.max_sessions_total = Some(2);
+    let mut r1 = request("r1", "a", MON, "10:00", "12:00", 2);
+    r1.priority = 5;
+    let r2 = request("r2", "a", TUE, "10:00", "12:00", 1);
+    let ds = dataset(vec![small("a", 10.0)], vec![i], vec![r1, r2]);
+    let o = solve(&ds);
+    assert_eq!(
+        busy_limits(&o, "r2"),
+        [(
+            "i1".to_owned(),
+            vec![Limit::Total {
+                sessions: 3,
+                max: 2
+            }]
+        )]
+    );
+}
+
+#[test]
+fn explanation_says_an_instructor_is_free_when_the_request_needs_two_at_once() {
+    let mut r0 = request("r0", "a", MON, "10:00", "12:00", 1);
+    r0.priority = 5;
+    let mut r1 = request("r1", "a", MON, "10:00", "12:00", 1);
+    r1.instructors_needed = 2;
+    r1.priority = 1;
+    let ds = dataset(
+        vec![small("a", 10.0)],
+        vec![instructor("i1"), instructor("i2")],
+        vec![r0, r1],
+    );
+    let o = solve(&ds);
+    let mut limits = busy_limits(&o, "r1");
+    limits.sort_by_key(|(_, l)| l.len());
+    assert!(limits[0].1.is_empty(), "one is free: {limits:?}");
+    assert!(
+        matches!(limits[1].1.as_slice(), [Limit::Clash { request, .. }] if request == "r0"),
+        "the other teaches r0 then: {limits:?}"
+    );
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use klynge::ingest;
-use klynge::plan::{self, Params, Reason, Rule, SolverKind, StageStatus};
+use klynge::plan::{self, Limit, Params, Reason, Rule, SolverKind, StageStatus};
 
 fn pilot() -> klynge::model::Dataset {
     ingest::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag"))
@@ -71,14 +71,40 @@ fn designed_uncovered_requests_have_their_designed_reasons() {
             other => panic!("{r}: {other:?}"),
         }
     }
-    for (r, who) in [("r27", "i07"), ("r29", "i03")] {
-        match reasons(&o, r) {
-            [Reason::TakenByOthers { taken }] => assert!(
-                taken.iter().all(|(i, _, p)| i == who && *p >= 2),
-                "{r}: {taken:?}"
-            ),
-            other => panic!("{r}: {other:?}"),
+    // r27's only eligible instructor, i07, already teaches twice in each of its weeks
+    // (limit 2); r29's, i03, has r14 at the same time on 19 January.
+    match reasons(&o, "r27") {
+        [Reason::Busy { instructors }] => {
+            assert_eq!(instructors.len(), 1, "{instructors:?}");
+            assert_eq!(instructors[0].instructor, "i07");
+            assert!(
+                instructors[0].limits.iter().all(|l| matches!(
+                    l,
+                    Limit::Week {
+                        sessions: 3,
+                        max: 2,
+                        ..
+                    }
+                )) && !instructors[0].limits.is_empty(),
+                "{instructors:?}"
+            );
         }
+        other => panic!("r27: {other:?}"),
+    }
+    match reasons(&o, "r29") {
+        [Reason::Busy { instructors }] => {
+            assert_eq!(instructors[0].instructor, "i03");
+            assert!(
+                instructors[0].limits.contains(&Limit::Clash {
+                    request: "r14".into(),
+                    date: chrono::NaiveDate::from_ymd_opt(2027, 1, 19).expect("date"),
+                    start: "11:00".parse().expect("time"),
+                    end: "13:00".parse().expect("time"),
+                }),
+                "{instructors:?}"
+            );
+        }
+        other => panic!("r29: {other:?}"),
     }
     assert_eq!(o.uncovered.len(), 7);
 }

@@ -29,7 +29,7 @@ use crate::model::Dataset;
 
 pub use checker::{CheckScenario, Violation, check};
 pub use eligibility::Eligibility;
-pub use explain::{Reason, Unavailable};
+pub use explain::{Busy, Limit, Reason, Unavailable};
 pub use instance::Instance;
 pub use outcome::{
     Assignment, ComponentReport, Figures, Outcome, Stage, StageReport, StageStatus, Uncovered,
