@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::model::Dataset;
-use crate::plan::Assignment;
+use crate::plan::{Assignment, Reason};
 use crate::run::Run;
 
 /// The key figures of one run.
@@ -31,6 +31,9 @@ pub struct RunFigures {
     pub lent_across_clusters: usize,
     /// Sessions covered / requested, per association id.
     pub coverage_by_association: BTreeMap<String, (usize, usize)>,
+    /// The association with the smallest share of its requested sessions covered, and the
+    /// share — over the requests someone could take, as the fairness stage counts it.
+    pub smallest_share: Option<(String, f64)>,
 }
 
 /// One change in the rota between two runs.
@@ -135,6 +138,31 @@ fn figures_of(run: &Run) -> RunFigures {
         .map(|r| (r.id.as_str(), r.all_sessions().len()))
         .collect();
     let covered: BTreeSet<&str> = run.assignments.iter().map(|a| a.request.as_str()).collect();
+    // The smallest share counts, as the fairness stage does, only requests someone could
+    // take: covered, or uncovered because those who could are busy or too few.
+    let takeable = |id: &str| {
+        covered.contains(id)
+            || run.uncovered.iter().any(|u| {
+                u.request == id
+                    && u.reasons.iter().any(|x| {
+                        matches!(
+                            x,
+                            Reason::Busy { .. }
+                                | Reason::TakenByOthers { .. }
+                                | Reason::TooFewEligible { .. }
+                        )
+                    })
+            })
+    };
+    let mut takeable_by_assoc: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for r in ds.requests.iter().filter(|r| takeable(&r.id)) {
+        let e = takeable_by_assoc.entry(r.association.as_str()).or_default();
+        let n = sessions[r.id.as_str()];
+        e.1 += n;
+        if covered.contains(r.id.as_str()) {
+            e.0 += n;
+        }
+    }
     let mut by_assoc: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for r in &ds.requests {
         let e = by_assoc.entry(r.association.clone()).or_default();
@@ -199,6 +227,11 @@ fn figures_of(run: &Run) -> RunFigures {
             loads.last().copied().unwrap_or(0),
         ),
         lent_across_clusters: lent,
+        smallest_share: takeable_by_assoc
+            .iter()
+            .filter(|(_, (_, requested))| *requested > 0)
+            .map(|(a, (covered, requested))| ((*a).to_owned(), *covered as f64 / *requested as f64))
+            .min_by(|x, y| x.1.total_cmp(&y.1)),
         coverage_by_association: by_assoc,
     }
 }

@@ -14,7 +14,8 @@
 //! cluster_mode = "fixed"            # fixed | open
 //! time_limit = 60.0                 # seconds
 //! nok_per_km = 3.5                  # travel reimbursement rate, for `compare`
-//! fairness = true                   # after coverage, lift the worst-served association
+//! fairness = true                   # after coverage, lift the worst-served association;
+//!                                   #   "first": before coverage (what does it cost?)
 //! remove_instructors = ["i03"]
 //! drop_requests = ["r05"]
 //! term_start = "2027-01-11"         # sessions outside the term are dropped
@@ -63,7 +64,7 @@ struct ScenarioFile {
     gap: Option<f64>,
     nok_per_km: Option<f64>,
     #[serde(default)]
-    fairness: bool,
+    fairness: crate::plan::Fairness,
     #[serde(default)]
     remove_instructors: Vec<String>,
     #[serde(default)]

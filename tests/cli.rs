@@ -787,3 +787,46 @@ fn the_audit_trail_records_imports_approvals_and_publications() {
         "{log}"
     );
 }
+
+/// `plan --fairness first` lifts the smallest share before coverage, and `compare` shows
+/// the price next to it (on the pilot: weighted coverage 565 → 543, smallest share of what
+/// can be covered 0 % → 75 %).
+#[test]
+fn fairness_first_and_its_price_in_compare() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let run = |args: &[&str]| {
+        let out = klynge(&db).args(args).output().expect("klynge runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let pilot = pilot();
+    let pilot = pilot.to_str().expect("path");
+    run(&["--lang", "en", "plan", pilot]);
+    let fair = run(&["--lang", "en", "plan", pilot, "--fairness", "first"]);
+    assert!(
+        fair.contains("Stage 0 (smallest share covered for an association): optimal; value 75.0 %"),
+        "{fair}"
+    );
+    let table = run(&["--lang", "en", "compare", "1", "2"]);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("Smallest share covered"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        row.contains("0.0 % (selbu)") && row.contains("75.0 % (orkland)"),
+        "{row}"
+    );
+    let weighted = table
+        .lines()
+        .find(|l| l.starts_with("Weighted coverage"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        weighted.contains("565/675") && weighted.contains("543/675"),
+        "{weighted}"
+    );
+}

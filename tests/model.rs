@@ -516,7 +516,7 @@ fn stage_fairness_lifts_the_worst_served_association_before_travel() {
     );
     assert_eq!(rota(&solve(&ds)), vec!["a1:i1", "a2:i1"]);
     let p = klynge::plan::Params {
-        fairness: true,
+        fairness: plan::Fairness::After,
         ..params()
     };
     let o = solve_with(&ds, &p, SolverKind::Milp);
@@ -533,6 +533,50 @@ fn stage_fairness_lifts_the_worst_served_association_before_travel() {
         .find(|s| s.stage == Stage::Fairness)
         .expect("fairness stage");
     assert!((f.objective - 0.5).abs() < 1e-6, "{f:?}");
+}
+
+#[test]
+fn stage_fairness_first_lifts_the_smallest_share_at_a_price_in_coverage() {
+    // One instructor, two sessions at most. A asks for two sessions of priority 5, B for
+    // one of priority 1. Coverage first (and fairness after it) gives A both: 10, B 0 %.
+    // Fairness first: the smallest share is at most 50 % (B's one and one of A's), and
+    // coverage is then 6 — the price of fairness is 4.
+    let mut i = instructor("i1");
+    i.max_sessions_total = Some(2);
+    let mut a1 = request("a1", "a", MON, "10:00", "12:00", 1);
+    a1.priority = 5;
+    let mut a2 = request("a2", "a", TUE, "10:00", "12:00", 1);
+    a2.priority = 5;
+    let mut b1 = request("b1", "b", "2027-01-13", "10:00", "12:00", 1);
+    b1.priority = 1;
+    let ds = dataset(
+        vec![small("a", 5.0), small("b", 30.0)],
+        vec![i],
+        vec![a1, a2, b1],
+    );
+    let with = |fairness| {
+        solve_with(
+            &ds,
+            &klynge::plan::Params {
+                fairness,
+                ..params()
+            },
+            SolverKind::Milp,
+        )
+    };
+    let after = with(plan::Fairness::After);
+    assert_eq!(rota(&after), vec!["a1:i1", "a2:i1"]);
+    assert_eq!(after.figures.weighted_covered, 10.0);
+    let first = with(plan::Fairness::First);
+    let covered = rota(&first);
+    assert!(covered.contains(&"b1:i1".to_string()), "{covered:?}");
+    assert_eq!(covered.len(), 2);
+    assert_eq!(first.figures.weighted_covered, 6.0, "the price: 4");
+    let labels: Vec<&str> = first.stages.iter().map(|s| s.stage.label()).collect();
+    assert_eq!(&labels[..2], ["0", "1"], "fairness before coverage");
+    let f = &first.stages[0];
+    assert!((f.objective - 0.5).abs() < 1e-6, "{f:?}");
+    assert_eq!(f.status, StageStatus::Optimal);
 }
 
 // ---------- explanations name the binding limit ----------

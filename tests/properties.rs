@@ -203,8 +203,19 @@ proptest! {
         prop_assert!(milp.figures.weighted_covered + 1e-9 >= greedy.figures.weighted_covered,
             "milp {} < greedy {}", milp.figures.weighted_covered, greedy.figures.weighted_covered);
         // The fairness stage never costs weighted coverage, and its rota is valid too.
-        let fair = solve_with(&ds, &Params { fairness: true, ..p.clone() }, SolverKind::Milp);
+        let fair = solve_with(&ds, &Params { fairness: klynge::plan::Fairness::After, ..p.clone() }, SolverKind::Milp);
         prop_assert_eq!(fair.figures.weighted_covered, milp.figures.weighted_covered);
+        // Fairness first costs coverage at most, never validity, and its smallest share is
+        // at least that of the fairness-after rota (which maximised it only among the
+        // rotas of maximal coverage).
+        let first = solve_with(&ds, &Params { fairness: klynge::plan::Fairness::First, ..p.clone() }, SolverKind::Milp);
+        prop_assert!(first.figures.weighted_covered <= milp.figures.weighted_covered + 1e-9);
+        let share = |o: &klynge::plan::Outcome, stage| {
+            o.stages.iter().find(|st| st.stage == stage).map(|st| st.objective)
+        };
+        if let (Some(a), Some(b)) = (share(&first, klynge::plan::Stage::FairnessFirst), share(&fair, klynge::plan::Stage::Fairness)) {
+            prop_assert!(a + 1e-6 >= b, "first {} < after {}", a, b);
+        }
         // Every request is either covered or explained.
         prop_assert_eq!(milp.figures.requests_covered + milp.uncovered.len(), ds.requests.len());
         for u in &milp.uncovered {

@@ -54,10 +54,11 @@ pub struct PlanArgs {
     /// Travel reimbursement in NOK per km, shown by `compare`.
     #[arg(long)]
     nok_per_km: Option<f64>,
-    /// Add the fairness stage: after coverage, maximise the smallest share of its requested
-    /// sessions that any association gets, before travel is minimised.
-    #[arg(long)]
-    fairness: bool,
+    /// Add the fairness stage: maximise the smallest share of its requested sessions that
+    /// any association gets — `after` coverage (the default when given without a value) or
+    /// `first`, before it. / Rettferdighet: etter dekning, eller først.
+    #[arg(long, num_args = 0..=1, default_missing_value = "after", value_parser = ["after", "first"])]
+    fairness: Option<String>,
     /// With --cluster-mode proposed: also write the dataset's associations.csv, with the
     /// proposed `cluster` column, to this file.
     #[arg(long)]
@@ -124,7 +125,11 @@ impl PlanArgs {
             mip_rel_gap: self.gap,
             threads: self.threads.unwrap_or_else(|| Params::default().threads),
             nok_per_km: self.nok_per_km,
-            fairness: self.fairness,
+            fairness: self
+                .fairness
+                .as_deref()
+                .and_then(klynge::plan::Fairness::parse)
+                .unwrap_or_default(),
             ..Params::default()
         })
     }

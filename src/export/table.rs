@@ -153,6 +153,18 @@ impl Comparison {
                     .into(),
                 col(&|r| r.lent_across_clusters.to_string()),
             ),
+            (
+                lang.pick(
+                    "Minste dekningsandel av det som kan dekkes (forening)",
+                    "Smallest share covered of what can be (association)",
+                )
+                .into(),
+                col(&|r| {
+                    r.smallest_share
+                        .as_ref()
+                        .map_or("–".into(), |(a, s)| format!("{} ({a})", pct(*s, 1.0)))
+                }),
+            ),
         ];
         let assocs: BTreeSet<&String> = self
             .runs

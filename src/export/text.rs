@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::pct;
 use crate::i18n::{Lang, Localized};
 use crate::plan::clusters::{ClusterProposal, Membership};
-use crate::plan::{Outcome, SolverKind, StageStatus, Violation};
+use crate::plan::{Outcome, SolverKind, Stage, StageStatus, Violation};
 
 /// The proposed clusters: per hub its members, demand against supply, and what no hub
 /// reaches.
@@ -150,15 +150,20 @@ pub fn summary(
                 "failed, previous stage's solution kept",
             ),
         };
+        // A share reads as a percentage; every other objective as a number.
+        let value = |v: f64| match st.stage {
+            Stage::Fairness | Stage::FairnessFirst => format!("{:.1} %", 100.0 * v),
+            _ => format!("{v:.1}"),
+        };
         s.push_str(&format!(
-            "  {} {} ({}): {status}; {} {:.1}, {} {:.1}, gap {:.2} %, {:.2} s\n",
+            "  {} {} ({}): {status}; {} {}, {} {}, gap {:.2} %, {:.2} s\n",
             lang.pick("Trinn", "Stage"),
             st.stage.label(),
             st.stage.name(lang),
             lang.pick("verdi", "value"),
-            st.objective,
+            value(st.objective),
             lang.pick("grense", "bound"),
-            st.bound,
+            value(st.bound),
             100.0 * st.gap,
             st.seconds
         ));

@@ -17,6 +17,7 @@ use super::eligibility::Eligibility;
 use super::instance::Instance;
 use super::load::weekly_load;
 use super::outcome::{Stage, StageReport, StageStatus};
+use super::params::Fairness;
 
 /// A solved component: the chosen pairs (indices into `Eligibility::pairs`) and the
 /// figures of each stage.
@@ -59,6 +60,7 @@ impl Model {
         let f = inst
             .params
             .fairness
+            .is_on()
             .then(|| vars.add(variable().min(0).max(1)));
         let local_pair = |p: usize| comp.pairs.binary_search(&p).expect("pair in component");
 
@@ -239,7 +241,9 @@ impl Model {
         let vars = self.vars.clone();
         let (objective_expr, maximise): (Expression, bool) = match stage {
             Stage::Coverage => (self.coverage.clone(), true),
-            Stage::Fairness => (self.f.expect("fairness stage needs f").into(), true),
+            Stage::Fairness | Stage::FairnessFirst => {
+                (self.f.expect("fairness stage needs f").into(), true)
+            }
             Stage::Repair => (
                 self.changes
                     .clone()
@@ -334,13 +338,34 @@ pub fn solve_component(
     let mut held: Vec<Constraint> = Vec::new();
     let mut columns = model.start_from(inst, elig, comp, warm);
 
+    // Stage 0 (fairness first): the smallest share, held at the value reached, before
+    // coverage. The warm start's f is 0, always feasible.
+    if let (Some(f), Fairness::First) = (model.f, inst.params.fairness) {
+        columns[model.f_column()] = 0.0;
+        match model.solve(
+            Stage::FairnessFirst,
+            &held,
+            remaining(0.5),
+            gap,
+            Some(&columns),
+        ) {
+            Ok((cols, rep)) => {
+                held.push(constraint!(f >= rep.objective - 1e-7));
+                columns = cols;
+                stages.push(rep);
+            }
+            Err(_) => stages.push(failed(Stage::FairnessFirst)),
+        }
+    }
+
     // Stage 1: weighted coverage, held at the value reached (or at the warm start's, if
     // the solver failed).
     let reached = match model.solve(Stage::Coverage, &held, remaining(0.6), gap, Some(&columns)) {
         Ok((cols, rep)) => {
             columns = cols;
+            let v = rep.objective;
             stages.push(rep);
-            stages[0].objective
+            v
         }
         Err(_) => {
             stages.push(failed(Stage::Coverage));
@@ -353,7 +378,7 @@ pub fn solve_component(
 
     // Optional fairness stage: the smallest share covered, held at the value reached. The
     // warm start's f is its own smallest share (0 is always feasible).
-    if let Some(f) = model.f {
+    if let (Some(f), Fairness::After) = (model.f, inst.params.fairness) {
         columns[model.f_column()] = 0.0;
         match model.solve(Stage::Fairness, &held, remaining(0.5), gap, Some(&columns)) {
             Ok((cols, rep)) => {

@@ -35,7 +35,7 @@ pub use outcome::{
     Assignment, ComponentReport, Figures, Outcome, Stage, StageReport, StageStatus, Uncovered,
     figures,
 };
-pub use params::{Answers, ClusterMode, Params, Repair, Skill, SolverKind, Trainings};
+pub use params::{Answers, ClusterMode, Fairness, Params, Repair, Skill, SolverKind, Trainings};
 pub use rules::{HardConstraint, Rule};
 
 /// Resolves `cluster_mode = proposed`: proposes the clusters, and returns the dataset with
@@ -90,7 +90,11 @@ fn solve_milp(
     on_component: &(dyn Fn(usize, usize) + Sync),
 ) -> (Vec<usize>, Vec<ComponentReport>) {
     let mut comps = decompose::components(elig, inst.n_instructors(), inst.n_requests());
-    if inst.params.fairness {
+    if inst.params.fairness == Fairness::First {
+        // The smallest share over all associations is a floor for every later stage: the
+        // global optimum needs one model (docs/model.md, stage 0).
+        comps = decompose::merge_by(comps, |_| "all");
+    } else if inst.params.fairness.is_on() {
         // An association's share couples the components its requests fall in.
         let assoc_of: Vec<&str> = inst
             .ds
@@ -150,6 +154,7 @@ fn solve_milp(
 fn total_stages(components: &[ComponentReport]) -> Vec<StageReport> {
     let mut out: Vec<StageReport> = Vec::new();
     for stage in [
+        Stage::FairnessFirst,
         Stage::Coverage,
         Stage::Fairness,
         Stage::Repair,
@@ -164,7 +169,7 @@ fn total_stages(components: &[ComponentReport]) -> Vec<StageReport> {
         if reps.is_empty() {
             continue;
         }
-        let (objective, bound) = if stage == Stage::Fairness {
+        let (objective, bound) = if matches!(stage, Stage::Fairness | Stage::FairnessFirst) {
             // The smallest share over all components.
             (
                 reps.iter().map(|r| r.objective).fold(1.0, f64::min),

@@ -79,6 +79,8 @@ pub struct Outcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
+    /// Optional, before 1: the fairness stage first (`fairness = "first"`).
+    FairnessFirst,
     /// 1. maximise Σ p(r)·|sessions(r)|·y(r).
     Coverage,
     /// Optional, after 1: maximise the smallest share of its requested sessions that any
@@ -100,6 +102,7 @@ impl Stage {
             Stage::Coverage => 1,
             // 2 is the repair stage (docs/model.md); fairness is stored as 5, shown as 1b.
             Stage::Fairness => 5,
+            Stage::FairnessFirst => 6,
             Stage::Repair => 2,
             Stage::Travel => 3,
             Stage::Balance => 4,
@@ -109,6 +112,7 @@ impl Stage {
     /// The inverse of `number`.
     pub fn from_number(n: u8) -> Option<Stage> {
         [
+            Stage::FairnessFirst,
             Stage::Coverage,
             Stage::Fairness,
             Stage::Repair,
@@ -124,6 +128,7 @@ impl Stage {
         match self {
             Stage::Coverage => "1",
             Stage::Fairness => "1b",
+            Stage::FairnessFirst => "0",
             Stage::Repair => "2",
             Stage::Travel => "3",
             Stage::Balance => "4",
@@ -133,7 +138,7 @@ impl Stage {
     pub fn name(self, lang: Lang) -> &'static str {
         match self {
             Stage::Coverage => lang.pick("vektet dekning", "weighted coverage"),
-            Stage::Fairness => lang.pick(
+            Stage::Fairness | Stage::FairnessFirst => lang.pick(
                 "minste dekningsandel for en forening",
                 "smallest share covered for an association",
             ),

@@ -77,10 +77,10 @@ pub struct Params {
     /// Travel reimbursement in NOK per km, for comparisons (`None`: not priced).
     #[serde(default)]
     pub nok_per_km: Option<f64>,
-    /// Adds the fairness stage after stage 1: maximise the smallest share of its requested
-    /// sessions that any association gets covered, before travel is minimised.
+    /// The fairness stage: maximise the smallest share of its requested sessions that any
+    /// association gets covered — after stage 1 (before travel), or before stage 1.
     #[serde(default)]
-    pub fairness: bool,
+    pub fairness: Fairness,
     /// Repair mode (stage 2): the rota being repaired.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair: Option<Repair>,
@@ -92,6 +92,64 @@ pub struct Params {
     /// trainings there are (`app::advise`; docs/model.md §10b).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trainings: Option<Trainings>,
+}
+
+/// Where the fairness stage goes, if anywhere. Written `false`, `true` (after coverage) or
+/// `"first"` (before it) in scenario files and stored parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Fairness {
+    #[default]
+    Off,
+    /// Stage 1b: a tie-break among the rotas of maximal coverage.
+    After,
+    /// Stage 0: the smallest share first, then coverage.
+    First,
+}
+
+impl Fairness {
+    pub fn is_on(self) -> bool {
+        self != Fairness::Off
+    }
+
+    /// `off`, `after`/`true`, `first`; anything else is `None`.
+    pub fn parse(v: &str) -> Option<Fairness> {
+        match v.trim().to_lowercase().as_str() {
+            "off" | "false" | "no" | "nei" => Some(Fairness::Off),
+            "after" | "true" | "yes" | "ja" | "etter" => Some(Fairness::After),
+            "first" | "først" => Some(Fairness::First),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Fairness {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Fairness::Off => s.serialize_bool(false),
+            Fairness::After => s.serialize_bool(true),
+            Fairness::First => s.serialize_str("first"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Fairness {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Bool(bool),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Bool(false) => Ok(Fairness::Off),
+            Raw::Bool(true) => Ok(Fairness::After),
+            Raw::Text(t) => Fairness::parse(&t).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "fairness must be false, true or \"first\", not \"{t}\""
+                ))
+            }),
+        }
+    }
 }
 
 /// Candidate trainings for the advice: (instructor id, skill) pairs whose skill the
@@ -197,7 +255,7 @@ impl Default for Params {
             mip_rel_gap: 1e-4,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             nok_per_km: None,
-            fairness: false,
+            fairness: Fairness::Off,
             repair: None,
             answers: Answers::default(),
             trainings: None,
