@@ -29,6 +29,9 @@ pub struct RunFigures {
     pub sessions_per_instructor: (usize, f64, usize),
     /// Assignments where the instructor's hub is not the association's cluster.
     pub lent_across_clusters: usize,
+    /// Per hub that lends or caps its lending: sessions its instructors give outside its
+    /// cluster, and its `lend_cap_sessions`.
+    pub lent_by_hub: BTreeMap<String, (usize, Option<u32>)>,
     /// Sessions covered / requested, per association id.
     pub coverage_by_association: BTreeMap<String, (usize, usize)>,
     /// The association with the smallest share of its requested sessions covered, and the
@@ -173,6 +176,12 @@ fn figures_of(run: &Run) -> RunFigures {
         }
     }
     let mut load: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut lent_by_hub: BTreeMap<String, (usize, Option<u32>)> = ds
+        .associations
+        .iter()
+        .filter(|a| a.lend_cap_sessions.is_some())
+        .map(|a| (a.id.clone(), (0, None)))
+        .collect();
     let mut lent = 0;
     for a in &run.assignments {
         *load.entry(a.instructor.as_str()).or_default() +=
@@ -190,6 +199,10 @@ fn figures_of(run: &Run) -> RunFigures {
             .and_then(|x| x.cluster.as_deref());
         if hub.is_some() && cluster != hub {
             lent += 1;
+            if let Some(h) = hub {
+                lent_by_hub.entry(h.to_owned()).or_insert((0, None)).0 +=
+                    sessions.get(a.request.as_str()).copied().unwrap_or(0);
+            }
         }
     }
     let mut loads: Vec<usize> = load.values().copied().collect();
@@ -227,6 +240,13 @@ fn figures_of(run: &Run) -> RunFigures {
             loads.last().copied().unwrap_or(0),
         ),
         lent_across_clusters: lent,
+        lent_by_hub: lent_by_hub
+            .into_iter()
+            .map(|(h, (n, _))| {
+                let cap = ds.association(&h).and_then(|a| a.lend_cap_sessions);
+                (h, (n, cap))
+            })
+            .collect(),
         smallest_share: takeable_by_assoc
             .iter()
             .filter(|(_, (_, requested))| *requested > 0)

@@ -704,3 +704,93 @@ fn explanation_says_an_instructor_is_free_when_the_request_needs_two_at_once() {
         "the other teaches r0 then: {limits:?}"
     );
 }
+
+// ---------- lending between hubs (open mode) ----------
+
+/// The hub's instructor i1 and small association `b` of another hub's cluster ("north"):
+/// in open mode i1 may help b — lending across clusters. b asks for b1 (2 sessions,
+/// priority 5) and b2 (1 session, priority 1).
+fn lending(lends: bool, cap: Option<u32>) -> (klynge::model::Dataset, plan::Params) {
+    let mut hub = hub("hub");
+    hub.lends = lends;
+    hub.lend_cap_sessions = cap;
+    let mut north = common::hub("north");
+    north.lat += 0.5;
+    let mut b = small("b", 5.0);
+    b.cluster = Some("north".into());
+    let mut b1 = request("b1", "b", MON, "10:00", "12:00", 2);
+    b1.priority = 5;
+    let b2 = request("b2", "b", TUE, "14:00", "16:00", 1);
+    let mut ds = dataset(vec![north, b], vec![instructor("i1")], vec![b1, b2]);
+    ds.associations[0] = hub;
+    assert!(klynge::model::validate(&ds).is_empty());
+    let mut p = params();
+    p.cluster_mode = Some(ClusterMode::Open);
+    (ds, p)
+}
+
+#[test]
+fn constraint_lending_cap_limits_the_sessions_a_hub_lends_outside_its_cluster() {
+    let (ds, p) = lending(true, None);
+    assert_eq!(
+        rota(&solve_with(&ds, &p, SolverKind::Milp)),
+        vec!["b1:i1", "b2:i1"]
+    );
+    // A cap of 2: b1's two sessions fit, b2's third does not.
+    let (ds, p) = lending(true, Some(2));
+    for solver in [SolverKind::Milp, SolverKind::Greedy] {
+        let o = solve_with(&ds, &p, solver);
+        assert_eq!(rota(&o), vec!["b1:i1"], "{solver:?}");
+    }
+    let o = solve_with(&ds, &p, SolverKind::Milp);
+    match uncovered_reasons(&o, "b2").as_slice() {
+        [Reason::Busy { instructors }] => assert_eq!(
+            instructors[0].limits,
+            vec![Limit::Lending {
+                hub: "hub".into(),
+                sessions: 3,
+                max: 2
+            }]
+        ),
+        other => panic!("{other:?}"),
+    }
+    // The cap binds in open mode only: in fixed mode i1 may not go to b at all.
+    let fixed = plan::Params {
+        cluster_mode: Some(ClusterMode::Fixed),
+        ..p
+    };
+    assert!(
+        solve_with(&ds, &fixed, SolverKind::Milp)
+            .assignments
+            .is_empty()
+    );
+}
+
+#[test]
+fn rule_a_hub_that_does_not_lend_keeps_its_instructors_in_its_cluster() {
+    let (ds, p) = lending(false, None);
+    let o = solve_with(&ds, &p, SolverKind::Milp);
+    assert!(o.assignments.is_empty());
+    assert_eq!(uncovered_reasons(&o, "b1"), vec![Reason::NoLender]);
+}
+
+#[test]
+fn checker_reports_a_lending_cap_exceeded_and_a_hub_that_does_not_lend() {
+    let (ds, p) = lending(true, Some(2));
+    let both = [
+        ("b1".to_owned(), "i1".to_owned()),
+        ("b2".to_owned(), "i1".to_owned()),
+    ];
+    let scenario = solve_with(&ds, &p, SolverKind::Milp).check_scenario(&p);
+    let v = plan::check(&ds, &scenario, &both);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].constraint, HardConstraint::LendingCap);
+    assert!(v[0].render(klynge::i18n::Lang::Nb).contains("hub: 3 > 2"));
+    let (ds, p) = lending(false, None);
+    let scenario = solve_with(&ds, &p, SolverKind::Milp).check_scenario(&p);
+    let v = plan::check(&ds, &scenario, &both[..1]);
+    assert_eq!(
+        (v[0].constraint, v[0].rule),
+        (HardConstraint::Eligibility, Some(Rule::Cluster))
+    );
+}

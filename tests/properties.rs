@@ -22,6 +22,8 @@ type RequestSpec = (u8, u8, u8, u8, u8, u8, u8, u8);
 struct Spec {
     instructors: Vec<InstructorSpec>,
     requests: Vec<RequestSpec>,
+    /// The hub's cap on sessions lent to association c, which is in another hub's cluster.
+    lend_cap: Option<u8>,
 }
 
 fn spec(max_i: usize, max_r: usize) -> impl Strategy<Value = Spec> {
@@ -50,9 +52,10 @@ fn spec(max_i: usize, max_r: usize) -> impl Strategy<Value = Spec> {
         ),
         1..=max_r,
     );
-    (ins, req).prop_map(|(instructors, requests)| Spec {
+    (ins, req, prop::option::of(0u8..6)).prop_map(|(instructors, requests, lend_cap)| Spec {
         instructors,
         requests,
+        lend_cap,
     })
 }
 
@@ -60,7 +63,13 @@ const TOPICS: [&str; 4] = ["epost", "nettbank", "bankid", "helsenorge"];
 const LANGS: [&str; 3] = ["nb", "en", "ar"];
 
 fn build(s: &Spec) -> Dataset {
-    let smalls = vec![small("a", 8.0), small("b", 25.0), small("c", 45.0)];
+    // c belongs to another hub's cluster ("north", without instructors of its own): only
+    // open mode reaches it, by lending, within the hub's random cap.
+    let mut north = hub("north");
+    north.lat += 1.0;
+    let mut c = small("c", 45.0);
+    c.cluster = Some("north".into());
+    let smalls = vec![north, small("a", 8.0), small("b", 25.0), c];
     let instructors: Vec<Instructor> = s
         .instructors
         .iter()
@@ -115,7 +124,9 @@ fn build(s: &Spec) -> Dataset {
             },
         )
         .collect();
-    dataset(smalls, instructors, requests)
+    let mut ds = dataset(smalls, instructors, requests);
+    ds.associations[0].lend_cap_sessions = s.lend_cap.map(u32::from);
+    ds
 }
 
 fn params_for(open: bool) -> Params {

@@ -1472,3 +1472,24 @@ fn an_offer_time_that_cannot_be_read_is_reported() {
         );
     }
 }
+
+#[test]
+fn lending_settings_on_a_small_association_are_reported() {
+    let result = Folder::base()
+        .line(
+            "associations.csv",
+            1,
+            "id,name,kind,lat,lon,municipality,opt_in,cluster,lends,lend_cap_sessions",
+        )
+        .line(
+            "associations.csv",
+            3,
+            "small,Seniornett Small,small,63.50,10.50,Småby,true,hub,,12",
+        )
+        .load();
+    expect_only(
+        result,
+        "associations.csv:3:lend_cap_sessions",
+        ProblemKind::LendingOnSmall,
+    );
+}

@@ -444,6 +444,8 @@ mod tests {
             municipality: String::new(),
             opt_in: true,
             cluster: (kind == AssociationKind::Small).then(|| "hub".into()),
+            lends: true,
+            lend_cap_sessions: None,
             email: Some(format!("{id}@example.org")),
             lang: lang.map(str::to_owned),
             origin: Default::default(),

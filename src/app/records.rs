@@ -105,6 +105,12 @@ pub struct AssociationRecord {
     /// The hub of its cluster.
     #[serde(default)]
     pub cluster: Option<String>,
+    /// A hub: its instructors may help outside its cluster (`open` mode).
+    #[serde(default = "yes")]
+    pub lends: bool,
+    /// A hub: at most this many sessions per term outside its cluster (`open` mode).
+    #[serde(default)]
+    pub lend_cap_sessions: Option<u32>,
     /// Where messages about the rota go (optional).
     #[serde(default)]
     pub email: Option<String>,
@@ -188,6 +194,8 @@ impl From<&Association> for AssociationRecord {
             municipality: a.municipality.clone(),
             opt_in: a.opt_in,
             cluster: a.cluster.clone(),
+            lends: a.lends,
+            lend_cap_sessions: a.lend_cap_sessions,
             email: a.email.clone(),
             lang: a.lang.clone(),
         }
@@ -457,6 +465,8 @@ pub fn read_association(r: &AssociationRecord, lang: Lang) -> Result<Association
         municipality: r.municipality.trim().to_owned(),
         opt_in: r.opt_in,
         cluster,
+        lends: r.lends,
+        lend_cap_sessions: r.lend_cap_sessions,
         email: optional(&mut f, "email", r.email.as_deref()),
         lang: optional(&mut f, "lang", r.lang.as_deref()).map(|l| l.to_lowercase()),
         origin: Origin::new(EDITED, None),

@@ -166,6 +166,27 @@ impl Comparison {
                 }),
             ),
         ];
+        let hubs: BTreeSet<&String> = self
+            .runs
+            .iter()
+            .flat_map(|r| r.lent_by_hub.keys())
+            .collect();
+        for h in hubs {
+            rows.push((
+                match lang {
+                    Lang::Nb => format!("Utlånt fra {h} (kursdager/grense)"),
+                    Lang::En => format!("Lent by {h} (sessions/cap)"),
+                },
+                col(&|r| {
+                    r.lent_by_hub
+                        .get(h)
+                        .map_or("0".into(), |(n, cap)| match cap {
+                            Some(c) => format!("{n}/{c}"),
+                            None => n.to_string(),
+                        })
+                }),
+            ));
+        }
         let assocs: BTreeSet<&String> = self
             .runs
             .iter()

@@ -399,6 +399,8 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         let lat = row.float("lat", true, &mut p);
         let lon = row.float("lon", true, &mut p);
         let opt_in = row.boolean("opt_in", &mut p).unwrap_or(true);
+        let lends = row.boolean("lends", &mut p).unwrap_or(true);
+        let lend_cap_sessions = row.uint("lend_cap_sessions", false, &mut p);
         // A record with an id is kept even when other cells have problems (already
         // reported), so that rows referring to it are not reported as unknown too.
         if let Some(id) = id {
@@ -411,6 +413,8 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
                 municipality: row.get("municipality").unwrap_or_default().to_owned(),
                 opt_in,
                 cluster: row.get("cluster").map(str::to_owned),
+                lends,
+                lend_cap_sessions,
                 email: row.get("email").map(str::to_owned),
                 lang: row.lang(),
                 origin: row.origin(),

@@ -41,6 +41,14 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
         &mut header,
         ds.associations.iter().map(|a| (&a.email, &a.lang)),
     );
+    // Lending columns only when some hub limits its lending (older files stay as they were).
+    let lending = ds
+        .associations
+        .iter()
+        .any(|a| !a.lends || a.lend_cap_sessions.is_some());
+    if lending {
+        header.extend(["lends", "lend_cap_sessions"]);
+    }
     w.write_record(&header).map_err(csv_err)?;
     for a in &ds.associations {
         let kind = match a.kind {
@@ -59,6 +67,9 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
         ];
         if contact {
             record.extend([opt(a.email.as_ref()), opt(a.lang.as_ref())]);
+        }
+        if lending {
+            record.extend([a.lends.to_string(), opt(a.lend_cap_sessions)]);
         }
         w.write_record(&record).map_err(csv_err)?;
     }

@@ -64,6 +64,12 @@ pub struct Association {
     /// The hub this association's cluster belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
+    /// A hub's instructors may help outside its own cluster in `open` mode (default yes).
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub lends: bool,
+    /// A hub lends at most this many sessions per term outside its own cluster (`open`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lend_cap_sessions: Option<u32>,
     /// Where messages about the rota go (optional): an e-mail address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -76,6 +82,10 @@ pub struct Association {
 
 fn yes() -> bool {
     true
+}
+
+fn is_yes(v: &bool) -> bool {
+    *v
 }
 
 impl Association {

@@ -89,6 +89,8 @@ pub enum ProblemKind {
     NotAWebAddress(String),
     /// Not an opening time (`tir 12:00-14:00` or `03.02.2027 10:00-12:00`).
     NotAnOfferTime(String),
+    /// `lends` or `lend_cap_sessions` on a small association (only hubs lend).
+    LendingOnSmall,
 }
 
 /// How much of a value from the input a message quotes.
@@ -193,6 +195,7 @@ impl Localized for ProblemKind {
             SeriesPastWindow(v) => if nb { format!("serien varer til {v}, etter {LAST_YEAR}: færre økter eller kortere mellomrom") } else { format!("the series runs until {v}, past {LAST_YEAR}: fewer sessions or a shorter interval") },
             NotAnEmail(v) => if nb { format!("'{v}' er ikke en gyldig e-postadresse (forventet f.eks. navn@eksempel.no)") } else { format!("'{v}' is not a valid e-mail address (expected e.g. name@example.org)") },
             UnknownMessageLang(v) => if nb { format!("ukjent meldingsspråk '{v}' (forventet nb eller en)") } else { format!("unknown message language '{v}' (expected nb or en)") },
+            LendingOnSmall => lang.pick("bare en hub låner ut instruktører: la feltet stå tomt for en liten forening", "only a hub lends instructors: leave the field empty for a small association").into(),
             NotAnOfferTime(v) => if nb { format!("'{v}' er ikke en åpningstid (forventet f.eks. «tir 12:00-14:00» eller «03.02.2027 10:00-12:00»; slutt etter start)") } else { format!("'{v}' is not an opening time (expected e.g. 'tue 12:00-14:00' or '03.02.2027 10:00-12:00'; end after start)") },
             NotAWebAddress(v) => if nb { format!("'{v}' er ikke en nettadresse (forventet https://…)") } else { format!("'{v}' is not a web address (expected https://…)") },
         }

@@ -41,6 +41,15 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
         assoc_kind.insert(&a.id, a.kind);
         check_lat_lon(a.lat, a.lon, &a.origin, &mut push);
         check_contact(a.email.as_deref(), a.lang.as_deref(), &a.origin, &mut push);
+        // Only hubs lend: lending settings on a small association mean a mix-up.
+        if a.kind == AssociationKind::Small {
+            if !a.lends {
+                push(&a.origin, "lends", ProblemKind::LendingOnSmall);
+            }
+            if a.lend_cap_sessions.is_some() {
+                push(&a.origin, "lend_cap_sessions", ProblemKind::LendingOnSmall);
+            }
+        }
     }
     for a in &ds.associations {
         if let Some(c) = &a.cluster {

@@ -160,7 +160,10 @@ pub fn check(
         if !assoc.is_some_and(|a| a.opt_in) {
             fail(Rule::OptIn, req.association.clone());
         }
-        if scenario.cluster_mode != ClusterMode::Open
+        // Outside the association's cluster: only in open mode, and only from a hub that
+        // lends.
+        let hub_lends = ds.association(&ins.association).is_none_or(|h| h.lends);
+        if (scenario.cluster_mode != ClusterMode::Open || !hub_lends)
             && assoc.and_then(|a| a.cluster.as_deref()) != Some(ins.association.as_str())
         {
             fail(
@@ -204,6 +207,37 @@ pub fn check(
                 fail(Rule::Blackout, s.date.to_string());
             }
             timeline.entry(ik).or_default().push((rk, s.clone(), m));
+        }
+    }
+
+    // Lending caps (open mode): sessions each hub's instructors give outside its cluster.
+    if scenario.cluster_mode == ClusterMode::Open {
+        let mut lent: BTreeMap<&str, usize> = BTreeMap::new();
+        for (r, i) in assignments {
+            let (Some(&rk), Some(&ik)) = (requests.get(r.as_str()), instructors.get(i.as_str()))
+            else {
+                continue;
+            };
+            let hub = ds.instructors[ik].association.as_str();
+            let cluster = ds
+                .association(&ds.requests[rk].association)
+                .and_then(|a| a.cluster.as_deref());
+            if cluster != Some(hub) {
+                *lent.entry(hub).or_default() += sessions[rk].len();
+            }
+        }
+        for (hub, n) in lent {
+            if let Some(cap) = ds.association(hub).and_then(|h| h.lend_cap_sessions)
+                && n > cap as usize
+            {
+                out.push(Violation {
+                    constraint: HardConstraint::LendingCap,
+                    rule: None,
+                    request: None,
+                    instructor: None,
+                    detail: format!("{hub}: {n} > {cap}"),
+                });
+            }
         }
     }
 

@@ -57,12 +57,22 @@ pub fn components(elig: &Eligibility, n_instructors: usize, n_requests: usize) -
 /// Merges components whose requests share a key (e.g. their association), for objectives
 /// that couple them. Keeps the largest-first order.
 pub fn merge_by<'a>(comps: Vec<Component>, key: impl Fn(usize) -> &'a str) -> Vec<Component> {
+    merge_where(comps, |c| {
+        c.requests.iter().map(|&r| key(r).to_owned()).collect()
+    })
+}
+
+/// Merges components that share any of the keys `keys` gives them (for constraints that
+/// couple them: a hub's lending cap). Keeps the largest-first order.
+pub fn merge_where(
+    comps: Vec<Component>,
+    keys: impl Fn(&Component) -> Vec<String>,
+) -> Vec<Component> {
     let mut uf = petgraph::unionfind::UnionFind::<usize>::new(comps.len());
-    let mut first: std::collections::HashMap<&str, usize> = Default::default();
+    let mut first: std::collections::HashMap<String, usize> = Default::default();
     for (c, comp) in comps.iter().enumerate() {
-        for &r in &comp.requests {
-            let k = key(r);
-            match first.get(k) {
+        for k in keys(comp) {
+            match first.get(&k) {
                 Some(&other) => {
                     uf.union(other, c);
                 }

@@ -109,7 +109,11 @@ fn test_pair(inst: &Instance, i: usize, r: usize) -> (u8, Option<Travel>) {
     if !assoc.opt_in {
         mask |= Rule::OptIn.bit();
     }
-    if inst.cluster_mode != ClusterMode::Open
+    let hub_lends = inst
+        .association_index
+        .get(ins.association.as_str())
+        .is_none_or(|&h| ds.associations[h].lends);
+    if (inst.cluster_mode != ClusterMode::Open || !hub_lends)
         && assoc.cluster.as_deref() != Some(ins.association.as_str())
     {
         mask |= Rule::Cluster.bit();

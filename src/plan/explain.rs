@@ -18,6 +18,8 @@ pub enum Reason {
     NotOptedIn,
     /// `fixed` cluster mode and the association belongs to no cluster.
     NoCluster,
+    /// `open` mode, and no hub whose instructors may come lends outside its own cluster.
+    NoLender,
     /// No instructor (of the cluster) teaches the topic.
     NoTopic { topic: String },
     /// Instructors teach the topic, but none of them speaks the language.
@@ -71,6 +73,13 @@ pub enum Limit {
     Hours { week: u32, hours: f64, max: f64 },
     /// The term's sessions with the request's exceed `max_sessions_total`.
     Total { sessions: u32, max: u32 },
+    /// The instructor's hub would lend more sessions outside its cluster than its
+    /// `lend_cap_sessions` (open mode).
+    Lending {
+        hub: String,
+        sessions: u32,
+        max: u32,
+    },
 }
 
 /// ISO weeks (`year * 100 + week`) as people say them: `uke 3, 4 og 5 (2027)` /
@@ -142,6 +151,14 @@ impl Limit {
                 Limit::Total { sessions, max } => out.push(match lang {
                     Lang::Nb => format!("{sessions} kursdager i alt, grense {max}"),
                     Lang::En => format!("{sessions} sessions in all, limit {max}"),
+                }),
+                Limit::Lending { hub, sessions, max } => out.push(match lang {
+                    Lang::Nb => format!(
+                        "{hub} ville lånt ut {sessions} kursdager utenfor klyngen, grense {max}"
+                    ),
+                    Lang::En => format!(
+                        "{hub} would lend {sessions} sessions outside its cluster, limit {max}"
+                    ),
                 }),
             }
         }
@@ -225,6 +242,12 @@ impl Localized for Reason {
                 .pick(
                     "foreningen hører ikke til noen klynge",
                     "the association belongs to no cluster",
+                )
+                .into(),
+            Reason::NoLender => lang
+                .pick(
+                    "ingen hub låner ut instruktører utenfor sin egen klynge hit",
+                    "no hub lends instructors outside its own cluster to here",
                 )
                 .into(),
             Reason::NoTopic { topic } => {
@@ -381,6 +404,9 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
     let in_cluster: Vec<usize> = (0..n_i)
         .filter(|&i| passes(masks[i], &[Rule::Cluster]))
         .collect();
+    if in_cluster.is_empty() && inst.cluster_mode == ClusterMode::Open && n_i > 0 {
+        return vec![Reason::NoLender];
+    }
     let with_topic: Vec<usize> = in_cluster
         .iter()
         .copied()
@@ -544,6 +570,22 @@ fn busy(inst: &Instance, elig: &Eligibility, p: usize, chosen: &[usize]) -> Busy
             limits.push(Limit::Total {
                 sessions: total as u32,
                 max,
+            });
+        }
+    }
+    if let Some((h, cap)) = inst.capped_lending(pair.i, pair.r) {
+        let lent: usize = chosen
+            .iter()
+            .map(|&q| &elig.pairs[q])
+            .filter(|q| inst.capped_lending(q.i, q.r).is_some_and(|(g, _)| g == h))
+            .map(|q| inst.sessions[q.r].len())
+            .sum::<usize>()
+            + inst.sessions[pair.r].len();
+        if lent > cap as usize {
+            limits.push(Limit::Lending {
+                hub: inst.ds.associations[h].id.clone(),
+                sessions: lent as u32,
+                max: cap,
             });
         }
     }

@@ -35,6 +35,8 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
     let mut week_sessions: HashMap<(usize, u32), u32> = HashMap::new();
     let mut week_hours: HashMap<(usize, u32), f64> = HashMap::new();
     let mut total: HashMap<usize, usize> = HashMap::new();
+    // Per capped hub: sessions lent outside its cluster so far.
+    let mut lent: HashMap<usize, usize> = HashMap::new();
     let mut chosen = Vec::new();
 
     for r in order {
@@ -82,7 +84,19 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
             let within_total = ins.max_sessions_total.is_none_or(|t| {
                 total.get(&pair.i).copied().unwrap_or(0) + inst.sessions[r].len() <= t as usize
             });
-            if !(within_week && within_total) {
+            // Within the hub's lending cap, counting those already picked for this request.
+            let within_cap = inst.capped_lending(pair.i, r).is_none_or(|(h, cap)| {
+                let picked_here = picked
+                    .iter()
+                    .filter(|&&q| {
+                        inst.capped_lending(elig.pairs[q].i, r)
+                            .is_some_and(|(g, _)| g == h)
+                    })
+                    .count();
+                lent.get(&h).copied().unwrap_or(0) + (picked_here + 1) * inst.sessions[r].len()
+                    <= cap as usize
+            });
+            if !(within_week && within_total && within_cap) {
                 continue;
             }
             picked.push(p);
@@ -105,6 +119,9 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
                 *week_hours.entry((pair.i, w)).or_default() += h;
             }
             *total.entry(pair.i).or_default() += inst.sessions[r].len();
+            if let Some((h, _)) = inst.capped_lending(pair.i, r) {
+                *lent.entry(h).or_default() += inst.sessions[r].len();
+            }
             chosen.push(p);
         }
     }

@@ -120,4 +120,20 @@ impl<'a> Instance<'a> {
     pub fn total_sessions(&self) -> usize {
         self.sessions.iter().map(Vec::len).sum()
     }
+
+    /// The hub (association index) and cap that instructor i covering request r counts
+    /// against: in `open` mode, when i's hub has a `lend_cap_sessions` and r's association
+    /// is outside its cluster (docs/model.md, constraint 4).
+    pub fn capped_lending(&self, i: usize, r: usize) -> Option<(usize, u32)> {
+        if self.cluster_mode != ClusterMode::Open {
+            return None;
+        }
+        let hub = self.ds.instructors[i].association.as_str();
+        let h = *self.association_index.get(hub)?;
+        let cap = self.ds.associations[h].lend_cap_sessions?;
+        let a = self
+            .association_index
+            .get(self.ds.requests[r].association.as_str())?;
+        (self.ds.associations[*a].cluster.as_deref() != Some(hub)).then_some((h, cap))
+    }
 }

@@ -138,6 +138,27 @@ impl Model {
             // Stage 4's load variable: z ≥ sessions given to i.
             constraints.push(constraint!(total <= z));
         }
+        // 4. Lending caps (open mode): the sessions a capped hub's instructors give outside
+        // its cluster. Rows that cannot bind are left out.
+        let mut lent: std::collections::BTreeMap<usize, (Expression, usize, u32)> =
+            Default::default();
+        for (local, &p) in comp.pairs.iter().enumerate() {
+            let pair = &elig.pairs[p];
+            if let Some((h, cap)) = inst.capped_lending(pair.i, pair.r) {
+                let n = inst.sessions[pair.r].len();
+                let e = lent
+                    .entry(h)
+                    .or_insert_with(|| (Expression::from(0), 0, cap));
+                e.0 += n as f64 * x[local];
+                e.1 += n;
+            }
+        }
+        for (_, (sessions, most, cap)) in lent {
+            if most > cap as usize {
+                constraints.push(constraint!(sessions <= cap));
+            }
+        }
+
         // Fairness: Σ_{r of a} |sessions(r)|·y(r) ≥ f · Σ_{r of a} |sessions(r)| for every
         // association a with a request in the component.
         if let Some(f) = f {

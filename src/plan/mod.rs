@@ -104,6 +104,21 @@ fn solve_milp(
             .collect();
         comps = decompose::merge_by(comps, |r| assoc_of[r]);
     }
+    // A hub's lending cap couples every component its instructors can lend in.
+    let capped: Vec<Option<usize>> = elig
+        .pairs
+        .iter()
+        .map(|p| inst.capped_lending(p.i, p.r).map(|(h, _)| h))
+        .collect();
+    if capped.iter().any(Option::is_some) {
+        comps = decompose::merge_where(comps, |c| {
+            c.pairs
+                .iter()
+                .filter_map(|&p| capped[p])
+                .map(|h| inst.ds.associations[h].id.clone())
+                .collect()
+        });
+    }
     if inst.params.trainings.is_some() {
         // The training budget is shared by every component: one model.
         comps = decompose::merge_by(comps, |_| "all");

@@ -92,6 +92,8 @@ pub enum HardConstraint {
     WeeklyHours,
     /// 3. At most max_sessions_total sessions in all.
     TotalSessions,
+    /// 4. A hub lends at most lend_cap_sessions sessions outside its cluster (open mode).
+    LendingCap,
     /// An instructor's "no" is law: a declined pair is never in a rota again.
     DeclinedProposed,
     /// An instructor's "yes" is law: an accepted pair stays in every later rota.
@@ -120,6 +122,10 @@ impl HardConstraint {
             HardConstraint::TotalSessions => {
                 lang.pick("For mange økter totalt", "Too many sessions in all")
             }
+            HardConstraint::LendingCap => lang.pick(
+                "Hubens utlånsgrense overskredet",
+                "Hub's lending cap exceeded",
+            ),
             HardConstraint::DeclinedProposed => lang.pick(
                 "Avslått tildeling foreslått igjen",
                 "Declined assignment proposed again",

@@ -97,6 +97,8 @@ pub async fn two_clusters() -> TwoClusters {
         municipality: String::new(),
         opt_in: true,
         cluster: cluster.map(str::to_owned),
+        lends: true,
+        lend_cap_sessions: None,
         email: None,
         lang: None,
         origin: Origin::default(),

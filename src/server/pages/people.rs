@@ -447,6 +447,26 @@ fn record_page(
                 h.insert(0, (String::new(), lang.pick("ingen", "none").into()));
                 h
             }),
+            choose(
+                field(
+                    "lends",
+                    "En hub: låner ut utenfor klyngen",
+                    "A hub: lends outside its cluster",
+                ),
+                vec![
+                    ("true".into(), lang.pick("ja", "yes").into()),
+                    ("false".into(), lang.pick("nei", "no").into()),
+                ],
+            ),
+            hint(
+                field(
+                    "lend_cap_sessions",
+                    "En hub: flest kursdager utenfor klyngen per semester",
+                    "A hub: most sessions outside its cluster per term",
+                ),
+                "tom: ingen grense; gjelder når klynger er åpne",
+                "empty: no limit; applies when clusters are open",
+            ),
             hint(
                 field("email", "E-post", "E-mail"),
                 "for beskjed når planen endres (valgfritt)",

@@ -85,6 +85,13 @@ pub fn association_values(r: &AssociationRecord) -> HashMap<String, String> {
         ("municipality".into(), r.municipality.clone()),
         ("opt_in".into(), r.opt_in.to_string()),
         ("cluster".into(), r.cluster.clone().unwrap_or_default()),
+        ("lends".into(), r.lends.to_string()),
+        (
+            "lend_cap_sessions".into(),
+            r.lend_cap_sessions
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+        ),
         ("email".into(), r.email.clone().unwrap_or_default()),
         ("lang".into(), r.lang.clone().unwrap_or_else(|| "nb".into())),
     ])
@@ -290,6 +297,8 @@ pub fn read_association_form(
         municipality: f.text("municipality"),
         opt_in: f.text("opt_in") != "false",
         cluster: Some(f.text("cluster")).filter(|c| !c.is_empty()),
+        lends: f.text("lends") != "false",
+        lend_cap_sessions: f.whole("lend_cap_sessions"),
         email: Some(f.text("email")).filter(|v| !v.is_empty()),
         lang: Some(f.text("lang")).filter(|v| !v.is_empty()),
     };
