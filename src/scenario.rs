@@ -37,7 +37,40 @@
 //! max_km = 60.0
 //! max_sessions_per_week = 2
 //! availability = [{ weekday = "tue", start = "09:00", end = "15:00" }]
+//!
+//! [[add_associations]]              # a planned small association, as in associations.csv
+//! id = "namsos"                     # (kind defaults to "small"; hubs go in add_hubs)
+//! name = "Seniornett Namsos (planlagt)"
+//! lat = 64.4662
+//! lon = 11.4957
+//! municipality = "Namsos"
+//! cluster = "trondheim"
+//!
+//! [[add_requests]]                  # as in requests.csv: a series …
+//! id = "n1"
+//! association = "namsos"
+//! topic = "smarttelefon"
+//! language = "nb"
+//! instructors_needed = 1
+//! priority = 4                      # 1 … 5, default 3
+//! first_date = "2027-01-12"
+//! start = "10:00"
+//! end = "12:00"
+//! count = 6
+//! interval_days = 7
+//!
+//! [[add_requests]]                  # … or sessions one by one, nested
+//! id = "n2"
+//! association = "namsos"
+//! topic = "bankid"
+//! language = "nb"
+//! instructors_needed = 1
+//! sessions = [{ date = "2027-02-03", start = "10:00", end = "12:00" }]
 //! ```
+//!
+//! Added records are placed in the dataset before it is validated again, each with the
+//! scenario file and its place in it as origin (`planned.toml add_requests[2]`), so that a
+//! problem with one of them is reported there.
 
 use std::path::{Path, PathBuf};
 
@@ -45,7 +78,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::model::{
-    Association, Dataset, Instructor, Origin, Problem, ProblemKind, Problems, validate,
+    Association, AssociationKind, Dataset, Hm, Instructor, Origin, Problem, ProblemKind, Problems,
+    Request, Series, Session, validate,
 };
 use crate::plan::{ClusterMode, Params};
 
@@ -75,6 +109,151 @@ struct ScenarioFile {
     add_hubs: Vec<Association>,
     #[serde(default)]
     add_instructors: Vec<Instructor>,
+    #[serde(default)]
+    add_associations: Vec<PlannedAssociation>,
+    #[serde(default)]
+    add_requests: Vec<PlannedRequest>,
+}
+
+/// A planned small association: the columns of associations.csv. Unknown fields are
+/// refused, so that a misspelt `cluster` does not silently leave it without a hub.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlannedAssociation {
+    id: String,
+    name: String,
+    /// Only `small`: a planned hub goes in `add_hubs`.
+    kind: Option<AssociationKind>,
+    lat: f64,
+    lon: f64,
+    #[serde(default)]
+    municipality: String,
+    opt_in: Option<bool>,
+    cluster: Option<String>,
+    email: Option<String>,
+    lang: Option<String>,
+}
+
+/// A planned request: the columns of requests.csv, with its sessions (sessions.csv)
+/// nested as `sessions = [{ date, start, end }]` when it has no series.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlannedRequest {
+    id: String,
+    association: String,
+    topic: String,
+    language: String,
+    instructors_needed: u32,
+    /// 1 = low … 5 = high; the middle when not given.
+    #[serde(default = "middle_priority")]
+    priority: u8,
+    first_date: Option<NaiveDate>,
+    start: Option<Hm>,
+    end: Option<Hm>,
+    count: Option<u32>,
+    interval_days: Option<u32>,
+    #[serde(default)]
+    sessions: Vec<PlannedSession>,
+    venue_lat: Option<f64>,
+    venue_lon: Option<f64>,
+}
+
+fn middle_priority() -> u8 {
+    3
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlannedSession {
+    date: NaiveDate,
+    start: Hm,
+    end: Hm,
+}
+
+impl PlannedAssociation {
+    fn to_association(&self, origin: Origin) -> Association {
+        Association {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            kind: AssociationKind::Small,
+            lat: self.lat,
+            lon: self.lon,
+            municipality: self.municipality.clone(),
+            opt_in: self.opt_in.unwrap_or(true),
+            cluster: self.cluster.clone(),
+            email: self.email.clone(),
+            lang: self.lang.clone(),
+            origin,
+        }
+    }
+}
+
+impl PlannedRequest {
+    /// The request as the dataset holds it, or the problems of its series: the five series
+    /// fields are given all together or not at all (as in requests.csv), and the first
+    /// missing one is named.
+    fn to_request(&self, origin: Origin) -> Result<Request, Problem> {
+        let given = [
+            self.first_date.is_some(),
+            self.start.is_some(),
+            self.end.is_some(),
+            self.count.is_some(),
+            self.interval_days.is_some(),
+        ];
+        let series = match (
+            self.first_date,
+            self.start,
+            self.end,
+            self.count,
+            self.interval_days,
+        ) {
+            (Some(first_date), Some(start), Some(end), Some(count), Some(interval_days)) => {
+                Some(Series {
+                    first_date,
+                    start,
+                    end,
+                    count,
+                    interval_days,
+                })
+            }
+            _ if given.iter().any(|g| *g) => {
+                let names = ["first_date", "start", "end", "count", "interval_days"];
+                let missing = given
+                    .iter()
+                    .position(|g| !g)
+                    .map_or("first_date", |k| names[k]);
+                return Err(Problem::at(
+                    &origin,
+                    Some(missing),
+                    ProblemKind::IncompleteSeries,
+                ));
+            }
+            _ => None,
+        };
+        Ok(Request {
+            id: self.id.clone(),
+            association: self.association.clone(),
+            // Matched in lower case, as the CSV reader does.
+            topic: self.topic.trim().to_lowercase(),
+            language: self.language.trim().to_lowercase(),
+            instructors_needed: self.instructors_needed,
+            priority: self.priority,
+            series,
+            sessions: self
+                .sessions
+                .iter()
+                .map(|s| Session {
+                    date: s.date,
+                    start: s.start,
+                    end: s.end,
+                    origin: origin.clone(),
+                })
+                .collect(),
+            venue_lat: self.venue_lat,
+            venue_lon: self.venue_lon,
+            origin,
+        })
+    }
 }
 
 /// A scenario ready to plan.
@@ -90,6 +269,8 @@ pub struct Scenario {
     term: (Option<NaiveDate>, Option<NaiveDate>),
     add_hubs: Vec<Association>,
     add_instructors: Vec<Instructor>,
+    add_associations: Vec<PlannedAssociation>,
+    add_requests: Vec<PlannedRequest>,
 }
 
 impl Scenario {
@@ -181,6 +362,8 @@ impl Scenario {
             term: (raw.term_start, raw.term_end),
             add_hubs: raw.add_hubs,
             add_instructors: raw.add_instructors,
+            add_associations: raw.add_associations,
+            add_requests: raw.add_requests,
         })
     }
 
@@ -189,17 +372,38 @@ impl Scenario {
     /// validated again (an added instructor must belong to a hub, and so on).
     pub fn apply(&self, mut ds: Dataset) -> Result<Dataset, Problems> {
         let origin = Origin::new(self.file.display().to_string(), None);
+        let at = |list: &str, k: usize| Origin::new(format!("{} {list}[{k}]", origin.file), None);
         for (k, h) in self.add_hubs.iter().enumerate() {
             let mut h = h.clone();
-            h.origin = Origin::new(format!("{} add_hubs[{k}]", origin.file), None);
+            h.origin = at("add_hubs", k);
             ds.associations.push(h);
         }
         for (k, i) in self.add_instructors.iter().enumerate() {
             let mut i = i.clone();
-            i.origin = Origin::new(format!("{} add_instructors[{k}]", origin.file), None);
+            i.origin = at("add_instructors", k);
             ds.instructors.push(i);
         }
         let mut problems = Vec::new();
+        for (k, a) in self.add_associations.iter().enumerate() {
+            if a.kind == Some(AssociationKind::Hub) {
+                problems.push(Problem::at(
+                    &at("add_associations", k),
+                    Some("kind"),
+                    ProblemKind::OutOfRange {
+                        value: "hub".into(),
+                        expected: "small (a hub goes in [[add_hubs]])".into(),
+                    },
+                ));
+            }
+            ds.associations
+                .push(a.to_association(at("add_associations", k)));
+        }
+        for (k, r) in self.add_requests.iter().enumerate() {
+            match r.to_request(at("add_requests", k)) {
+                Ok(r) => ds.requests.push(r),
+                Err(p) => problems.push(p),
+            }
+        }
         for id in &self.remove_instructors {
             if !ds.instructors.iter().any(|i| &i.id == id) {
                 problems.push(Problem::at(

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::generate::Municipality;
-use crate::model::{AssociationKind, Dataset, LatLon};
+use crate::model::{Association, AssociationKind, Dataset, LatLon};
 use crate::travel::{TravelParams, geodesic_km};
 
 /// Why a place is a white spot.
@@ -81,26 +81,11 @@ pub fn white_spots(
             .map(|(home, max_km)| geodesic_km(*home, p) * travel.detour_factor - max_km)
             .min_by(f64::total_cmp)
     };
-    let home_of_association = |a: &crate::model::Association| -> Option<&Municipality> {
-        municipalities
-            .iter()
-            .find(|m| m.name.eq_ignore_ascii_case(a.municipality.trim()))
-            .or_else(|| {
-                municipalities.iter().min_by(|x, y| {
-                    geodesic_km(x.location, a.location())
-                        .total_cmp(&geodesic_km(y.location, a.location()))
-                })
-            })
-    };
+    let counties = dataset_counties(ds, municipalities);
     let served: BTreeSet<&str> = ds
         .associations
         .iter()
-        .filter_map(|a| home_of_association(a).map(|m| m.number.as_str()))
-        .collect();
-    let counties: BTreeSet<&str> = ds
-        .associations
-        .iter()
-        .filter_map(|a| home_of_association(a).map(|m| m.county.as_str()))
+        .filter_map(|a| home_of_association(a, municipalities).map(|m| m.number.as_str()))
         .collect();
     let looked_at =
         |m: &Municipality| region == Region::Country || counties.contains(m.county.as_str());
@@ -152,7 +137,7 @@ pub fn white_spots(
         if met {
             continue;
         }
-        if let Some(m) = home_of_association(a).filter(|m| looked_at(m)) {
+        if let Some(m) = home_of_association(a, municipalities).filter(|m| looked_at(m)) {
             out.push(spot(
                 m,
                 short_of(a.location()),
@@ -170,4 +155,43 @@ pub fn white_spots(
             .then_with(|| a.number.cmp(&b.number))
     });
     out
+}
+
+/// The municipalities `white_spots` looks at for `region`: those of the counties the
+/// dataset has associations in, or all of them.
+pub fn region_municipalities<'m>(
+    ds: &Dataset,
+    municipalities: &'m [Municipality],
+    region: Region,
+) -> Vec<&'m Municipality> {
+    let counties = dataset_counties(ds, municipalities);
+    municipalities
+        .iter()
+        .filter(|m| region == Region::Country || counties.contains(m.county.as_str()))
+        .collect()
+}
+
+/// The counties the dataset has associations in.
+fn dataset_counties<'m>(ds: &Dataset, municipalities: &'m [Municipality]) -> BTreeSet<&'m str> {
+    ds.associations
+        .iter()
+        .filter_map(|a| home_of_association(a, municipalities).map(|m| m.county.as_str()))
+        .collect()
+}
+
+/// The municipality an association is in: the one it names, or else the one whose point is
+/// nearest (a name may be misspelt or out of date after a merger).
+fn home_of_association<'m>(
+    a: &Association,
+    municipalities: &'m [Municipality],
+) -> Option<&'m Municipality> {
+    municipalities
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case(a.municipality.trim()))
+        .or_else(|| {
+            municipalities.iter().min_by(|x, y| {
+                geodesic_km(x.location, a.location())
+                    .total_cmp(&geodesic_km(y.location, a.location()))
+            })
+        })
 }

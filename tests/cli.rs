@@ -427,6 +427,19 @@ fn scenarios_compare_explain_and_suggest() {
     for name in ["today", "km80", "km40", "proposed", "Seniornett Oppdal"] {
         assert!(html.contains(name), "{name} missing");
     }
+    // The white spots of the first run's data: a map and a table, Namsos the largest.
+    let spots = html
+        .split("<h2>White spots</h2>")
+        .nth(1)
+        .expect("a white spots section");
+    assert!(
+        spots.contains("id=\"white-spots-map\"") && spots.contains("white spot (area: population)"),
+        "{spots}"
+    );
+    assert!(
+        spots.contains("<tr><td>Namsos</td><td>Trøndelag</td><td>15,083</td><td>17</td>"),
+        "{spots}"
+    );
     assert!(
         !html.contains("src=") && !html.contains("http"),
         "the report must not load anything"

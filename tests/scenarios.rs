@@ -10,6 +10,8 @@ use klynge::plan::{self, SolverKind};
 use klynge::scenario::Scenario;
 use klynge::store::{NewRun, Run, Store};
 
+mod common;
+
 fn scenario_file(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/trondelag/scenarios")
@@ -285,4 +287,186 @@ fn each_proposed_fix_covers_the_request_when_applied() {
         tried >= 2,
         "expected fixes for the pilot's uncovered requests under a 40 km limit"
     );
+}
+
+/// A hub with three instructors and a scenario that plans a small association 30 km north
+/// with two requests. Known answer: i2 is the only one in reach who teaches BankID (i3 teaches
+/// it but travels 10 km), and i1 the only one who teaches e-mail.
+#[test]
+fn a_planned_association_is_covered_by_the_instructors_in_reach() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut i1 = common::instructor("i1");
+    i1.max_km = 100.0;
+    let mut i2 = common::instructor("i2");
+    i2.topics = vec!["bankid".into()];
+    i2.max_km = 100.0;
+    let mut i3 = common::instructor("i3");
+    i3.topics = vec!["bankid".into()];
+    i3.max_km = 10.0;
+    let base = common::dataset(vec![], vec![i1, i2, i3], vec![]);
+    ingest::write_json(&base, &dir.path().join("data.json")).expect("write dataset");
+    let planned_lat = common::HUB_LAT + 30.0 / 111.5;
+    let f = write(
+        dir.path(),
+        "planned.toml",
+        &format!(
+            r#"dataset = "data.json"
+
+[[add_associations]]
+id = "ny"
+name = "Planned"
+lat = {planned_lat}
+lon = {lon}
+cluster = "hub"
+
+[[add_requests]]
+id = "q1"
+association = "ny"
+topic = "BankID"
+language = "nb"
+instructors_needed = 1
+first_date = "2027-01-12"
+start = "10:00"
+end = "12:00"
+count = 4
+interval_days = 7
+
+[[add_requests]]
+id = "q2"
+association = "ny"
+topic = "epost"
+language = "nb"
+instructors_needed = 1
+priority = 5
+sessions = [{{ date = "2027-01-13", start = "10:00", end = "12:00" }}, {{ date = "2027-01-20", start = "10:00", end = "12:00" }}]
+"#,
+            lon = common::HUB_LON
+        ),
+    );
+    let sc = Scenario::load(&f).expect("loads");
+    let ds = sc
+        .apply(ingest::load(&sc.dataset).expect("dataset"))
+        .expect("apply");
+    let ny = ds
+        .association("ny")
+        .expect("the planned association is added");
+    assert_eq!(ny.kind, klynge::model::AssociationKind::Small);
+    assert!(ny.opt_in, "opted in unless the scenario says otherwise");
+    let q2 = ds.requests.iter().find(|r| r.id == "q2").expect("q2");
+    assert_eq!((q2.priority, q2.all_sessions().len()), (5, 2));
+    let o = common::solve(&ds);
+    assert_eq!(common::rota(&o), ["q1:i2", "q2:i1"]);
+}
+
+#[test]
+fn errors_in_added_requests_and_associations_name_their_place_and_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pilot = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag");
+    let scenario = |name: &str, body: &str| {
+        let f = write(
+            dir.path(),
+            name,
+            &format!("dataset = {:?}\n{body}", pilot.display().to_string()),
+        );
+        let sc = Scenario::load(&f).expect("loads");
+        sc.apply(ingest::load(&sc.dataset).expect("dataset"))
+            .expect_err("a problem")
+    };
+    let request = "id = \"x1\"\ntopic = \"epost\"\nlanguage = \"nb\"\ninstructors_needed = 1\nfirst_date = \"2027-01-12\"\nstart = \"10:00\"\nend = \"12:00\"\n";
+    let p = scenario(
+        "unknown.toml",
+        &format!(
+            "[[add_requests]]\n{request}count = 4\ninterval_days = 7\nassociation = \"nowhere\"\n"
+        ),
+    );
+    assert_eq!(p.0.len(), 1, "{}", p.render(klynge::i18n::Lang::En));
+    assert!(
+        p.0[0].file.ends_with("unknown.toml add_requests[0]"),
+        "{}",
+        p.0[0].file
+    );
+    assert_eq!(p.0[0].column.as_deref(), Some("association"));
+    assert_eq!(
+        p.0[0].kind,
+        ProblemKind::UnknownAssociation("nowhere".into())
+    );
+    assert!(
+        p.render(klynge::i18n::Lang::En)
+            .contains("add_requests[0]: column 'association': unknown association 'nowhere'"),
+        "{}",
+        p.render(klynge::i18n::Lang::En)
+    );
+    // A series without its count names the missing field.
+    let p = scenario(
+        "series.toml",
+        &format!("[[add_requests]]\n{request}interval_days = 7\nassociation = \"stjordal\"\n"),
+    );
+    assert_eq!(
+        (p.0[0].column.as_deref(), &p.0[0].kind),
+        (Some("count"), &ProblemKind::IncompleteSeries)
+    );
+    // A hub is not a planned association.
+    let p = scenario(
+        "hub.toml",
+        "[[add_associations]]\nid = \"h\"\nname = \"H\"\nkind = \"hub\"\nlat = 63.0\nlon = 10.0\n",
+    );
+    assert!(
+        p.0[0].file.ends_with("add_associations[0]"),
+        "{}",
+        p.0[0].file
+    );
+    assert_eq!(p.0[0].column.as_deref(), Some("kind"));
+    // A misspelt field is refused when the file is read, with its line.
+    let typo = write(
+        dir.path(),
+        "typo.toml",
+        "dataset = \"..\"\n[[add_associations]]\nid = \"a\"\nname = \"A\"\nlat = 63.0\nlon = 10.0\nclustr = \"trondheim\"\n",
+    );
+    let p = Scenario::load(&typo).expect_err("unknown field");
+    assert!(
+        p.render(klynge::i18n::Lang::En).contains("clustr") && p.0[0].line == Some(7),
+        "{}",
+        p.render(klynge::i18n::Lang::En)
+    );
+}
+
+/// The pilot's planned association in Namsos: its local volunteer covers the smartphone
+/// course; nobody in reach teaches BankID or Helsenorge there. The rest of the pilot is
+/// planned as today.
+#[tokio::test]
+async fn the_pilots_planned_association_covers_what_its_volunteer_teaches() {
+    let (_dir, runs) = plan_all(&["today.toml", "planned.toml"]).await;
+    let planned = &runs[1];
+    let covered: Vec<&str> = planned
+        .assignments
+        .iter()
+        .map(|a| a.request.as_str())
+        .filter(|r| r.starts_with('p'))
+        .collect();
+    assert_eq!(covered, ["p01"], "{:?}", planned.assignments);
+    let c = compare(&runs);
+    assert_eq!(
+        c.runs[1].coverage_by_association.get("namsos"),
+        Some(&(8, 14))
+    );
+    assert_eq!(c.runs[0].coverage_by_association.get("namsos"), None);
+    assert_eq!(c.shifts[0].1, [("namsos".to_string(), 8)]);
+    assert!(
+        c.to_table(klynge::i18n::Lang::En).contains("  namsos"),
+        "the comparison lists the planned association"
+    );
+    // Namsos is a white spot today and not with the planned association.
+    let names = |ds: &klynge::model::Dataset| -> Vec<String> {
+        klynge::whitespots::white_spots(
+            ds,
+            &klynge::generate::municipalities(),
+            klynge::travel::TravelParams::default(),
+            klynge::whitespots::Region::DatasetCounties,
+        )
+        .into_iter()
+        .map(|s| s.municipality)
+        .collect()
+    };
+    assert!(names(&runs[0].dataset).contains(&"Namsos".to_string()));
+    assert!(!names(&planned.dataset).contains(&"Namsos".to_string()));
 }

@@ -141,6 +141,15 @@ fn the_command_names_the_pilots_gaps_and_refuses_bad_flags() {
         text.lines().nth(1).is_some_and(|l| l.starts_with("Namsos")),
         "{text}"
     );
+    // The table ends by pointing at the next step: a planned association in a scenario.
+    assert!(
+        text.trim_end()
+            .lines()
+            .last()
+            .is_some_and(|l| l.starts_with("Try a planned association")
+                && l.contains("[[add_associations]]")),
+        "{text}"
+    );
     for args in [
         vec!["whitespots"],
         vec!["whitespots", pilot, "--detour-factor", "0.5"],
@@ -153,4 +162,62 @@ fn the_command_names_the_pilots_gaps_and_refuses_bad_flags() {
             .expect("run");
         assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
     }
+}
+
+/// The report of a run on the small map: its white spots section names the spots, draws
+/// them, and says so in a sentence when there are none.
+#[test]
+fn the_report_maps_and_lists_the_white_spots_of_the_first_run() {
+    use klynge::i18n::Lang;
+    let ds = data();
+    let o = solve(&ds);
+    let run = klynge::run::Run::unsaved("t", "t", &ds, &params(), &o);
+    let runs = [run];
+    let cmp = klynge::compare::compare(&runs);
+    let html = klynge::export::report::to_html(&runs, &cmp, &map(), Lang::En);
+    let section = html
+        .split("<h2>White spots</h2>")
+        .nth(1)
+        .expect("the section")
+        .split("<h2>")
+        .next()
+        .unwrap_or_default();
+    assert!(section.contains("<svg") && section.contains("id=\"white-spots-map\""));
+    // Every municipality of the county is a dot; the three spots are circles with a title.
+    assert_eq!(
+        section.matches("fill=\"#888\"><title>").count(),
+        5,
+        "{section}"
+    );
+    for name in ["Farther", "Far", "Lonely"] {
+        assert!(
+            section.contains(&format!("<td>{name}</td>")),
+            "{name}: {section}"
+        );
+    }
+    assert!(!section.contains("<td>Near</td>") && !section.contains("Elsewhere"));
+    // Norwegian number formatting in the table (a no-break space between thousands), and
+    // the reason in words.
+    let mut bigger = map();
+    bigger[3].population = 19_000;
+    let nb = klynge::export::report::to_html(&runs, &cmp, &bigger, Lang::Nb);
+    assert!(
+        nb.contains("<tr><td>Farther</td><td>Midt</td><td>19\u{a0}000</td>"),
+        "{nb}"
+    );
+    assert!(nb.contains("<h2>Hvite flekker</h2>") && nb.contains("ingen instruktør når fram"));
+
+    // With the far places gone and nothing unmet, the section says there are none.
+    let near: Vec<_> = map()
+        .into_iter()
+        .filter(|m| ["1", "2"].contains(&m.number.as_str()))
+        .collect();
+    let mut reached = data();
+    reached.instructors[0].max_km = 400.0;
+    let o = solve(&reached);
+    let runs = [klynge::run::Run::unsaved("t", "t", &reached, &params(), &o)];
+    let cmp = klynge::compare::compare(&runs);
+    let html = klynge::export::report::to_html(&runs, &cmp, &near, Lang::En);
+    assert!(html.contains("No white spots:"), "{html}");
+    assert!(!html.contains("white-spots-map"));
 }

@@ -66,7 +66,9 @@ pub async fn compare(db: &str, lang: Lang, a: CompareArgs) -> Result<(), Failure
 pub async fn report(db: &str, lang: Lang, a: ReportArgs) -> Result<(), Failure> {
     let runs = load_runs(db, &a.runs).await?;
     let cmp = klynge::compare::compare(&runs);
-    let html = klynge::export::report::to_html(&runs, &cmp, lang);
+    // The reference municipalities, for the report's white spots (as `klynge whitespots`).
+    let municipalities = klynge::generate::municipalities();
+    let html = klynge::export::report::to_html(&runs, &cmp, &municipalities, lang);
     std::fs::write(&a.out, html).map_err(|e| Failure::io(&a.out, e))?;
     println!("{} {}", lang.pick("Skrev", "Wrote"), a.out.display());
     Ok(())

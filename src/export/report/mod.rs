@@ -1,20 +1,25 @@
 //! `klynge report`: one self-contained HTML page comparing runs — the key figures, charts
-//! of coverage per association and load per instructor, and an SVG map of associations,
-//! clusters and who travels where. No scripts, fonts or images from elsewhere: it opens
-//! offline.
+//! of coverage per association and load per instructor, an SVG map of associations,
+//! clusters and who travels where, and the white spots of the first run's data
+//! (`spots.rs`). No scripts, fonts or images from elsewhere: it opens offline.
 //!
 //! The page is the askama template `templates/report.html`, which escapes every value;
 //! this module works out what to draw where (the charts' and maps' geometry).
 
-use std::collections::BTreeMap;
+mod spots;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use askama::Template;
 
 use crate::compare::Comparison;
+use crate::generate::Municipality;
 use crate::i18n::Lang;
-use crate::model::AssociationKind;
+use crate::model::{AssociationKind, Dataset};
 use crate::run::Run;
+
+use spots::WhiteSpots;
 
 const PALETTE: [&str; 8] = [
     "#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8c564b", "#e377c2",
@@ -46,6 +51,7 @@ struct Report<'a> {
     coverage: Coverage,
     loads: Vec<Load>,
     maps: Vec<Map>,
+    white_spots: WhiteSpots,
     /// The first run, and for each other run its id and the changes from the first.
     first_run: i64,
     changes: Vec<(i64, Vec<String>)>,
@@ -132,8 +138,14 @@ impl Place {
     }
 }
 
-/// The report for `runs` (at least one), whose comparison is `cmp`.
-pub fn to_html(runs: &[Run], cmp: &Comparison, lang: Lang) -> String {
+/// The report for `runs` (at least one), whose comparison is `cmp`; the white spots are
+/// those of the first run's data among `municipalities` (the reference table).
+pub fn to_html(
+    runs: &[Run],
+    cmp: &Comparison,
+    municipalities: &[Municipality],
+    lang: Lang,
+) -> String {
     let report = Report {
         lang,
         title: lang.pick(
@@ -154,6 +166,7 @@ pub fn to_html(runs: &[Run], cmp: &Comparison, lang: Lang) -> String {
         coverage: coverage(cmp),
         loads: runs.iter().enumerate().map(|(k, r)| load(k, r)).collect(),
         maps: runs.iter().map(map).collect(),
+        white_spots: spots::white_spots(&runs[0], municipalities, lang),
         first_run: cmp.runs[0].run,
         changes: cmp
             .diffs
@@ -169,9 +182,14 @@ pub fn to_html(runs: &[Run], cmp: &Comparison, lang: Lang) -> String {
 fn coverage(cmp: &Comparison) -> Coverage {
     let bar_h = 10.0;
     let group_h = bar_h * cmp.runs.len() as f64 + 8.0;
-    let associations: Vec<CoverageGroup> = cmp.runs[0]
-        .coverage_by_association
-        .keys()
+    // Every association of every run: a scenario may add one (a planned association).
+    let names: BTreeSet<&String> = cmp
+        .runs
+        .iter()
+        .flat_map(|r| r.coverage_by_association.keys())
+        .collect();
+    let associations: Vec<CoverageGroup> = names
+        .into_iter()
         .enumerate()
         .map(|(a_i, a)| {
             let y0 = 10.0 + group_h * a_i as f64;
@@ -252,8 +270,46 @@ fn load(k: usize, run: &Run) -> Load {
     }
 }
 
-fn map(run: &Run) -> Map {
-    let ds = &run.dataset;
+/// An equirectangular projection fitted to a set of (lat, lon) points within a
+/// `width` × `height` picture with a margin; east–west distances are shrunk by the cosine
+/// of the middle latitude, so that a km is about as long across as up.
+struct Projection {
+    lat1: f64,
+    lon0: f64,
+    k: f64,
+    scale: f64,
+}
+
+impl Projection {
+    fn fit(pts: &[(f64, f64)], width: f64, height: f64) -> Projection {
+        let (lat0, lat1) = pts
+            .iter()
+            .fold((90.0f64, -90.0f64), |(a, b), p| (a.min(p.0), b.max(p.0)));
+        let (lon0, lon1) = pts
+            .iter()
+            .fold((180.0f64, -180.0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
+        let k = ((lat0 + lat1) / 2.0).to_radians().cos();
+        let span_x = ((lon1 - lon0) * k).max(1e-6);
+        let span_y = (lat1 - lat0).max(1e-6);
+        let scale = ((width - 80.0) / span_x).min((height - 60.0) / span_y);
+        Projection {
+            lat1,
+            lon0,
+            k,
+            scale,
+        }
+    }
+
+    fn xy(&self, lat: f64, lon: f64) -> (Px, Px) {
+        (
+            Px(40.0 + (lon - self.lon0) * self.k * self.scale),
+            Px(30.0 + (self.lat1 - lat) * self.scale),
+        )
+    }
+}
+
+/// The points a dataset's map must show: its associations and its instructors' homes.
+fn dataset_points(ds: &Dataset) -> Vec<(f64, f64)> {
     let mut pts: Vec<(f64, f64)> = ds.associations.iter().map(|a| (a.lat, a.lon)).collect();
     pts.extend(
         ds.instructors
@@ -261,60 +317,31 @@ fn map(run: &Run) -> Map {
             .filter_map(|i| ds.home_of(i))
             .map(|p| (p.lat, p.lon)),
     );
-    let (lat0, lat1) = pts
-        .iter()
-        .fold((90.0f64, -90.0f64), |(a, b), p| (a.min(p.0), b.max(p.0)));
-    let (lon0, lon1) = pts
-        .iter()
-        .fold((180.0f64, -180.0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    let k = ((lat0 + lat1) / 2.0).to_radians().cos();
-    let (w, hgt) = (700.0, 520.0);
-    let span_x = ((lon1 - lon0) * k).max(1e-6);
-    let span_y = (lat1 - lat0).max(1e-6);
-    let scale = ((w - 80.0) / span_x).min((hgt - 60.0) / span_y);
-    let xy = |lat: f64, lon: f64| {
-        (
-            Px(40.0 + (lon - lon0) * k * scale),
-            Px(30.0 + (lat1 - lat) * scale),
-        )
-    };
-    let hubs: Vec<&str> = ds
+    pts
+}
+
+/// The colour of a hub's cluster (grey for none), by the hub's place in the dataset.
+fn cluster_colour(ds: &Dataset, hub: Option<&str>) -> &'static str {
+    let mut hubs = ds
         .associations
         .iter()
-        .filter(|a| a.kind == AssociationKind::Hub)
-        .map(|a| a.id.as_str())
-        .collect();
-    let cluster_colour = |hub: Option<&str>| {
-        hub.and_then(|c| hubs.iter().position(|h| *h == c))
-            .map_or("#999", colour)
-    };
-    let trips = run
-        .assignments
-        .iter()
-        .filter_map(|a| {
-            let r = ds.requests.iter().find(|r| r.id == a.request)?;
-            let i = ds.instructors.iter().find(|i| i.id == a.instructor)?;
-            let (home, venue) = (ds.home_of(i)?, ds.venue_of(r)?);
-            Some(Trip {
-                from: xy(home.lat, home.lon),
-                to: xy(venue.lat, venue.lon),
-                stroke: cluster_colour(Some(i.association.as_str())),
-                instructor: i.id.clone(),
-                request: r.id.clone(),
-                km: a.km,
-            })
-        })
-        .collect();
-    let places = ds
-        .associations
+        .filter(|a| a.kind == AssociationKind::Hub);
+    hub.and_then(|c| hubs.position(|h| h.id == c))
+        .map_or("#999", colour)
+}
+
+/// The associations as marks: hubs as squares in their cluster's colour, small associations
+/// as circles in their cluster's colour (white when they have not opted in).
+fn places(ds: &Dataset, proj: &Projection) -> Vec<Place> {
+    ds.associations
         .iter()
         .map(|a| {
-            let (x, y) = xy(a.lat, a.lon);
+            let (x, y) = proj.xy(a.lat, a.lon);
             let hub = a.kind == AssociationKind::Hub;
             let fill = if hub {
-                cluster_colour(Some(a.id.as_str()))
+                cluster_colour(ds, Some(a.id.as_str()))
             } else if a.opt_in {
-                cluster_colour(a.cluster.as_deref())
+                cluster_colour(ds, a.cluster.as_deref())
             } else {
                 "#fff"
             };
@@ -326,6 +353,29 @@ fn map(run: &Run) -> Map {
                 name: a.name.clone(),
             }
         })
+        .collect()
+}
+
+fn map(run: &Run) -> Map {
+    let ds = &run.dataset;
+    let (w, hgt) = (700.0, 520.0);
+    let proj = Projection::fit(&dataset_points(ds), w, hgt);
+    let trips = run
+        .assignments
+        .iter()
+        .filter_map(|a| {
+            let r = ds.requests.iter().find(|r| r.id == a.request)?;
+            let i = ds.instructors.iter().find(|i| i.id == a.instructor)?;
+            let (home, venue) = (ds.home_of(i)?, ds.venue_of(r)?);
+            Some(Trip {
+                from: proj.xy(home.lat, home.lon),
+                to: proj.xy(venue.lat, venue.lon),
+                stroke: cluster_colour(ds, Some(i.association.as_str())),
+                instructor: i.id.clone(),
+                request: r.id.clone(),
+                km: a.km,
+            })
+        })
         .collect();
     Map {
         run: run.summary.id,
@@ -333,6 +383,6 @@ fn map(run: &Run) -> Map {
         width: w,
         height: hgt,
         trips,
-        places,
+        places: places(ds, &proj),
     }
 }
