@@ -181,6 +181,8 @@ impl PlannedAssociation {
             municipality: self.municipality.clone(),
             opt_in: self.opt_in.unwrap_or(true),
             cluster: self.cluster.clone(),
+            lends: true,
+            lend_cap_sessions: None,
             email: self.email.clone(),
             lang: self.lang.clone(),
             origin,

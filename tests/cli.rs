@@ -427,6 +427,27 @@ fn scenarios_compare_explain_and_suggest() {
     for name in ["today", "km80", "km40", "proposed", "Seniornett Oppdal"] {
         assert!(html.contains(name), "{name} missing");
     }
+    // Training advice for the first run (three trainings by default), confirmed by
+    // planning again: on the pilot 565 → 612.
+    let advice = html
+        .split("id=\"advice\"")
+        .nth(1)
+        .expect("a training advice section");
+    assert!(
+        advice.contains("<td style=\"text-align:left\">learns helsenorge</td>")
+            && advice.contains("Confirmed by planning again: weighted coverage 565 → 612"),
+        "{advice}"
+    );
+    assert_eq!(
+        advice
+            .split("<h2")
+            .next()
+            .unwrap_or("")
+            .matches("<tr>")
+            .count(),
+        1 + 3,
+        "a heading and three trainings"
+    );
     // The white spots of the first run's data: a map and a table, Namsos the largest.
     let spots = html
         .split("<h2>White spots</h2>")

@@ -470,3 +470,50 @@ async fn the_pilots_planned_association_covers_what_its_volunteer_teaches() {
     assert!(names(&runs[0].dataset).contains(&"Namsos".to_string()));
     assert!(!names(&planned.dataset).contains(&"Namsos".to_string()));
 }
+
+/// `compare` shows what each hub lends outside its cluster, against its cap if it has one:
+/// the hub's instructor may help association b of another hub's cluster in open mode;
+/// without a cap all three sessions are lent, with a cap of 2 only b1's two.
+#[tokio::test]
+async fn compare_shows_what_a_capped_hub_lends_against_its_cap() {
+    use klynge::plan::{ClusterMode, SolverKind};
+    let dir = tempfile::tempdir().expect("dir");
+    let store = klynge::store::Store::open(&dir.path().join("k.db").display().to_string())
+        .await
+        .expect("store");
+    let mut runs = Vec::new();
+    for cap in [None, Some(2)] {
+        let mut north = common::hub("north");
+        north.lat += 0.5;
+        let mut b = common::small("b", 5.0);
+        b.cluster = Some("north".into());
+        let mut b1 = common::request("b1", "b", "2027-01-11", "10:00", "12:00", 2);
+        b1.priority = 5;
+        let b2 = common::request("b2", "b", "2027-01-12", "14:00", "16:00", 1);
+        let mut ds = common::dataset(vec![north, b], vec![common::instructor("i1")], vec![b1, b2]);
+        ds.associations[0].lend_cap_sessions = cap;
+        let p = klynge::plan::Params {
+            cluster_mode: Some(ClusterMode::Open),
+            ..common::params()
+        };
+        let planned = klynge::app::plan::plan_checked(&ds, &p, SolverKind::Milp, &|_, _| {})
+            .unwrap_or_else(|e| panic!("{}", e.render(klynge::i18n::Lang::En, true)));
+        let id = klynge::app::plan::save(&store, "t", "t", &planned)
+            .await
+            .expect("save");
+        runs.push(store.run(id).await.expect("run"));
+    }
+    let cmp = klynge::compare::compare(&runs);
+    assert_eq!(
+        cmp.runs[0].lent_by_hub.get("hub"),
+        Some(&(3, None)),
+        "no cap: all three"
+    );
+    assert_eq!(cmp.runs[1].lent_by_hub.get("hub"), Some(&(2, Some(2))));
+    let table = cmp.to_table(klynge::i18n::Lang::En);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("Lent by hub (sessions/cap)"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(row.trim_end().ends_with("2/2"), "{row}");
+}

@@ -174,7 +174,7 @@ fn the_report_maps_and_lists_the_white_spots_of_the_first_run() {
     let run = klynge::run::Run::unsaved("t", "t", &ds, &params(), &o);
     let runs = [run];
     let cmp = klynge::compare::compare(&runs);
-    let html = klynge::export::report::to_html(&runs, &cmp, &map(), Lang::En);
+    let html = klynge::export::report::to_html(&runs, &cmp, &map(), None, Lang::En);
     let section = html
         .split("<h2>White spots</h2>")
         .nth(1)
@@ -200,7 +200,7 @@ fn the_report_maps_and_lists_the_white_spots_of_the_first_run() {
     // the reason in words.
     let mut bigger = map();
     bigger[3].population = 19_000;
-    let nb = klynge::export::report::to_html(&runs, &cmp, &bigger, Lang::Nb);
+    let nb = klynge::export::report::to_html(&runs, &cmp, &bigger, None, Lang::Nb);
     assert!(
         nb.contains("<tr><td>Farther</td><td>Midt</td><td>19\u{a0}000</td>"),
         "{nb}"
@@ -217,7 +217,7 @@ fn the_report_maps_and_lists_the_white_spots_of_the_first_run() {
     let o = solve(&reached);
     let runs = [klynge::run::Run::unsaved("t", "t", &reached, &params(), &o)];
     let cmp = klynge::compare::compare(&runs);
-    let html = klynge::export::report::to_html(&runs, &cmp, &near, Lang::En);
+    let html = klynge::export::report::to_html(&runs, &cmp, &near, None, Lang::En);
     assert!(html.contains("No white spots:"), "{html}");
     assert!(!html.contains("white-spots-map"));
 }

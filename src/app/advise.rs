@@ -263,3 +263,58 @@ pub fn learns(skill: &Skill, lang: Lang) -> String {
         (Skill::Language(l), Lang::En) => format!("learns to teach in {l}"),
     }
 }
+
+impl Advice {
+    /// "Confirmed by planning again: weighted coverage 565 → 604, …", in `lang`.
+    pub fn confirmed(&self, lang: Lang) -> String {
+        let n = |v: f64| lang.number(v, 0);
+        match lang {
+            Lang::Nb => format!(
+                "Bekreftet ved ny planlegging: vektet dekning {} → {}, forespørsler dekket {} → {}{}",
+                n(self.weighted_before),
+                n(self.weighted_after),
+                self.requests_before,
+                self.requests_after,
+                if self.proven_optimal {
+                    " (bevist best)"
+                } else {
+                    " (best funnet innen tidsgrensen)"
+                }
+            ),
+            Lang::En => format!(
+                "Confirmed by planning again: weighted coverage {} → {}, requests covered {} → {}{}",
+                n(self.weighted_before),
+                n(self.weighted_after),
+                self.requests_before,
+                self.requests_after,
+                if self.proven_optimal {
+                    " (proven best)"
+                } else {
+                    " (best found within the time limit)"
+                }
+            ),
+        }
+    }
+
+    /// The advice as a section of the HTML report.
+    pub fn section(&self, lang: Lang) -> crate::export::report::AdviceSection {
+        crate::export::report::AdviceSection {
+            run: self.run,
+            budget: self.budget,
+            rows: self
+                .trainings
+                .iter()
+                .map(|t| {
+                    [
+                        format!("{} ({})", t.instructor_name, t.instructor),
+                        learns(&t.skill, lang),
+                        t.requests.join(", "),
+                        t.sessions.to_string(),
+                        t.associations.join(", "),
+                    ]
+                })
+                .collect(),
+            confirmed: self.confirmed(lang),
+        }
+    }
+}

@@ -34,7 +34,6 @@ pub async fn advise_cmd(db: &str, lang: Lang, a: AdviseArgs) -> Result<(), Failu
 }
 
 fn render(a: &Advice, lang: Lang) -> String {
-    let n = |v: f64| lang.number(v, 0);
     let mut out = match lang {
         Lang::Nb => format!(
             "Opplæring for kjøring {}: inntil {} kurs for instruktører, {} mulige (instruktør × emne eller språk)\n",
@@ -87,31 +86,7 @@ fn render(a: &Advice, lang: Lang) -> String {
         lang.pick("Nå dekket:", "Now covered:"),
         a.newly_covered.join(", ")
     ));
-    out.push_str(&match lang {
-        Lang::Nb => format!(
-            "Bekreftet ved ny planlegging: vektet dekning {} → {}, forespørsler dekket {} → {}{}\n",
-            n(a.weighted_before),
-            n(a.weighted_after),
-            a.requests_before,
-            a.requests_after,
-            if a.proven_optimal {
-                " (bevist best)"
-            } else {
-                " (best funnet innen tidsgrensen)"
-            }
-        ),
-        Lang::En => format!(
-            "Confirmed by planning again: weighted coverage {} → {}, requests covered {} → {}{}\n",
-            n(a.weighted_before),
-            n(a.weighted_after),
-            a.requests_before,
-            a.requests_after,
-            if a.proven_optimal {
-                " (proven best)"
-            } else {
-                " (best found within the time limit)"
-            }
-        ),
-    });
+    out.push_str(&a.confirmed(lang));
+    out.push('\n');
     out
 }

@@ -24,6 +24,13 @@ pub struct ReportArgs {
     /// The HTML file to write.
     #[arg(long, short, default_value = "report.html")]
     out: PathBuf,
+    /// Training advice for the first run: how many trainings (0: no such section). /
+    /// Kursråd for den første kjøringen: hvor mange kurs (0: ingen).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=20))]
+    trainings: u32,
+    /// Seconds the training advice may search. / Sekunder kursrådet kan lete.
+    #[arg(long, default_value_t = 30.0)]
+    time_limit: f64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -68,7 +75,18 @@ pub async fn report(db: &str, lang: Lang, a: ReportArgs) -> Result<(), Failure> 
     let cmp = klynge::compare::compare(&runs);
     // The reference municipalities, for the report's white spots (as `klynge whitespots`).
     let municipalities = klynge::generate::municipalities();
-    let html = klynge::export::report::to_html(&runs, &cmp, &municipalities, lang);
+    let advice = if a.trainings > 0 {
+        let advice = klynge::app::advise::advise_blocking(
+            runs[0].clone(),
+            a.trainings as usize,
+            a.time_limit.clamp(0.1, 600.0),
+        )
+        .await?;
+        Some(advice.section(lang))
+    } else {
+        None
+    };
+    let html = klynge::export::report::to_html(&runs, &cmp, &municipalities, advice, lang);
     std::fs::write(&a.out, html).map_err(|e| Failure::io(&a.out, e))?;
     println!("{} {}", lang.pick("Skrev", "Wrote"), a.out.display());
     Ok(())

@@ -52,6 +52,8 @@ struct Report<'a> {
     loads: Vec<Load>,
     maps: Vec<Map>,
     white_spots: WhiteSpots,
+    /// Training advice for the first run, if asked for.
+    advice: Option<AdviceSection>,
     /// The first run, and for each other run its id and the changes from the first.
     first_run: i64,
     changes: Vec<(i64, Vec<String>)>,
@@ -138,12 +140,27 @@ impl Place {
     }
 }
 
+/// The training advice as the report shows it (built by `app::advise`, which the report
+/// cannot call: it is below the use cases).
+#[derive(Clone, Debug, Default)]
+pub struct AdviceSection {
+    pub run: i64,
+    pub budget: usize,
+    /// One row per training: who, what they learn, the requests they take, sessions, for
+    /// which associations.
+    pub rows: Vec<[String; 5]>,
+    /// "Confirmed by planning again: …", in the report's language.
+    pub confirmed: String,
+}
+
 /// The report for `runs` (at least one), whose comparison is `cmp`; the white spots are
-/// those of the first run's data among `municipalities` (the reference table).
+/// those of the first run's data among `municipalities` (the reference table), and the
+/// training advice the first run's, if given.
 pub fn to_html(
     runs: &[Run],
     cmp: &Comparison,
     municipalities: &[Municipality],
+    advice: Option<AdviceSection>,
     lang: Lang,
 ) -> String {
     let report = Report {
@@ -167,6 +184,7 @@ pub fn to_html(
         loads: runs.iter().enumerate().map(|(k, r)| load(k, r)).collect(),
         maps: runs.iter().map(map).collect(),
         white_spots: spots::white_spots(&runs[0], municipalities, lang),
+        advice,
         first_run: cmp.runs[0].run,
         changes: cmp
             .diffs
