@@ -1,4 +1,6 @@
 //! Scenario files and the comparison of their runs.
+//!
+//! Long because each thing a scenario can change has its test beside its error cases.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,11 @@
 //! The planning model of docs/model.md as a MILP, solved stage by stage with HiGHS.
 //!
 //! Variables: x(i,r) ∈ {0,1} for eligible pairs, y(r) ∈ {0,1} per request, and z ≥ 0, the
-//! largest load (stage 4). Hard constraints 1–3 hold in every stage; each objective stage
+//! largest load (stage 4). Hard constraints 1–4 hold in every stage; each objective stage
 //! is solved and then held as a constraint at the value it reached.
+//!
+//! Long because the model and its stages are one piece of mathematics: every row of
+//! docs/model.md §5 and every stage of §6 is here, in the document's order.
 
 use std::time::Instant;
 
