@@ -1493,3 +1493,26 @@ fn lending_settings_on_a_small_association_are_reported() {
         ProblemKind::LendingOnSmall,
     );
 }
+
+/// The fuzz harness found it: an offer in a JSON dataset had no origin, so its problem
+/// named no file. Every record of a JSON file is named by its place in it.
+#[test]
+fn a_bad_offer_in_json_is_named_by_its_place_in_the_file() {
+    let folder = Folder::base().file(
+        "offers.csv",
+        "id,provider,kind,topics,languages,municipality,lat,lon\no1,Biblioteket,drop_in,smarttelefon,nb,Hub,63.43,10.39\n",
+    );
+    let (_, path) = write_base_json(&folder);
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    value["offers"][0]["lat"] = serde_json::json!(1e300);
+    std::fs::write(&path, value.to_string()).unwrap();
+    let all = problems(load_json(&path));
+    assert_eq!(all.len(), 1, "{}", Problems(all.clone()));
+    assert!(
+        all[0].file.ends_with("dataset.json offers[0]"),
+        "{}",
+        all[0].file
+    );
+    assert_eq!(all[0].column.as_deref(), Some("lat"));
+}

@@ -124,5 +124,8 @@ fn read_json(path: &Path) -> Result<Dataset, Problem> {
     for (k, t) in ds.travel.iter_mut().enumerate() {
         t.origin = at("travel", k);
     }
+    for (k, o) in ds.offers.iter_mut().enumerate() {
+        o.origin = at("offers", k);
+    }
     Ok(ds)
 }
