@@ -1,5 +1,9 @@
 //! Validation of a whole dataset: every rule is checked and every problem reported, so that
 //! a coordinator can fix the spreadsheet in one go.
+//!
+//! Long because every rule of every file is here, in the order docs/model.md §2 lists
+//! them, so that the list can be read against the contract in one place; each file's
+//! less common rules (the network's, addresses, dates) are in their own functions.
 
 use std::collections::HashMap;
 
