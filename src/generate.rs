@@ -258,6 +258,7 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             max_km: *[30.0, 40.0, 50.0, 60.0, 80.0, 100.0]
                 .choose(&mut rng)
                 .expect("limits"),
+            max_minutes: None,
             max_sessions_per_week: rng.random_range(1..=3),
             max_sessions_total: rng.random_bool(0.5).then(|| rng.random_range(10..=24)),
             max_hours_per_week: rng

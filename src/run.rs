@@ -64,6 +64,7 @@ impl Run {
     pub fn check_scenario(&self) -> CheckScenario {
         CheckScenario {
             max_km: self.params.max_km,
+            max_minutes: self.params.max_minutes,
             travel: self.params.travel,
             cluster_mode: self.cluster_mode,
             answers: self.params.answers.clone(),

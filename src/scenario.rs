@@ -9,6 +9,7 @@
 //! description = "Travel limit 40 km"
 //! dataset = ".."                    # a dataset folder or .json file
 //! max_km = 40.0                     # scenario-wide one-way limit
+//! max_minutes = 45                  # scenario-wide one-way limit in minutes
 //! detour_factor = 1.3
 //! speed_kmh = 60.0
 //! cluster_mode = "fixed"            # fixed | open
@@ -91,6 +92,7 @@ struct ScenarioFile {
     description: Option<String>,
     dataset: PathBuf,
     max_km: Option<f64>,
+    max_minutes: Option<u32>,
     detour_factor: Option<f64>,
     speed_kmh: Option<f64>,
     cluster_mode: Option<ClusterMode>,
@@ -338,6 +340,7 @@ impl Scenario {
         let defaults = Params::default();
         let params = Params {
             max_km: raw.max_km,
+            max_minutes: raw.max_minutes,
             travel: crate::travel::TravelParams {
                 detour_factor: raw.detour_factor.unwrap_or(defaults.travel.detour_factor),
                 speed_kmh: raw.speed_kmh.unwrap_or(defaults.travel.speed_kmh),

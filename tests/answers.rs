@@ -282,6 +282,7 @@ fn the_checker_names_a_broken_answer() {
     let p = with_answers(&[("r1", "i2")], &[("r1", "i1")]);
     let scenario = CheckScenario {
         max_km: None,
+        max_minutes: None,
         travel: p.travel,
         cluster_mode: ClusterMode::Fixed,
         answers: p.answers.clone(),

@@ -864,3 +864,65 @@ fn fairness_first_and_its_price_in_compare() {
         "{weighted}"
     );
 }
+
+/// A file klynge does not read in a dataset folder (a misspelt `netwrk.csv`) is a warning
+/// naming it and the known files; the data still plan.
+#[test]
+fn an_unknown_file_in_a_dataset_folder_is_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("mkdir");
+    for f in std::fs::read_dir(pilot()).expect("pilot") {
+        let f = f.expect("entry").path();
+        if f.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&f, data.join(f.file_name().expect("name"))).expect("copy");
+        }
+    }
+    std::fs::write(data.join("netwrk.csv"), "from,to,km,minutes\n").expect("write");
+    let db = dir.path().join("k.db");
+    let out = klynge(&db)
+        .args(["--lang", "en", "plan"])
+        .arg(&data)
+        .args(["--time-limit", "10"])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("Warning: klynge does not read") && err.contains("netwrk.csv"),
+        "{err}"
+    );
+    assert!(
+        err.contains("network.csv"),
+        "the known names are listed: {err}"
+    );
+    // The pilot itself (README.md and scenarios/ beside the CSV files) warns of nothing.
+    let out = klynge(&db)
+        .args(["--lang", "en", "plan"])
+        .arg(pilot())
+        .args(["--solver", "greedy"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("Warning"));
+}
+
+/// `--max-minutes` is the scenario's one-way limit in minutes: on the Fosen fixture the
+/// ferry route to Indre Fosen takes 77 minutes, so at 60 nobody may go there.
+#[test]
+fn plan_max_minutes_keeps_everyone_this_side_of_the_ferry() {
+    let fosen = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fosen");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let out = stdout(
+        klynge(&db)
+            .args(["--lang", "en", "plan"])
+            .arg(&fosen)
+            .args(["--max-minutes", "60"]),
+    );
+    assert!(out.contains("Requests covered       1 of 2"), "{out}");
+    assert!(
+        out.contains("77 minutes one way (limit 60 minutes)"),
+        "{out}"
+    );
+}

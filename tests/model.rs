@@ -77,13 +77,70 @@ fn rule_distance_uses_the_smaller_of_own_and_scenario_limit() {
     let o = solve_with(&ds, &p, SolverKind::Milp);
     assert!(o.assignments.is_empty());
     match &uncovered_reasons(&o, "r1")[..] {
-        [Reason::TooFar { nearest, km, limit }] => {
+        [
+            Reason::TooFar {
+                nearest,
+                km,
+                limit,
+                minutes,
+                minute_limit,
+            },
+        ] => {
             assert_eq!(nearest, "i1");
             assert!((km - 52.0).abs() < 0.5, "km {km}");
             assert_eq!(*limit, 50.0);
+            // No minute limit anywhere: the reason says nothing of minutes.
+            assert_eq!((*minutes, *minute_limit), (None, None));
         }
         other => panic!("unexpected reasons {other:?}"),
     }
+}
+
+#[test]
+fn rule_distance_holds_the_tighter_minute_limit_of_instructor_and_scenario() {
+    // A slow road: 20 km but 45 minutes (a travel row), well within every km limit.
+    let mut ds = dataset(
+        vec![small("a", 10.0)],
+        vec![instructor("i1"), instructor("i2")],
+        vec![request("r1", "a", MON, "10:00", "12:00", 1)],
+    );
+    ds.travel.push(klynge::model::TravelRow {
+        from: "hub".into(),
+        to: "a".into(),
+        km: 20.0,
+        minutes: Some(45),
+        origin: Default::default(),
+    });
+    // i1 may travel 44 minutes: 45 > 44, so only i2 can take r1.
+    ds.instructors[0].max_minutes = Some(44);
+    assert_eq!(rota(&solve(&ds)), vec!["r1:i2"]);
+    // The limit is inclusive: at 45 minutes i1 may go (alone, she is the only choice).
+    let mut alone = ds.clone();
+    alone.instructors.truncate(1);
+    alone.instructors[0].max_minutes = Some(45);
+    assert_eq!(rota(&solve(&alone)), vec!["r1:i1"]);
+
+    // A scenario limit of 44 minutes binds everyone: r1 is too far for both.
+    ds.instructors[0].max_minutes = None;
+    let mut p = params();
+    p.max_minutes = Some(44);
+    let o = solve_with(&ds, &p, SolverKind::Milp);
+    assert!(o.assignments.is_empty());
+    assert_eq!(
+        uncovered_reasons(&o, "r1"),
+        vec![Reason::TooFar {
+            nearest: "i1".into(),
+            km: 20.0,
+            limit: 500.0,
+            minutes: Some(45),
+            minute_limit: Some(44),
+        }]
+    );
+    // The checker rejects the pair under the same rule, in minutes.
+    let v = plan::check(&ds, &o.check_scenario(&p), &[("r1".into(), "i1".into())]);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert_eq!(v[0].rule, Some(Rule::Distance));
+    assert_eq!(v[0].detail, "45 min > 44 min");
 }
 
 #[test]

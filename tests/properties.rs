@@ -145,6 +145,7 @@ fn params_for(open: bool) -> Params {
 fn exhaustive_best(ds: &Dataset, p: &Params) -> f64 {
     let scenario = plan::CheckScenario {
         max_km: p.max_km,
+        max_minutes: None,
         travel: p.travel,
         cluster_mode: p.cluster_mode.expect("explicit mode"),
         answers: Default::default(),

@@ -66,6 +66,7 @@ fn three_by_three() -> Dataset {
 fn exhaustive(ds: &Dataset, p: &Params, rep: &Spec) -> (f64, usize) {
     let scenario = plan::CheckScenario {
         max_km: p.max_km,
+        max_minutes: None,
         travel: p.travel,
         cluster_mode: ClusterMode::Fixed,
         answers: Answers::default(),

@@ -1516,3 +1516,163 @@ fn a_bad_offer_in_json_is_named_by_its_place_in_the_file() {
     );
     assert_eq!(all[0].column.as_deref(), Some("lat"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The road and ferry network: places.csv and network.csv
+
+/// The base dataset with a small network: the hub, a ferry quay and the small association.
+fn with_network() -> Folder {
+    Folder::base()
+        .file(
+            "places.csv",
+            "id,name,lat,lon
+quay,Ferjekai,63.35,10.30
+",
+        )
+        .file(
+            "network.csv",
+            "from,to,km,minutes,ferry,wait_minutes
+hub,quay,10,12,false,
+quay,small,8,20,true,15
+",
+        )
+}
+
+#[test]
+fn a_network_loads_and_round_trips() {
+    let ds = with_network().load().unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(ds.places.len(), 1);
+    assert_eq!(ds.network.len(), 2);
+    assert!(!ds.network[0].ferry);
+    assert!(ds.network[1].ferry);
+    assert_eq!(ds.network[1].wait_minutes, Some(15));
+    assert_eq!(ds.network[1].total_minutes(), 35);
+    // Written as a folder and as JSON, it reads back the same.
+    let out = tempfile::tempdir().expect("tempdir");
+    klynge::ingest::write_folder(&ds, out.path()).expect("write folder");
+    let again = load(out.path()).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(again.places.len(), 1);
+    assert_eq!(again.places[0].id, "quay");
+    assert_eq!((again.places[0].lat, again.places[0].lon), (63.35, 10.30));
+    assert_eq!(again.network.len(), 2);
+    assert_eq!(again.network[1].wait_minutes, Some(15));
+    let json = out.path().join("ds.json");
+    write_json(&ds, &json).expect("write json");
+    let from_json = load(&json).unwrap_or_else(|p| panic!("{p}"));
+    assert_eq!(from_json.network.len(), 2);
+    assert!(from_json.network[1].ferry);
+}
+
+#[test]
+fn a_dataset_without_a_network_keeps_its_canonical_json() {
+    // Neither `places` nor `network` appears when empty, so older hashes hold.
+    let ds = Folder::base().load().unwrap_or_else(|p| panic!("{p}"));
+    let json = ds.to_canonical_json();
+    assert!(!json.contains("\"places\""), "{json}");
+    assert!(!json.contains("\"network\""), "{json}");
+    assert!(!json.contains("max_minutes"), "{json}");
+}
+
+#[test]
+fn an_unknown_place_in_the_network_is_reported() {
+    let result = with_network()
+        .line("network.csv", 3, "quay,nowhere,8,20,true,15")
+        .load();
+    expect_only(
+        result,
+        "network.csv:3:to",
+        ProblemKind::UnknownPlace(text("nowhere")),
+    );
+}
+
+#[test]
+fn a_duplicate_place_id_is_reported_with_first_line() {
+    let result = with_network()
+        .line("places.csv", 3, "quay,Ferjekai 2,63.36,10.31")
+        .load();
+    expect_only(
+        result,
+        "places.csv:3:id",
+        ProblemKind::DuplicateId {
+            id: text("quay"),
+            first: Some(2),
+        },
+    );
+}
+
+#[test]
+fn a_place_id_that_is_an_association_id_is_reported() {
+    let result = with_network()
+        .line("places.csv", 3, "small,Melhus sentrum,63.28,10.27")
+        .load();
+    expect_only(
+        result,
+        "places.csv:3:id",
+        ProblemKind::PlaceIdTaken(text("small")),
+    );
+}
+
+#[test]
+fn a_negative_network_km_is_reported() {
+    let result = with_network()
+        .line("network.csv", 2, "hub,quay,-10,12,false,")
+        .load();
+    expect_only(result, "network.csv:2:km", out_of_range("-10", "≥ 0"));
+}
+
+#[test]
+fn negative_network_minutes_are_reported() {
+    let result = with_network()
+        .line("network.csv", 2, "hub,quay,10,-12,false,")
+        .load();
+    expect_only(
+        result,
+        "network.csv:2:minutes",
+        ProblemKind::NotAWholeNumber(text("-12")),
+    );
+}
+
+#[test]
+fn a_bad_ferry_flag_is_reported() {
+    let result = with_network()
+        .line("network.csv", 3, "quay,small,8,20,maybe,15")
+        .load();
+    expect_only(
+        result,
+        "network.csv:3:ferry",
+        ProblemKind::NotABool(text("maybe")),
+    );
+}
+
+#[test]
+fn a_place_latitude_out_of_range_is_reported() {
+    let result = with_network()
+        .line("places.csv", 2, "quay,Ferjekai,93.35,10.30")
+        .load();
+    expect_only(
+        result,
+        "places.csv:2:lat",
+        ProblemKind::LatitudeOutOfRange(93.35),
+    );
+}
+
+#[test]
+fn a_negative_instructor_max_minutes_is_reported() {
+    let result = Folder::base()
+        .line(
+            "instructors.csv",
+            1,
+            "id,name,association,lat,lon,topics,languages,max_km,max_sessions_per_week,max_sessions_total,max_hours_per_week,max_minutes",
+        )
+        .line(
+            "instructors.csv",
+            2,
+            "i1,Kari Bakken,hub,,,smarttelefon;bankid,nb;en,60,3,,,-5",
+        )
+        .load();
+    expect_only(
+        result,
+        "instructors.csv:2:max_minutes",
+        ProblemKind::NotAWholeNumber(text("-5")),
+    );
+}

@@ -153,6 +153,7 @@ pub fn conflicts(ds: &Dataset, params: &Params) -> Vec<Conflict> {
     // on them alone (staffing aside: the other instructors are the plan's to find).
     let scenario = CheckScenario {
         max_km: params.max_km,
+        max_minutes: params.max_minutes,
         travel: params.travel,
         cluster_mode: inst.cluster_mode,
         answers: Default::default(),

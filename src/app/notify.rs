@@ -463,6 +463,7 @@ mod tests {
             languages: vec!["nb".into()],
             willing_languages: Vec::new(),
             max_km: 100.0,
+            max_minutes: None,
             max_sessions_per_week: 3,
             max_sessions_total: None,
             max_hours_per_week: None,
@@ -510,6 +511,8 @@ mod tests {
             requests,
             travel: vec![],
             offers: vec![],
+            places: vec![],
+            network: vec![],
         };
         Run {
             summary: RunSummary {

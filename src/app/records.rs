@@ -68,6 +68,9 @@ pub struct InstructorRecord {
     pub willing_languages: Vec<String>,
     /// One-way travel limit, km.
     pub max_km: f64,
+    /// One-way travel limit, minutes (optional).
+    #[serde(default)]
+    pub max_minutes: Option<u32>,
     pub max_sessions_per_week: u32,
     #[serde(default)]
     pub max_sessions_total: Option<u32>,
@@ -144,6 +147,7 @@ impl From<&Instructor> for InstructorRecord {
             languages: i.languages.clone(),
             willing_languages: i.willing_languages.clone(),
             max_km: i.max_km,
+            max_minutes: i.max_minutes,
             max_sessions_per_week: i.max_sessions_per_week,
             max_sessions_total: i.max_sessions_total,
             max_hours_per_week: i.max_hours_per_week,
@@ -418,6 +422,7 @@ pub fn read_instructor(r: &InstructorRecord, lang: Lang) -> Result<Instructor, V
         languages,
         willing_languages,
         max_km: r.max_km,
+        max_minutes: r.max_minutes,
         max_sessions_per_week: r.max_sessions_per_week,
         max_sessions_total: r.max_sessions_total,
         max_hours_per_week: r.max_hours_per_week,

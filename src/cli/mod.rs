@@ -332,7 +332,31 @@ fn dataset_counts(ds: &klynge::model::Dataset, lang: Lang) -> String {
     )
 }
 
-/// Reads and validates a dataset; its problems are bad input.
+/// Reads and validates a dataset; its problems are bad input. A file in a dataset folder
+/// that klynge does not read (a misspelt `netwrk.csv`) is a warning on standard error: the
+/// data load, but what the user meant to give is not silently ignored.
 fn load_dataset(path: &Path) -> Result<klynge::model::Dataset, Failure> {
-    klynge::ingest::load(path).map_err(|p| AppError::Dataset(p).into())
+    let ds = klynge::ingest::load(path).map_err(|p| Failure::from(AppError::Dataset(p)))?;
+    if path.is_dir() {
+        let lang = LANG.get().copied().unwrap_or_default();
+        for name in klynge::ingest::unknown_files(path) {
+            eprintln!("{}", unknown_file_warning(path, &name, lang));
+        }
+    }
+    Ok(ds)
+}
+
+/// The warning for a file klynge does not read, with the names it does read.
+fn unknown_file_warning(dir: &Path, name: &str, lang: Lang) -> String {
+    let known = klynge::ingest::KNOWN_FILES.join(", ");
+    match lang {
+        Lang::Nb => format!(
+            "Advarsel: {} leses ikke av klynge og blir ikke brukt (kjente filer: {known}, README.md, scenarios/)",
+            dir.join(name).display()
+        ),
+        Lang::En => format!(
+            "Warning: klynge does not read {} and ignores it (known files: {known}, README.md, scenarios/)",
+            dir.join(name).display()
+        ),
+    }
 }

@@ -37,6 +37,9 @@ pub struct PlanArgs {
     /// Scenario-wide one-way travel limit in km (on top of each instructor's own).
     #[arg(long)]
     max_km: Option<f64>,
+    /// Scenario-wide one-way travel limit in minutes (on top of each instructor's own).
+    #[arg(long)]
+    max_minutes: Option<u32>,
     /// Road km per straight-line km.
     #[arg(long, default_value_t = 1.3)]
     detour_factor: f64,
@@ -116,6 +119,7 @@ impl PlanArgs {
         }
         Ok(Params {
             max_km: self.max_km,
+            max_minutes: self.max_minutes,
             travel: TravelParams {
                 detour_factor: self.detour_factor,
                 speed_kmh: self.speed_kmh,

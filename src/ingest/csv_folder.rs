@@ -1,6 +1,6 @@
 //! The dataset as a folder of CSV files, the form a coordinator keeps in a spreadsheet.
 //!
-//! Long because it reads all seven files of the format, each in its own short function,
+//! Long because it reads all ten files of the format, each in its own short function,
 //! with the cell parsers they share; splitting by file would scatter the shared parts.
 
 use std::collections::HashMap;
@@ -9,9 +9,44 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::model::{
-    Association, AssociationKind, Blackout, Dataset, Hm, Instructor, Offer, OfferKind, Origin,
-    Problem, ProblemKind, Request, Series, Session, Slot, TravelRow, parse_weekday,
+    Association, AssociationKind, Blackout, Dataset, Hm, Instructor, NetworkEdge, Offer, OfferKind,
+    Origin, Place, Problem, ProblemKind, Request, Series, Session, Slot, TravelRow, parse_weekday,
 };
+
+/// Every file of the format; anything else in a dataset folder is reported as unknown
+/// (besides `README.md` and the `scenarios/` folder).
+pub const KNOWN_FILES: [&str; 10] = [
+    "associations.csv",
+    "instructors.csv",
+    "availability.csv",
+    "blackouts.csv",
+    "requests.csv",
+    "sessions.csv",
+    "travel.csv",
+    "offers.csv",
+    "places.csv",
+    "network.csv",
+];
+
+/// The files and folders in `dir` that klynge does not read, sorted by name. Hidden
+/// entries (a `.git`, an editor's swap file) are not counted.
+pub fn unknown_files(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            !name.starts_with('.')
+                && !KNOWN_FILES.contains(&name.as_str())
+                && !name.eq_ignore_ascii_case("README.md")
+                && name != "scenarios"
+        })
+        .collect();
+    out.sort();
+    out
+}
 
 /// A CSV file read into memory, with its header and the line of each record.
 struct Table {
@@ -381,6 +416,15 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         &mut p,
     );
 
+    let places = Table::read(dir, "places.csv", false, &["id", "lat", "lon"], &mut p);
+    let network = Table::read(
+        dir,
+        "network.csv",
+        false,
+        &["from", "to", "km", "minutes"],
+        &mut p,
+    );
+
     let mut ds = Dataset::default();
     for row in assoc.iter().flat_map(Table::rows) {
         let id = row.text("id", &mut p);
@@ -432,6 +476,7 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         let per_week = row.uint("max_sessions_per_week", true, &mut p);
         let total = row.uint("max_sessions_total", false, &mut p);
         let hours = row.float("max_hours_per_week", false, &mut p);
+        let max_minutes = row.uint("max_minutes", false, &mut p);
         if let Some(id) = id {
             ds.instructors.push(Instructor {
                 id,
@@ -443,6 +488,7 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
                 languages: row.list("languages"),
                 willing_languages: row.list("willing_languages"),
                 max_km: max_km.unwrap_or_default(),
+                max_minutes,
                 max_sessions_per_week: per_week.unwrap_or_default(),
                 max_sessions_total: total,
                 max_hours_per_week: hours,
@@ -618,6 +664,9 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         }
     }
 
+    read_places(places.as_ref(), &mut ds, &mut p);
+    read_network(network.as_ref(), &mut ds, &mut p);
+
     for row in offers.iter().flat_map(Table::rows) {
         let id = row.text("id", &mut p);
         let provider = row.text("provider", &mut p);
@@ -651,4 +700,45 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
     }
 
     (ds, p)
+}
+
+/// The rows of `places.csv`: a place is kept when its id and position could be read.
+fn read_places(table: Option<&Table>, ds: &mut Dataset, p: &mut Vec<Problem>) {
+    for row in table.into_iter().flat_map(Table::rows) {
+        let id = row.text("id", p);
+        let lat = row.float("lat", true, p);
+        let lon = row.float("lon", true, p);
+        if let (Some(id), Some(lat), Some(lon)) = (id, lat, lon) {
+            ds.places.push(Place {
+                id,
+                name: row.get("name").unwrap_or_default().to_owned(),
+                lat,
+                lon,
+                origin: row.origin(),
+            });
+        }
+    }
+}
+
+/// The rows of `network.csv`; `ferry` defaults to false.
+fn read_network(table: Option<&Table>, ds: &mut Dataset, p: &mut Vec<Problem>) {
+    for row in table.into_iter().flat_map(Table::rows) {
+        let from = row.text("from", p);
+        let to = row.text("to", p);
+        let km = row.float("km", true, p);
+        let minutes = row.uint("minutes", true, p);
+        let ferry = row.boolean("ferry", p).unwrap_or(false);
+        let wait_minutes = row.uint("wait_minutes", false, p);
+        if let (Some(from), Some(to), Some(km), Some(minutes)) = (from, to, km, minutes) {
+            ds.network.push(NetworkEdge {
+                from,
+                to,
+                km,
+                minutes,
+                ferry,
+                wait_minutes,
+                origin: row.origin(),
+            });
+        }
+    }
 }

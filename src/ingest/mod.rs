@@ -7,6 +7,7 @@ mod csv_folder;
 mod write;
 mod xlsx;
 
+pub use csv_folder::{KNOWN_FILES, unknown_files};
 pub use write::{write_folder, write_json};
 
 use std::path::Path;
@@ -126,6 +127,12 @@ fn read_json(path: &Path) -> Result<Dataset, Problem> {
     }
     for (k, o) in ds.offers.iter_mut().enumerate() {
         o.origin = at("offers", k);
+    }
+    for (k, pl) in ds.places.iter_mut().enumerate() {
+        pl.origin = at("places", k);
+    }
+    for (k, e) in ds.network.iter_mut().enumerate() {
+        e.origin = at("network", k);
     }
     Ok(ds)
 }

@@ -100,6 +100,11 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
     if willing {
         header.push("willing_languages");
     }
+    // Written only when someone has a minute limit, so older datasets are written as before.
+    let minutes = ds.instructors.iter().any(|i| i.max_minutes.is_some());
+    if minutes {
+        header.push("max_minutes");
+    }
     w.write_record(&header).map_err(csv_err)?;
     let mut av = csv::Writer::from_path(dir.join("availability.csv")).map_err(csv_err)?;
     av.write_record(["instructor", "weekday", "start", "end"])
@@ -126,6 +131,9 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
         }
         if willing {
             record.push(i.willing_languages.join(";"));
+        }
+        if minutes {
+            record.push(opt(i.max_minutes));
         }
         w.write_record(&record).map_err(csv_err)?;
         for s in &i.availability {
@@ -208,6 +216,8 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
         w.flush()?;
     }
 
+    write_network(ds, dir)?;
+
     if !ds.offers.is_empty() {
         let mut w = csv::Writer::from_path(dir.join("offers.csv")).map_err(csv_err)?;
         w.write_record([
@@ -247,6 +257,44 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
                     .join(";"),
                 &o.contact,
                 &o.url,
+            ])
+            .map_err(csv_err)?;
+        }
+        w.flush()?;
+    }
+    Ok(())
+}
+
+/// `places.csv` and `network.csv`, each only when the dataset has any.
+fn write_network(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
+    let csv_err = std::io::Error::other;
+    if !ds.places.is_empty() {
+        let mut w = csv::Writer::from_path(dir.join("places.csv")).map_err(csv_err)?;
+        w.write_record(["id", "name", "lat", "lon"])
+            .map_err(csv_err)?;
+        for p in &ds.places {
+            w.write_record([
+                p.id.as_str(),
+                &p.name,
+                &p.lat.to_string(),
+                &p.lon.to_string(),
+            ])
+            .map_err(csv_err)?;
+        }
+        w.flush()?;
+    }
+    if !ds.network.is_empty() {
+        let mut w = csv::Writer::from_path(dir.join("network.csv")).map_err(csv_err)?;
+        w.write_record(["from", "to", "km", "minutes", "ferry", "wait_minutes"])
+            .map_err(csv_err)?;
+        for e in &ds.network {
+            w.write_record([
+                e.from.as_str(),
+                &e.to,
+                &e.km.to_string(),
+                &e.minutes.to_string(),
+                &e.ferry.to_string(),
+                &opt(e.wait_minutes),
             ])
             .map_err(csv_err)?;
         }

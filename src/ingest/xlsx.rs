@@ -1,6 +1,6 @@
 //! The dataset as one spreadsheet (.xlsx): one sheet per file of the folder format
 //! (`associations`, `instructors`, `availability`, `blackouts`, `requests`, `sessions`,
-//! `travel`, `offers`), the first row the header. Each sheet is read as the CSV file it stands for,
+//! `travel`, `offers`, `places`, `network`), the first row the header. Each sheet is read as the CSV file it stands for,
 //! so the same checks and the same messages apply; a message names the workbook and the
 //! sheet (`pilot.xlsx[requests]:3`).
 
@@ -12,7 +12,7 @@ use super::csv_folder::read_folder;
 use crate::model::{Dataset, Origin, Problem, ProblemKind};
 
 /// The sheets the format knows, by the file each stands for.
-const SHEETS: [&str; 8] = [
+const SHEETS: [&str; 10] = [
     "associations",
     "instructors",
     "availability",
@@ -21,6 +21,8 @@ const SHEETS: [&str; 8] = [
     "sessions",
     "travel",
     "offers",
+    "places",
+    "network",
 ];
 
 /// Reads a workbook; returns the dataset and every problem found while reading.

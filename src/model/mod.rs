@@ -136,6 +136,9 @@ pub struct Instructor {
     pub willing_languages: Vec<String>,
     /// One-way travel limit in km.
     pub max_km: f64,
+    /// One-way travel limit in minutes (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_minutes: Option<u32>,
     pub max_sessions_per_week: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_sessions_total: Option<u32>,
@@ -216,6 +219,44 @@ pub struct TravelRow {
     pub minutes: Option<u32>,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+/// A named point of the road and ferry network (`places.csv`): a ferry quay, a
+/// crossroads. Association ids are places too, without being listed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A two-way road or ferry link between two places (`network.csv`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkEdge {
+    /// A place id or an association id.
+    pub from: String,
+    pub to: String,
+    pub km: f64,
+    /// Driving or sailing time, whole minutes.
+    pub minutes: u32,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ferry: bool,
+    /// A ferry's mean wait, added to `minutes` (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_minutes: Option<u32>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl NetworkEdge {
+    /// What the edge costs a traveller: its minutes plus any mean wait.
+    pub fn total_minutes(&self) -> u32 {
+        self.minutes.saturating_add(self.wait_minutes.unwrap_or(0))
+    }
 }
 
 /// What kind of help another offer gives.
@@ -304,6 +345,12 @@ pub struct Dataset {
     /// Other offers in the municipalities, for referral (`offers.csv`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub offers: Vec<Offer>,
+    /// Named points of the road and ferry network (`places.csv`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<Place>,
+    /// The road and ferry network (`network.csv`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network: Vec<NetworkEdge>,
 }
 
 impl Dataset {

@@ -91,6 +91,10 @@ pub enum ProblemKind {
     NotAnOfferTime(String),
     /// `lends` or `lend_cap_sessions` on a small association (only hubs lend).
     LendingOnSmall,
+    /// A network edge names a place that is neither in `places.csv` nor an association.
+    UnknownPlace(String),
+    /// A place id that is already an association's id.
+    PlaceIdTaken(String),
 }
 
 /// How much of a value from the input a message quotes.
@@ -139,6 +143,8 @@ impl ProblemKind {
             UnknownMessageLang(v) => UnknownMessageLang(s(v)),
             NotAWebAddress(v) => NotAWebAddress(s(v)),
             NotAnOfferTime(v) => NotAnOfferTime(s(v)),
+            UnknownPlace(v) => UnknownPlace(s(v)),
+            PlaceIdTaken(v) => PlaceIdTaken(s(v)),
             other => other,
         }
     }
@@ -197,6 +203,8 @@ impl Localized for ProblemKind {
             UnknownMessageLang(v) => if nb { format!("ukjent meldingsspråk '{v}' (forventet nb eller en)") } else { format!("unknown message language '{v}' (expected nb or en)") },
             LendingOnSmall => lang.pick("bare en hub låner ut instruktører: la feltet stå tomt for en liten forening", "only a hub lends instructors: leave the field empty for a small association").into(),
             NotAnOfferTime(v) => if nb { format!("'{v}' er ikke en åpningstid (forventet f.eks. «tir 12:00-14:00» eller «03.02.2027 10:00-12:00»; slutt etter start)") } else { format!("'{v}' is not an opening time (expected e.g. 'tue 12:00-14:00' or '03.02.2027 10:00-12:00'; end after start)") },
+            UnknownPlace(v) => if nb { format!("ukjent sted '{v}' (forventet en id fra places.csv eller en forenings id)") } else { format!("unknown place '{v}' (expected an id from places.csv or an association's id)") },
+            PlaceIdTaken(v) => if nb { format!("'{v}' er allerede id-en til en forening: en forening er et sted av seg selv, gi stedet en annen id") } else { format!("'{v}' is already an association's id: an association is a place by itself, give the place another id") },
             NotAWebAddress(v) => if nb { format!("'{v}' er ikke en nettadresse (forventet https://…)") } else { format!("'{v}' is not a web address (expected https://…)") },
         }
     }

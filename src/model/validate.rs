@@ -1,5 +1,9 @@
 //! Validation of a whole dataset: every rule is checked and every problem reported, so that
 //! a coordinator can fix the spreadsheet in one go.
+//!
+//! Long because every rule of every file is here, in the order docs/model.md §2 lists
+//! them, so that the list can be read against the contract in one place; each file's
+//! less common rules (the network's, addresses, dates) are in their own functions.
 
 use std::collections::HashMap;
 
@@ -345,6 +349,8 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
         }
     }
 
+    validate_network(ds, &assoc_kind, &mut push);
+
     let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
     for o in &ds.offers {
         require(&o.id, &o.origin, "id", &mut push);
@@ -380,6 +386,43 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// Places and network edges: ids unique and apart from associations', edges between known
+/// places, km not negative.
+fn validate_network(
+    ds: &Dataset,
+    assoc_kind: &HashMap<&str, AssociationKind>,
+    push: &mut impl FnMut(&Origin, &str, ProblemKind),
+) {
+    let mut seen: HashMap<&str, Option<u64>> = HashMap::new();
+    for p in &ds.places {
+        require(&p.id, &p.origin, "id", push);
+        if let Some(first) = first_seen(&mut seen, &p.id, p.origin.line) {
+            let id = p.id.clone();
+            push(&p.origin, "id", ProblemKind::DuplicateId { id, first });
+        } else if assoc_kind.contains_key(p.id.as_str()) {
+            push(&p.origin, "id", ProblemKind::PlaceIdTaken(p.id.clone()));
+        }
+        check_lat_lon(p.lat, p.lon, &p.origin, push);
+    }
+    for e in &ds.network {
+        for (col, id) in [("from", &e.from), ("to", &e.to)] {
+            if !seen.contains_key(id.as_str()) && !assoc_kind.contains_key(id.as_str()) {
+                push(&e.origin, col, ProblemKind::UnknownPlace(id.clone()));
+            }
+        }
+        if !(e.km >= 0.0 && e.km.is_finite()) {
+            push(
+                &e.origin,
+                "km",
+                ProblemKind::OutOfRange {
+                    value: e.km.to_string(),
+                    expected: "≥ 0".into(),
+                },
+            );
+        }
+    }
 }
 
 /// Records the first line an id is seen on; for a repeated id, returns that first line.

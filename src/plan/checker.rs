@@ -24,6 +24,8 @@ use super::rules::{HardConstraint, Rule};
 #[derive(Clone, Debug)]
 pub struct CheckScenario {
     pub max_km: Option<f64>,
+    /// Scenario-wide one-way limit in minutes (on top of each instructor's own).
+    pub max_minutes: Option<u32>,
     pub travel: TravelParams,
     pub cluster_mode: ClusterMode,
     /// The instructors' answers the rota must honour.
@@ -69,7 +71,7 @@ pub fn check(
     assignments: &[(String, String)],
 ) -> Vec<Violation> {
     let mut out = answer_violations(ds, &scenario.answers, assignments);
-    let travel = TravelModel::new(scenario.travel, &ds.travel);
+    let travel = TravelModel::for_dataset(scenario.travel, ds);
     let requests: HashMap<&str, usize> = ds
         .requests
         .iter()
@@ -183,6 +185,16 @@ pub fn check(
         };
         if t.km > limit {
             fail(Rule::Distance, format!("{:.1} km > {limit} km", t.km));
+        }
+        // The minute limits are part of the same rule: the tighter of the two counts.
+        let minute_limit = match (scenario.max_minutes, ins.max_minutes) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let Some(limit) = minute_limit
+            && t.minutes > limit
+        {
+            fail(Rule::Distance, format!("{} min > {limit} min", t.minutes));
         }
         let m = i64::from(t.minutes);
         for s in &sessions[rk] {

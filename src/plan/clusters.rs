@@ -70,7 +70,7 @@ impl ClusterProposal {
 
 /// Proposes clusters for `ds` under the travel and distance settings of `params`.
 pub fn propose(ds: &Dataset, params: &Params) -> Result<ClusterProposal, String> {
-    let travel = TravelModel::new(params.travel, &ds.travel);
+    let travel = TravelModel::for_dataset(params.travel, ds);
     let hubs: Vec<&crate::model::Association> = ds
         .associations
         .iter()

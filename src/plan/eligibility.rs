@@ -138,13 +138,23 @@ fn test_pair(inst: &Instance, i: usize, r: usize) -> (u8, Option<Travel>) {
         inst.venues[r],
     );
     let limit = inst.params.max_km.map_or(ins.max_km, |m| m.min(ins.max_km));
-    if travel.km > limit {
+    let too_long = minute_limit(&inst.params, ins).is_some_and(|l| travel.minutes > l);
+    if travel.km > limit || too_long {
         return (Rule::Distance.bit(), Some(travel));
     }
     (
         time_rules(ins, &inst.sessions[r], travel.minutes),
         Some(travel),
     )
+}
+
+/// The one-way minute limit of an instructor in a scenario: the tighter of their own and
+/// the scenario's, where either is set.
+pub fn minute_limit(params: &super::Params, ins: &Instructor) -> Option<u32> {
+    match (params.max_minutes, ins.max_minutes) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// The availability and blackout rules for sessions reached after `minutes` of travel.

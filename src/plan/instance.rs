@@ -80,7 +80,7 @@ impl<'a> Instance<'a> {
             .collect();
         Instance {
             ds,
-            travel: TravelModel::new(params.travel, &ds.travel),
+            travel: TravelModel::for_dataset(params.travel, ds),
             params,
             cluster_mode,
             sessions,

@@ -218,6 +218,7 @@ impl Outcome {
     pub fn check_scenario(&self, params: &Params) -> CheckScenario {
         CheckScenario {
             max_km: params.max_km,
+            max_minutes: params.max_minutes,
             travel: params.travel,
             cluster_mode: self.cluster_mode,
             answers: params.answers.clone(),

@@ -65,6 +65,9 @@ impl FromStr for SolverKind {
 pub struct Params {
     /// Scenario-wide one-way travel limit in km (on top of each instructor's own).
     pub max_km: Option<f64>,
+    /// Scenario-wide one-way travel limit in minutes (on top of each instructor's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_minutes: Option<u32>,
     pub travel: TravelParams,
     /// `None`: `fixed` when any association names a cluster, `open` otherwise.
     pub cluster_mode: Option<ClusterMode>,
@@ -249,6 +252,7 @@ impl Default for Params {
     fn default() -> Self {
         Params {
             max_km: None,
+            max_minutes: None,
             travel: TravelParams::default(),
             cluster_mode: None,
             time_limit_s: 60.0,

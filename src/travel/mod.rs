@@ -1,15 +1,21 @@
 //! Travel between an instructor's home and a venue: one-way km and whole minutes.
 //!
 //! By default the distance is the geodesic distance on WGS84 (Karney's method) times a
-//! detour factor, since roads are rarely straight; a travel table with measured figures
-//! overrides it for the pairs it lists.
+//! detour factor, since roads are rarely straight; a road and ferry network (`network.rs`)
+//! replaces it between points that join the network at different nodes, and a travel table
+//! with measured figures overrides both for the pairs it lists.
+
+pub mod network;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use geo::{Distance, Geodesic, Point};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{LatLon, TravelRow};
+use crate::model::{Dataset, LatLon, TravelRow};
+
+use network::Network;
 
 /// One-way travel from an instructor's home to a venue.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,20 +53,36 @@ pub fn minutes_for(km: f64, speed_kmh: f64) -> u32 {
     ((km / speed_kmh * 60.0) - 1e-9).ceil().max(0.0) as u32
 }
 
-/// The travel model of a scenario: parameters plus the travel table, if any.
+/// The travel model of a scenario: parameters plus the travel table and the road and
+/// ferry network, if any.
 #[derive(Clone, Debug, Default)]
 pub struct TravelModel {
     pub params: TravelParams,
     table: HashMap<(String, String), (f64, Option<u32>)>,
+    /// Shared, so that clones share the caches of shortest paths.
+    network: Option<Arc<Network>>,
 }
 
 impl TravelModel {
+    /// The model with a travel table and no network.
     pub fn new(params: TravelParams, rows: &[TravelRow]) -> Self {
         let table = rows
             .iter()
             .map(|t| ((t.from.clone(), t.to.clone()), (t.km, t.minutes)))
             .collect();
-        TravelModel { params, table }
+        TravelModel {
+            params,
+            table,
+            network: None,
+        }
+    }
+
+    /// The model of a dataset: its travel table and its network.
+    pub fn for_dataset(params: TravelParams, ds: &Dataset) -> Self {
+        TravelModel {
+            network: Network::from_dataset(ds).map(Arc::new),
+            ..TravelModel::new(params, &ds.travel)
+        }
     }
 
     /// Travel from `instructor` (living at `home`, lent by `hub`) to a venue of the
@@ -83,14 +105,42 @@ impl TravelModel {
                 km,
                 minutes: minutes.unwrap_or_else(|| minutes_for(km, self.params.speed_kmh)),
             },
-            None => {
-                let km = geodesic_km(home, venue) * self.params.detour_factor;
-                Travel {
-                    km,
-                    minutes: minutes_for(km, self.params.speed_kmh),
-                }
-            }
+            None => self
+                .by_network(home, venue)
+                .unwrap_or_else(|| self.estimate(home, venue)),
         }
+    }
+
+    /// The straight-line estimate: geodesic × detour factor, at the average speed.
+    pub fn estimate(&self, from: LatLon, to: LatLon) -> Travel {
+        let km = geodesic_km(from, to) * self.params.detour_factor;
+        Travel {
+            km,
+            minutes: minutes_for(km, self.params.speed_kmh),
+        }
+    }
+
+    /// Leg + quickest network path + leg, when both points join the network at different
+    /// nodes that it connects. Taken even when slower than the estimate: the estimate
+    /// crosses fjords in a straight line.
+    fn by_network(&self, from: LatLon, to: LatLon) -> Option<Travel> {
+        let net = self.network.as_ref()?;
+        let (a, km_a) = net.join(from)?;
+        let (b, km_b) = net.join(to)?;
+        if a == b {
+            return None;
+        }
+        let path = net.path(a, b)?;
+        let leg = |geodesic: f64| {
+            let km = geodesic * self.params.detour_factor;
+            (km, minutes_for(km, self.params.speed_kmh))
+        };
+        let (leg_a, min_a) = leg(km_a);
+        let (leg_b, min_b) = leg(km_b);
+        Some(Travel {
+            km: leg_a + path.km + leg_b,
+            minutes: min_a.saturating_add(path.minutes).saturating_add(min_b),
+        })
     }
 
     /// True when the table has any row (lookups can then not be skipped).

@@ -91,6 +91,7 @@ pub fn instructor(id: &str) -> Instructor {
         languages: vec!["nb".into()],
         willing_languages: Vec::new(),
         max_km: 500.0,
+        max_minutes: None,
         max_sessions_per_week: 10,
         max_sessions_total: None,
         max_hours_per_week: None,
@@ -146,6 +147,8 @@ pub fn dataset(
         requests,
         travel: Vec::new(),
         offers: Vec::new(),
+        places: Vec::new(),
+        network: Vec::new(),
     };
     assert_eq!(
         klynge::model::validate(&ds),

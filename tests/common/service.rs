@@ -122,6 +122,7 @@ pub async fn two_clusters() -> TwoClusters {
         languages: vec!["nb".into()],
         willing_languages: Vec::new(),
         max_km: 60.0,
+        max_minutes: None,
         max_sessions_per_week: 3,
         max_sessions_total: None,
         max_hours_per_week: None,

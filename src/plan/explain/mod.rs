@@ -34,6 +34,12 @@ pub enum Reason {
         nearest: String,
         km: f64,
         limit: f64,
+        /// The nearest one's one-way minutes, when a minute limit applies to them (runs
+        /// stored before minute limits have neither).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        minutes: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        minute_limit: Option<u32>,
     },
     /// Qualified instructors in range are not free at the session times or away on dates
     /// (each with the time rules they fail and the dates they fail them on).
@@ -86,8 +92,14 @@ impl Localized for Reason {
                     format!("nobody who teaches the topic speaks '{language}'")
                 }
             }
-            Reason::TooFar { nearest, km, limit } => {
-                if nb {
+            Reason::TooFar {
+                nearest,
+                km,
+                limit,
+                minutes,
+                minute_limit,
+            } => {
+                let mut text = if nb {
                     format!(
                         "nærmeste kvalifiserte instruktør ({nearest}) er {km:.0} km unna (grense {limit:.0} km)"
                     )
@@ -95,7 +107,15 @@ impl Localized for Reason {
                     format!(
                         "the nearest qualified instructor ({nearest}) is {km:.0} km away (limit {limit:.0} km)"
                     )
+                };
+                if let (Some(m), Some(l)) = (minutes, minute_limit) {
+                    text.push_str(&if nb {
+                        format!(", {m} minutter én vei (grense {l} minutter)")
+                    } else {
+                        format!(", {m} minutes one way (limit {l} minutes)")
+                    });
                 }
+                text
             }
             Reason::Unavailable { instructors } => {
                 let list: Vec<String> = instructors
@@ -263,10 +283,24 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
         if let Some((i, km)) = nearest {
             let ins = &ds.instructors[i];
             let limit = inst.params.max_km.map_or(ins.max_km, |m| m.min(ins.max_km));
+            let minute_limit = super::eligibility::minute_limit(&inst.params, ins);
+            let minutes = minute_limit.map(|_| {
+                inst.travel
+                    .travel(
+                        &ins.id,
+                        &ins.association,
+                        inst.homes[i],
+                        &req.association,
+                        inst.venues[r],
+                    )
+                    .minutes
+            });
             return with_declined(vec![Reason::TooFar {
                 nearest: ins.id.clone(),
                 km,
                 limit,
+                minutes,
+                minute_limit,
             }]);
         }
         if !declined.is_empty() {

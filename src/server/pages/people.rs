@@ -371,6 +371,15 @@ fn record_page(
             ),
             hint(
                 field(
+                    "max_minutes",
+                    "Lengste reisetid én vei (minutter)",
+                    "Longest one-way travel (minutes)",
+                ),
+                "tom: ingen grense",
+                "empty: no limit",
+            ),
+            hint(
+                field(
                     "max_sessions_total",
                     "Flest kursdager i alt",
                     "Most sessions in all",

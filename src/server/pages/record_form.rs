@@ -37,6 +37,10 @@ pub fn instructor_values(r: &InstructorRecord, lang: Lang) -> HashMap<String, St
         ("willing_languages".into(), r.willing_languages.join(", ")),
         ("max_km".into(), number_text(r.max_km)),
         (
+            "max_minutes".into(),
+            r.max_minutes.map(|n| n.to_string()).unwrap_or_default(),
+        ),
+        (
             "max_sessions_per_week".into(),
             r.max_sessions_per_week.to_string(),
         ),
@@ -264,6 +268,7 @@ pub fn read_instructor_form(
         languages: f.list("languages"),
         willing_languages: f.list("willing_languages"),
         max_km: f.number("max_km"),
+        max_minutes: f.whole("max_minutes"),
         max_sessions_per_week: f.whole("max_sessions_per_week").unwrap_or(0),
         max_sessions_total: f.whole("max_sessions_total"),
         max_hours_per_week: f.optional_number("max_hours_per_week"),
