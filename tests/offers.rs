@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 mod common;
-use common::service::{all_clusters, api, fixture, send, two_clusters};
+use common::service::{all_clusters, api, fields, fixture, send, two_clusters};
 
 /// A library drop-in in Malvik (a municipality of the Trondheim cluster) teaching what the
 /// pilot's uncovered Somali request r05 asks for.
@@ -19,16 +19,6 @@ fn malvik_library() -> Value {
         "when": "torsdager 12–14", "contact": "73 00 00 00",
         "url": "https://malvik.example.org/bibliotek"
     })
-}
-
-fn fields(body: &str) -> Vec<String> {
-    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
-    v["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("field errors: {body}"))
-        .iter()
-        .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
-        .collect()
 }
 
 #[tokio::test]

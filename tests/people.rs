@@ -8,17 +8,7 @@ use klynge::store::Role;
 use serde_json::{Value, json};
 
 mod common;
-use common::service::{all_clusters as all, api, fixture, new_instructor, two_clusters};
-
-fn fields(body: &str) -> Vec<String> {
-    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
-    v["errors"]
-        .as_array()
-        .unwrap_or_else(|| panic!("field errors: {body}"))
-        .iter()
-        .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
+use common::service::{all_clusters as all, api, fields, fixture, new_instructor, two_clusters};
 
 #[tokio::test]
 async fn a_coordinator_adds_changes_and_retires_an_instructor_and_each_change_is_audited() {

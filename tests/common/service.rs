@@ -333,3 +333,14 @@ pub fn new_instructor(id: &str, hub: &str) -> serde_json::Value {
         "away": [{"from": "1.3.2027", "to": "2027-03-07"}]
     })
 }
+
+/// The fields named in an API answer's `{"errors": [{"field", "message"}]}`, in order.
+pub fn fields(body: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    v["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("field errors: {body}"))
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
