@@ -367,7 +367,7 @@ fn scenarios_compare_explain_and_suggest() {
     );
     let nb = stdout(klynge(&db).args(["explain", "1", "r05"]));
     assert!(
-        nb.contains("Fordi ingen som underviser i emnet snakker språket «so»"),
+        nb.contains("Årsak: ingen som underviser i emnet snakker språket «so»"),
         "{nb}"
     );
 

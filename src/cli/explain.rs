@@ -33,7 +33,9 @@ fn explanation(e: &Explanation, lang: Lang) -> String {
     for reason in &e.reasons {
         s.push_str(&format!(
             "  {} {}\n",
-            lang.pick("Fordi", "Because"),
+            // The reasons are main clauses ("foreningen er ikke med …"): after "fordi" the
+            // word order would be wrong, so bokmål says "Årsak:".
+            lang.pick("Årsak:", "Because"),
             reason.localized(lang)
         ));
     }

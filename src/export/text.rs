@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::pct;
 use crate::i18n::{Lang, Localized};
 use crate::plan::clusters::{ClusterProposal, Membership};
-use crate::plan::{Outcome, SolverKind, Stage, StageStatus, Violation};
+use crate::plan::{ClusterMode, Outcome, SolverKind, Stage, StageStatus, Violation};
 
 /// The proposed clusters: per hub its members, demand against supply, and what no hub
 /// reaches.
@@ -123,17 +123,22 @@ pub fn summary(
         SolverKind::Milp => "MILP (HiGHS)",
         SolverKind::Greedy => lang.pick("grådig", "greedy"),
     };
-    let mode = format!("{:?}", o.cluster_mode).to_lowercase();
+    let mode = match o.cluster_mode {
+        ClusterMode::Fixed => lang.pick("fast", "fixed"),
+        ClusterMode::Open => lang.pick("åpen", "open"),
+        ClusterMode::Proposed => lang.pick("foreslått", "proposed"),
+    };
+    let n = o.components.len();
     s.push_str(&match lang {
         Lang::Nb => format!(
-            "Løser: {solver}, klyngemodus {mode}, {} komponent(er), {} aktuelle par, {:.2} s\n",
-            o.components.len(),
+            "Løser: {solver}, klyngemodus {mode}, {n} {}, {} aktuelle par, {:.2} s\n",
+            if n == 1 { "komponent" } else { "komponenter" },
             o.eligible_pairs,
             o.seconds
         ),
         Lang::En => format!(
-            "Solver: {solver}, cluster mode {mode}, {} component(s), {} eligible pairs, {:.2} s\n",
-            o.components.len(),
+            "Solver: {solver}, cluster mode {mode}, {n} {}, {} eligible pairs, {:.2} s\n",
+            if n == 1 { "component" } else { "components" },
             o.eligible_pairs,
             o.seconds
         ),
