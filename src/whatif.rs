@@ -200,17 +200,5 @@ pub fn fixes(ds: &Dataset, params: &Params, request: &str) -> Vec<Fix> {
 
 /// One-way minutes from instructor `i` to request `r` (computed whatever the rules say).
 fn elig_minutes(inst: &Instance, i: usize, r: usize) -> i64 {
-    let ins = &inst.ds.instructors[i];
-    let req = &inst.ds.requests[r];
-    i64::from(
-        inst.travel
-            .travel(
-                &ins.id,
-                &ins.association,
-                inst.homes[i],
-                &req.association,
-                inst.venues[r],
-            )
-            .minutes,
-    )
+    i64::from(inst.travel_of(i, r).minutes)
 }

@@ -130,14 +130,8 @@ fn test_pair(inst: &Instance, i: usize, r: usize) -> (u8, Option<Travel>) {
     if mask != 0 {
         return (mask, None);
     }
-    let travel = inst.travel.travel(
-        &ins.id,
-        &ins.association,
-        inst.homes[i],
-        &req.association,
-        inst.venues[r],
-    );
-    let limit = inst.params.max_km.map_or(ins.max_km, |m| m.min(ins.max_km));
+    let travel = inst.travel_of(i, r);
+    let limit = km_limit(&inst.params, ins);
     let too_long = minute_limit(&inst.params, ins).is_some_and(|l| travel.minutes > l);
     if travel.km > limit || too_long {
         return (Rule::Distance.bit(), Some(travel));
@@ -146,6 +140,12 @@ fn test_pair(inst: &Instance, i: usize, r: usize) -> (u8, Option<Travel>) {
         time_rules(ins, &inst.sessions[r], travel.minutes),
         Some(travel),
     )
+}
+
+/// The one-way km limit of an instructor in a scenario: their own, or the scenario's if
+/// tighter.
+pub fn km_limit(params: &super::Params, ins: &Instructor) -> f64 {
+    params.max_km.map_or(ins.max_km, |m| m.min(ins.max_km))
 }
 
 /// The one-way minute limit of an instructor in a scenario: the tighter of their own and

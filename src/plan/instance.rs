@@ -121,6 +121,19 @@ impl<'a> Instance<'a> {
         self.sessions.iter().map(Vec::len).sum()
     }
 
+    /// One-way travel from instructor i's home to request r's venue (whatever the rules
+    /// say): the one place the planner asks the travel model.
+    pub fn travel_of(&self, i: usize, r: usize) -> crate::travel::Travel {
+        let ins = &self.ds.instructors[i];
+        self.travel.travel(
+            &ins.id,
+            &ins.association,
+            self.homes[i],
+            &self.ds.requests[r].association,
+            self.venues[r],
+        )
+    }
+
     /// The hub (association index) and cap that instructor i covering request r counts
     /// against: in `open` mode, when i's hub has a `lend_cap_sessions` and r's association
     /// is outside its cluster (docs/model.md, constraint 4).

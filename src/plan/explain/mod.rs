@@ -282,19 +282,9 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
             .min_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((i, km)) = nearest {
             let ins = &ds.instructors[i];
-            let limit = inst.params.max_km.map_or(ins.max_km, |m| m.min(ins.max_km));
+            let limit = super::eligibility::km_limit(&inst.params, ins);
             let minute_limit = super::eligibility::minute_limit(&inst.params, ins);
-            let minutes = minute_limit.map(|_| {
-                inst.travel
-                    .travel(
-                        &ins.id,
-                        &ins.association,
-                        inst.homes[i],
-                        &req.association,
-                        inst.venues[r],
-                    )
-                    .minutes
-            });
+            let minutes = minute_limit.map(|_| inst.travel_of(i, r).minutes);
             return with_declined(vec![Reason::TooFar {
                 nearest: ins.id.clone(),
                 km,
@@ -314,17 +304,7 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
             let rules: Vec<Rule> = Rule::in_mask(masks[i])
                 .filter(|rule| matches!(rule, Rule::Availability | Rule::Blackout))
                 .collect();
-            let m = i64::from(
-                inst.travel
-                    .travel(
-                        &ins.id,
-                        &ins.association,
-                        inst.homes[i],
-                        &req.association,
-                        inst.venues[r],
-                    )
-                    .minutes,
-            );
+            let m = i64::from(inst.travel_of(i, r).minutes);
             let dates = inst.sessions[r]
                 .iter()
                 .filter(|s| {

@@ -446,10 +446,7 @@ fn record_page(
             field("municipality", "Kommune", "Municipality"),
             choose(
                 field("opt_in", "Med i klyngesamarbeid", "Takes part in clusters"),
-                vec![
-                    ("true".into(), lang.pick("ja", "yes").into()),
-                    ("false".into(), lang.pick("nei", "no").into()),
-                ],
+                yes_no(lang),
             ),
             choose(field("cluster", "Klynge (hub)", "Cluster (hub)"), {
                 let mut h = hubs(state, c);
@@ -462,10 +459,7 @@ fn record_page(
                     "En hub: låner ut utenfor klyngen",
                     "A hub: lends outside its cluster",
                 ),
-                vec![
-                    ("true".into(), lang.pick("ja", "yes").into()),
-                    ("false".into(), lang.pick("nei", "no").into()),
-                ],
+                yes_no(lang),
             ),
             hint(
                 field(
@@ -561,6 +555,14 @@ fn record_page(
             retire: existing.map(|id| format!("{}/{}/retire", kind.path(), filters_segment(id))),
         },
     )
+}
+
+/// The choices of a yes/no field, as the form reads them back (`true`/`false`).
+fn yes_no(lang: Lang) -> Vec<(String, String)> {
+    vec![
+        ("true".into(), lang.pick("ja", "yes").into()),
+        ("false".into(), lang.pick("nei", "no").into()),
+    ]
 }
 
 /// An id as a path segment (the templates do the same with the `segment` filter).
