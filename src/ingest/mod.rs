@@ -4,6 +4,7 @@
 //! the dataset as a whole is validated, and only a dataset without problems is returned.
 
 mod csv_folder;
+mod table;
 mod write;
 mod xlsx;
 
