@@ -50,6 +50,8 @@ pub fn explain(
     // Each candidate change is re-planned: keep those solves short.
     let params = Params {
         time_limit_s: run.params.time_limit_s.min(10.0),
+        // The mode the rota was planned in: proposed clusters are fixed in the run's data.
+        cluster_mode: Some(run.cluster_mode),
         ..run.params.clone()
     };
     let mut out = Vec::new();

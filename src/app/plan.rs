@@ -34,7 +34,7 @@ pub fn plan_checked(
         return Err(AppError::Dataset(crate::model::Problems(problems)));
     }
     let (ds, resolved, proposal) =
-        plan::resolve_clusters(ds, params).map_err(AppError::Clusters)?;
+        plan::resolve_clusters(ds, params, solver).map_err(AppError::Clusters)?;
     // Answers are law: a conflict among them is told, never planned around.
     let conflicts = super::answers::conflicts(&ds, &resolved);
     if !conflicts.is_empty() {

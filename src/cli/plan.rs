@@ -47,7 +47,7 @@ pub struct PlanArgs {
     #[arg(long, default_value_t = 60.0)]
     speed_kmh: f64,
     /// fixed: only the association's own cluster hub; open: any hub within reach;
-    /// proposed: klynge proposes the clusters first, then plans as fixed.
+    /// proposed: klynge chooses the clusters with the rota, then plans as fixed in them.
     /// Default: fixed when the dataset names clusters, else open.
     #[arg(long, value_parser = choice::<ClusterMode>(&ClusterMode::NAMES))]
     cluster_mode: Option<ClusterMode>,

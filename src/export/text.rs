@@ -41,12 +41,6 @@ pub fn proposal_text(p: &ClusterProposal, lang: Lang) -> String {
             p.unreachable.join(", ")
         ));
     }
-    for (hub, over) in &p.over {
-        s.push_str(&match lang {
-            Lang::Nb => format!("  Merk: {hub} får {over:.0} økter mer enn kapasiteten\n"),
-            Lang::En => format!("  Note: {hub} takes on {over:.0} sessions beyond its supply\n"),
-        });
-    }
     s
 }
 

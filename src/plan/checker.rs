@@ -8,7 +8,7 @@
 //! anything is written, `klynge check` runs it on stored rotas, and the tests run it on
 //! every rota they make.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
@@ -165,9 +165,13 @@ pub fn check(
         // Outside the association's cluster: only in open mode, and only from a hub that
         // lends.
         let hub_lends = ds.association(&ins.association).is_none_or(|h| h.lends);
-        if (scenario.cluster_mode != ClusterMode::Open || !hub_lends)
-            && assoc.and_then(|a| a.cluster.as_deref()) != Some(ins.association.as_str())
-        {
+        let outside = match scenario.cluster_mode {
+            ClusterMode::Fixed => true,
+            ClusterMode::Open => !hub_lends,
+            // Clusters being chosen: any hub, but one per association (below).
+            ClusterMode::Proposed => false,
+        };
+        if outside && assoc.and_then(|a| a.cluster.as_deref()) != Some(ins.association.as_str()) {
             fail(
                 Rule::Cluster,
                 format!("{} → {}", ins.association, req.association),
@@ -250,6 +254,31 @@ pub fn check(
                     detail: format!("{hub}: {n} > {cap}"),
                 });
             }
+        }
+    }
+
+    // One hub per association while clusters are proposed.
+    if scenario.cluster_mode == ClusterMode::Proposed {
+        let mut hubs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (r, i) in assignments {
+            if let (Some(&rk), Some(&ik)) = (requests.get(r.as_str()), instructors.get(i.as_str()))
+            {
+                hubs.entry(ds.requests[rk].association.as_str())
+                    .or_default()
+                    .insert(ds.instructors[ik].association.as_str());
+            }
+        }
+        for (small, hubs) in hubs.into_iter().filter(|(_, h)| h.len() > 1) {
+            out.push(Violation {
+                constraint: HardConstraint::OneHub,
+                rule: None,
+                request: None,
+                instructor: None,
+                detail: format!(
+                    "{small}: {}",
+                    hubs.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            });
         }
     }
 

@@ -1,32 +1,21 @@
-//! `cluster_mode = proposed`: klynge proposes the clusters before it plans within them.
+//! `cluster_mode = proposed`: klynge chooses the clusters together with the rota.
 //!
-//! Each opted-in small association joins exactly one hub within reach; a hub takes on no
-//! more demand than its instructors can supply; and demand-weighted distance is minimised:
-//!
-//!   minimise   Σ_{s,h} demand(s) · km(s,h) · a(s,h)  +  M · Σ_h over(h)
-//!   subject to Σ_h a(s,h) = 1                           for every small s with a hub in reach
-//!              Σ_s demand(s) · a(s,h) ≤ supply(h) + over(h)   for every hub h
-//!              a(s,h) ∈ {0,1},  over(h) ≥ 0
-//!
-//! demand(s) is the instructor-sessions s requests (Σ k(r)·|sessions(r)|); supply(h) is
-//! what the hub's instructors can give over the term (per instructor, the smaller of
-//! max_sessions_total and max_sessions_per_week × the term's weeks). A hub is in reach of
-//! s when its best-travelling instructor's limit covers the hub-to-s distance. `over` is
-//! only used when supply cannot meet demand at all; its penalty M makes it a last resort,
-//! and the proposal reports it.
+//! The plan's own MILP does the choosing (docs/model.md §7): with every hub allowed for
+//! every opted-in small association, a binary c(a,h) per association and candidate hub,
+//! Σ_h c(a,h) = 1 and x(i,r) ≤ c(a(r), hub(i)) (`milp.rs`), the lexicographic stages find
+//! the layout that covers most, then travels least. This module reads the layout off that
+//! rota: an association with a covered request joins its instructors' hub; one without
+//! joins the nearest hub in reach, which no rota depends on.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use good_lp::{
-    Expression, ProblemVariables, Solution, SolverModel, Variable, constraint, highs, variable,
-};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{AssociationKind, Dataset};
 use crate::travel::TravelModel;
 
 use super::instance::iso_week;
-use super::params::Params;
+use super::params::{ClusterMode, Params, SolverKind};
 
 /// One small association's proposed hub.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,12 +30,10 @@ pub struct Membership {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClusterProposal {
     pub memberships: Vec<Membership>,
-    /// Opted-in small associations with no hub in reach.
+    /// Opted-in small associations with no covered request and no hub in reach.
     pub unreachable: Vec<String>,
-    /// Instructor-sessions each hub can supply over the term.
+    /// Instructor-sessions each hub can supply over the term (shown, not used).
     pub supply: BTreeMap<String, f64>,
-    /// Demand a hub takes on beyond its supply (only when supply cannot meet demand).
-    pub over: BTreeMap<String, f64>,
     /// Σ demand · km of the proposal.
     pub weighted_km: f64,
 }
@@ -68,19 +55,43 @@ impl ClusterProposal {
     }
 }
 
-/// Proposes clusters for `ds` under the travel and distance settings of `params`.
-pub fn propose(ds: &Dataset, params: &Params) -> Result<ClusterProposal, String> {
+/// Proposes clusters for `ds` under the settings of `params`, by planning with the
+/// clusters open to choice (with `solver`).
+pub fn propose(
+    ds: &Dataset,
+    params: &Params,
+    solver: SolverKind,
+) -> Result<ClusterProposal, String> {
+    let choosing = Params {
+        cluster_mode: Some(ClusterMode::Proposed),
+        ..params.clone()
+    };
+    let outcome = super::plan(ds, &choosing, solver, &|_, _| {});
     let travel = TravelModel::for_dataset(params.travel, ds);
     let hubs: Vec<&crate::model::Association> = ds
         .associations
         .iter()
         .filter(|a| a.kind == AssociationKind::Hub)
         .collect();
-    let smalls: Vec<&crate::model::Association> = ds
-        .associations
-        .iter()
-        .filter(|a| a.kind == AssociationKind::Small && a.opt_in)
-        .collect();
+
+    // The hub of the instructors each association's covered requests got.
+    let mut hub_of_instructor: BTreeMap<&str, &str> = BTreeMap::new();
+    for i in &ds.instructors {
+        hub_of_instructor.insert(i.id.as_str(), i.association.as_str());
+    }
+    let mut requester: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in &ds.requests {
+        requester.insert(r.id.as_str(), r.association.as_str());
+    }
+    let mut staffed_by: BTreeMap<&str, &str> = BTreeMap::new();
+    for a in &outcome.assignments {
+        if let (Some(&small), Some(&hub)) = (
+            requester.get(a.request.as_str()),
+            hub_of_instructor.get(a.instructor.as_str()),
+        ) {
+            staffed_by.insert(small, hub);
+        }
+    }
 
     let weeks: BTreeSet<u32> = ds
         .requests
@@ -101,84 +112,51 @@ pub fn propose(ds: &Dataset, params: &Params) -> Result<ClusterProposal, String>
         let r = reach.entry(i.association.as_str()).or_insert(0.0);
         *r = r.max(limit);
     }
-    let demand: BTreeMap<&str, f64> = smalls
-        .iter()
-        .map(|s| {
-            let d = ds
-                .requests
-                .iter()
-                .filter(|r| r.association == s.id)
-                .map(|r| f64::from(r.instructors_needed) * r.all_sessions().len() as f64)
-                .sum();
-            (s.id.as_str(), d)
-        })
-        .collect();
 
-    let mut vars = ProblemVariables::new();
-    // a(s,h) for every small s and hub h within reach.
-    let mut a: Vec<(usize, usize, f64, Variable)> = Vec::new();
-    for (si, s) in smalls.iter().enumerate() {
-        for (hi, h) in hubs.iter().enumerate() {
-            let km = travel
-                .travel(&h.id, &h.id, h.location(), &s.id, s.location())
-                .km;
-            if km <= reach.get(h.id.as_str()).copied().unwrap_or(0.0) {
-                a.push((si, hi, km, vars.add(variable().binary())));
-            }
-        }
-    }
-    let over: Vec<Variable> = hubs.iter().map(|_| vars.add(variable().min(0))).collect();
-    let max_km = a.iter().map(|x| x.2).fold(1.0, f64::max);
-    let penalty = 1e3 * max_km;
-    let mut objective = Expression::from(0);
-    for &(si, _, km, v) in &a {
-        objective += demand[smalls[si].id.as_str()] * km * v;
-    }
-    for &o in &over {
-        objective += penalty * o;
-    }
-    let mut problem = vars.minimise(objective).using(highs);
-    problem.set_verbose(false);
+    let mut memberships = Vec::new();
     let mut unreachable = Vec::new();
-    for (si, s) in smalls.iter().enumerate() {
-        let joins: Expression = a.iter().filter(|x| x.0 == si).map(|x| x.3).sum();
-        if a.iter().any(|x| x.0 == si) {
-            problem.add_constraint(constraint!(joins == 1));
-        } else {
+    for s in ds
+        .associations
+        .iter()
+        .filter(|a| a.kind == AssociationKind::Small && a.opt_in)
+    {
+        let km_from = |h: &crate::model::Association| {
+            travel
+                .travel(&h.id, &h.id, h.location(), &s.id, s.location())
+                .km
+        };
+        // Covered: the hub the rota uses. Otherwise the nearest hub in reach (ties by id).
+        let hub = match staffed_by.get(s.id.as_str()) {
+            Some(&h) => hubs.iter().find(|a| a.id == h).copied(),
+            None => hubs
+                .iter()
+                .map(|&h| (km_from(h), h))
+                .filter(|(km, h)| *km <= reach.get(h.id.as_str()).copied().unwrap_or(0.0))
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.id.cmp(&b.1.id)))
+                .map(|(_, h)| h),
+        };
+        let Some(hub) = hub else {
             unreachable.push(s.id.clone());
-        }
-    }
-    for (hi, h) in hubs.iter().enumerate() {
-        let taken: Expression = a
+            continue;
+        };
+        let demand = ds
+            .requests
             .iter()
-            .filter(|x| x.1 == hi)
-            .map(|x| demand[smalls[x.0].id.as_str()] * x.3)
+            .filter(|r| r.association == s.id)
+            .map(|r| f64::from(r.instructors_needed) * r.all_sessions().len() as f64)
             .sum();
-        problem.add_constraint(constraint!(taken <= supply[&h.id] + over[hi]));
+        memberships.push(Membership {
+            small: s.id.clone(),
+            hub: hub.id.clone(),
+            km: km_from(hub),
+            demand,
+        });
     }
-    let solution = problem.solve().map_err(|e| e.to_string())?;
-    let memberships: Vec<Membership> = a
-        .iter()
-        .filter(|x| solution.value(x.3) > 0.5)
-        .map(|&(si, hi, km, _)| Membership {
-            small: smalls[si].id.clone(),
-            hub: hubs[hi].id.clone(),
-            km,
-            demand: demand[smalls[si].id.as_str()],
-        })
-        .collect();
-    let over = hubs
-        .iter()
-        .zip(&over)
-        .map(|(h, &o)| (h.id.clone(), solution.value(o)))
-        .filter(|&(_, o)| o > 1e-6)
-        .collect();
     let weighted_km = memberships.iter().map(|m| m.demand * m.km).sum();
     Ok(ClusterProposal {
         memberships,
         unreachable,
         supply,
-        over,
         weighted_km,
     })
 }

@@ -113,9 +113,13 @@ fn test_pair(inst: &Instance, i: usize, r: usize) -> (u8, Option<Travel>) {
         .association_index
         .get(ins.association.as_str())
         .is_none_or(|&h| ds.associations[h].lends);
-    if (inst.cluster_mode != ClusterMode::Open || !hub_lends)
-        && assoc.cluster.as_deref() != Some(ins.association.as_str())
-    {
+    let outside = match inst.cluster_mode {
+        ClusterMode::Fixed => true,
+        ClusterMode::Open => !hub_lends,
+        // The clusters are being chosen (docs/model.md §7): every hub may join.
+        ClusterMode::Proposed => false,
+    };
+    if outside && assoc.cluster.as_deref() != Some(ins.association.as_str()) {
         mask |= Rule::Cluster.bit();
     }
     if !ins.topics.contains(&req.topic) {

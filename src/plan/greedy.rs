@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::eligibility::Eligibility;
 use super::instance::{Instance, absolute_minute};
 use super::load::weekly_load;
+use super::params::ClusterMode;
 
 /// The chosen pairs (indices into `Eligibility::pairs`).
 pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
@@ -37,6 +38,8 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
     let mut total: HashMap<usize, usize> = HashMap::new();
     // Per capped hub: sessions lent outside its cluster so far.
     let mut lent: HashMap<usize, usize> = HashMap::new();
+    // While clusters are proposed: association → the hub it joined.
+    let mut joined: HashMap<usize, usize> = HashMap::new();
     let mut chosen = Vec::new();
 
     for r in order {
@@ -49,11 +52,21 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
                 .cmp(&accepted(a))
                 .then(elig.pairs[a].travel.km.total_cmp(&elig.pairs[b].travel.km))
         });
+        // While clusters are proposed, an association's instructors all come from one hub
+        // (docs/model.md §7): its first staffed request fixes it; until then the hubs are
+        // tried in turn, in order of their nearest candidate.
+        let candidates = one_hub_groups(inst, elig, &joined, r, candidates);
         let mut picked: Vec<usize> = Vec::new();
-        for p in candidates {
+        let mut picking_from = None;
+        for (group, p) in candidates {
             if picked.len() == k {
                 break;
             }
+            if picking_from.is_some_and(|g| g != group) {
+                // The previous hub could not staff the request alone: start over.
+                picked.clear();
+            }
+            picking_from = Some(group);
             let pair = &elig.pairs[p];
             let ins = &ds.instructors[pair.i];
             let m = i64::from(pair.travel.minutes);
@@ -104,6 +117,9 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
         if picked.len() < k {
             continue;
         }
+        if inst.cluster_mode == ClusterMode::Proposed {
+            joined.insert(inst.requester(r), inst.hub_of(elig.pairs[picked[0]].i));
+        }
         for &p in &picked {
             let pair = &elig.pairs[p];
             let m = i64::from(pair.travel.minutes);
@@ -127,6 +143,37 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
     }
     chosen.sort_unstable();
     chosen
+}
+
+/// The candidates (in order) tagged with their group: one group of all of them, or, while
+/// clusters are proposed, one group per hub the association may still join, the hub of the
+/// nearest candidate first. Within a group the order is kept.
+fn one_hub_groups(
+    inst: &Instance,
+    elig: &Eligibility,
+    joined: &HashMap<usize, usize>,
+    r: usize,
+    candidates: Vec<usize>,
+) -> Vec<(usize, usize)> {
+    if inst.cluster_mode != ClusterMode::Proposed {
+        return candidates.into_iter().map(|p| (0, p)).collect();
+    }
+    let a = inst.requester(r);
+    let hub = |p: usize| inst.hub_of(elig.pairs[p].i);
+    let mut hubs: Vec<usize> = Vec::new();
+    for &p in &candidates {
+        if !hubs.contains(&hub(p)) && joined.get(&a).is_none_or(|&j| j == hub(p)) {
+            hubs.push(hub(p));
+        }
+    }
+    hubs.iter()
+        .flat_map(|&h| {
+            candidates
+                .iter()
+                .filter(move |&&p| hub(p) == h)
+                .map(move |&p| (h, p))
+        })
+        .collect()
 }
 
 /// Whether a pair is usable only after a training (training advice, `Params::trainings`).

@@ -41,13 +41,9 @@ impl<'a> Instance<'a> {
     /// Prepares a validated dataset. Panics only on a dataset that did not pass validation
     /// (an instructor whose hub does not exist), which the readers never return.
     pub fn new(ds: &'a Dataset, params: Params) -> Self {
-        // `proposed` is resolved before planning (`plan::resolve_clusters`); should it reach
-        // here, the clusters in the data are planned as fixed.
-        let cluster_mode = match params.cluster_mode {
-            Some(ClusterMode::Proposed) => Some(ClusterMode::Fixed),
-            other => other,
-        };
-        let cluster_mode = cluster_mode.unwrap_or_else(|| {
+        // `proposed` chooses the clusters with the rota (`plan::resolve_clusters`, which
+        // then plans again as `fixed` in the layout chosen).
+        let cluster_mode = params.cluster_mode.unwrap_or_else(|| {
             if ds
                 .associations
                 .iter()
@@ -134,10 +130,22 @@ impl<'a> Instance<'a> {
         )
     }
 
+    /// The association (index) that request r belongs to.
+    pub fn requester(&self, r: usize) -> usize {
+        self.association_index[self.ds.requests[r].association.as_str()]
+    }
+
+    /// The hub (association index) of instructor i.
+    pub fn hub_of(&self, i: usize) -> usize {
+        self.association_index[self.ds.instructors[i].association.as_str()]
+    }
+
     /// The hub (association index) and cap that instructor i covering request r counts
     /// against: in `open` mode, when i's hub has a `lend_cap_sessions` and r's association
     /// is outside its cluster (docs/model.md, constraint 4).
     pub fn capped_lending(&self, i: usize, r: usize) -> Option<(usize, u32)> {
+        // Only `open` mode lends outside a cluster; while `proposed` clusters are chosen,
+        // every hub helps only in its own.
         if self.cluster_mode != ClusterMode::Open {
             return None;
         }

@@ -20,7 +20,7 @@ use super::eligibility::Eligibility;
 use super::instance::Instance;
 use super::load::weekly_load;
 use super::outcome::{Stage, StageReport, StageStatus};
-use super::params::Fairness;
+use super::params::{ClusterMode, Fairness};
 
 /// A solved component: the chosen pairs (indices into `Eligibility::pairs`) and the
 /// figures of each stage.
@@ -39,6 +39,10 @@ struct Model {
     z: Variable,
     /// f ∈ [0,1], the smallest share covered (fairness stage only).
     f: Option<Variable>,
+    /// c(a,h) while clusters are proposed: (association, hub), in column order.
+    hub_of: Vec<(usize, usize)>,
+    /// Columns of training variables t (advice only), after c.
+    n_trainings: usize,
     constraints: Vec<Constraint>,
     coverage: Expression,
     travel: Expression,
@@ -79,8 +83,32 @@ impl Model {
             coverage += inst.weight[r] * y[ry];
         }
 
+        // Proposed clusters (docs/model.md §7): c(a,h) = 1 when small association a joins
+        // hub h; exactly one hub per association, and x(i,r) ≤ c(a(r), hub(i)).
+        let mut hub_of: Vec<(usize, usize)> = Vec::new();
+        if inst.cluster_mode == ClusterMode::Proposed {
+            let mut c: std::collections::HashMap<(usize, usize), Variable> = Default::default();
+            for (local, &p) in comp.pairs.iter().enumerate() {
+                let pair = &elig.pairs[p];
+                let key = (inst.requester(pair.r), inst.hub_of(pair.i));
+                let joined = *c.entry(key).or_insert_with(|| {
+                    hub_of.push(key);
+                    vars.add(variable().binary())
+                });
+                constraints.push(constraint!(x[local] <= joined));
+            }
+            let mut joins: std::collections::BTreeMap<usize, Expression> = Default::default();
+            for (&(a, _), &joined) in &c {
+                *joins.entry(a).or_default() += joined;
+            }
+            for (_, one) in joins {
+                constraints.push(constraint!(one == 1));
+            }
+        }
+
         // Training advice (docs/model.md §10b): a pair that needs trainings is usable only
         // if they are chosen, t(i,skill) ≥ x(i,r), and at most `budget` are chosen.
+        let mut n_trainings = 0;
         if let Some(tr) = &inst.params.trainings {
             let t: Vec<Variable> = tr
                 .candidates
@@ -96,6 +124,7 @@ impl Model {
             }
             let chosen: Expression = t.iter().copied().sum();
             constraints.push(constraint!(chosen <= tr.budget as f64));
+            n_trainings = t.len();
         }
 
         for &i in &comp.instructors {
@@ -227,6 +256,8 @@ impl Model {
             y,
             z,
             f,
+            hub_of,
+            n_trainings,
             changes,
             constraints,
             coverage,
@@ -235,7 +266,7 @@ impl Model {
     }
 
     /// HiGHS's column of x for the component's k-th pair: variables are columns in the
-    /// order they were added (all x, then all y, then z, then f if any).
+    /// order they were added (all x, then all y, then z, then f if any, then c, then t).
     fn x_column(&self, k: usize) -> usize {
         k
     }
@@ -248,8 +279,13 @@ impl Model {
         self.z_column() + 1
     }
 
-    fn n_columns(&self) -> usize {
+    /// The first column of c(a,h), in the map's (association, hub) order.
+    fn c_column(&self) -> usize {
         self.z_column() + 1 + usize::from(self.f.is_some())
+    }
+
+    fn n_columns(&self) -> usize {
+        self.c_column() + self.hub_of.len() + self.n_trainings
     }
 
     /// Solves one stage from a warm start; returns the column values and the figures.
@@ -480,6 +516,18 @@ impl Model {
             }
         }
         cols[self.z_column()] = load_of(inst, elig, comp, self, &cols);
+        // Proposed clusters: each association joins the hub of its warm-start instructors
+        // (greedy keeps one per association), or its first candidate hub.
+        let mut joined: std::collections::HashMap<usize, usize> = Default::default();
+        for p in comp.pairs.iter().filter(|p| warm.binary_search(p).is_ok()) {
+            let pair = &elig.pairs[*p];
+            joined.insert(inst.requester(pair.r), inst.hub_of(pair.i));
+        }
+        for (k, &(a, h)) in self.hub_of.iter().enumerate() {
+            if *joined.entry(a).or_insert(h) == h {
+                cols[self.c_column() + k] = 1.0;
+            }
+        }
         cols
     }
 

@@ -38,17 +38,18 @@ pub use outcome::{
 pub use params::{Answers, ClusterMode, Fairness, Params, Repair, Skill, SolverKind, Trainings};
 pub use rules::{HardConstraint, Rule};
 
-/// Resolves `cluster_mode = proposed`: proposes the clusters, and returns the dataset with
-/// the proposed `cluster` column and parameters that plan within it (`fixed`). Other modes
-/// pass through unchanged.
+/// Resolves `cluster_mode = proposed`: chooses the clusters with the rota (with `solver`),
+/// and returns the dataset with the proposed `cluster` column and parameters that plan
+/// within it (`fixed`). Other modes pass through unchanged.
 pub fn resolve_clusters(
     ds: &Dataset,
     params: &Params,
+    solver: SolverKind,
 ) -> Result<(Dataset, Params, Option<clusters::ClusterProposal>), String> {
     if params.cluster_mode != Some(ClusterMode::Proposed) {
         return Ok((ds.clone(), params.clone(), None));
     }
-    let proposal = clusters::propose(ds, params)?;
+    let proposal = clusters::propose(ds, params, solver)?;
     let fixed = Params {
         cluster_mode: Some(ClusterMode::Fixed),
         ..params.clone()
@@ -94,8 +95,9 @@ fn solve_milp(
         // The smallest share over all associations is a floor for every later stage: the
         // global optimum needs one model (docs/model.md, stage 0).
         comps = decompose::merge_by(comps, |_| "all");
-    } else if inst.params.fairness.is_on() {
-        // An association's share couples the components its requests fall in.
+    } else if inst.params.fairness.is_on() || inst.cluster_mode == ClusterMode::Proposed {
+        // An association's share, and its one hub while clusters are proposed, couple the
+        // components its requests fall in.
         let assoc_of: Vec<&str> = inst
             .ds
             .requests

@@ -14,7 +14,7 @@ pub enum ClusterMode {
     Fixed,
     /// Any hub within reach.
     Open,
-    /// klynge first proposes the clusters (`plan::clusters`), then plans as `fixed`.
+    /// klynge chooses the clusters with the rota (`plan::clusters`), then plans as `fixed`.
     Proposed,
 }
 

@@ -14,7 +14,8 @@ use crate::i18n::Lang;
 pub enum Rule {
     /// r's association takes part in clusters.
     OptIn,
-    /// `fixed`: i's hub is the cluster of r's association.
+    /// `fixed` (and `open` from a hub that does not lend): i's hub is the cluster of r's
+    /// association.
     Cluster,
     /// r's topic is among i's topics.
     Topic,
@@ -94,6 +95,8 @@ pub enum HardConstraint {
     TotalSessions,
     /// 4. A hub lends at most lend_cap_sessions sessions outside its cluster (open mode).
     LendingCap,
+    /// 5. While clusters are proposed, one small association's instructors come from one hub.
+    OneHub,
     /// An instructor's "no" is law: a declined pair is never in a rota again.
     DeclinedProposed,
     /// An instructor's "yes" is law: an accepted pair stays in every later rota.
@@ -125,6 +128,10 @@ impl HardConstraint {
             HardConstraint::LendingCap => lang.pick(
                 "Hubens utlånsgrense overskredet",
                 "Hub's lending cap exceeded",
+            ),
+            HardConstraint::OneHub => lang.pick(
+                "Foreningen får hjelp fra flere huber",
+                "Association helped by more than one hub",
             ),
             HardConstraint::DeclinedProposed => lang.pick(
                 "Avslått tildeling foreslått igjen",
