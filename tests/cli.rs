@@ -312,6 +312,43 @@ fn generated_dataset_plans_in_both_forms() {
     assert!(stdout(klynge(&db).args(["--lang", "en", "check", "2"])).contains("valid"));
 }
 
+/// With many requests left over, the summary lists 20 and points to `klynge explain`, which
+/// lists every one.
+#[test]
+fn a_long_list_of_uncovered_requests_is_cut_at_20_with_the_command_for_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let folder = dir.path().join("gen");
+    stdout(
+        klynge(&db)
+            .args(["generate", "--instructors", "30", "--seed", "2"])
+            .arg(&folder),
+    );
+    let out = stdout(
+        klynge(&db)
+            .args([
+                "--lang", "en", "plan", "--solver", "greedy", "--max-km", "3",
+            ])
+            .arg(&folder),
+    );
+    let (covered, total) = fraction(&out, "Requests covered");
+    let uncovered = (total - covered) as usize;
+    assert!(uncovered > 20, "{out}");
+    let listed = out
+        .lines()
+        .skip_while(|l| !l.starts_with("Not covered"))
+        .filter(|l| l.starts_with("  r") || l.starts_with("  g"))
+        .count();
+    assert_eq!(listed, 20, "{out}");
+    assert!(
+        out.contains(&format!(
+            "… and {} more: `klynge explain 1`",
+            uncovered - 20
+        )),
+        "{out}"
+    );
+}
+
 #[test]
 fn scenarios_compare_explain_and_suggest() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -45,7 +45,8 @@ pub fn proposal_text(p: &ClusterProposal, lang: Lang) -> String {
 }
 
 /// The summary of a stored plan: key figures, solver figures per stage, the greedy
-/// baseline, and what stays uncovered (the first 15, with their reasons).
+/// baseline, and what stays uncovered (the first 20, with their reasons; `klynge explain`
+/// lists them all).
 #[allow(clippy::too_many_arguments)]
 pub fn summary(
     id: i64,
@@ -195,7 +196,7 @@ pub fn summary(
             lang.pick("Ikke dekket", "Not covered"),
             o.uncovered.len()
         ));
-        const SHOWN: usize = 15;
+        const SHOWN: usize = 20;
         for u in o.uncovered.iter().take(SHOWN) {
             let reasons: Vec<String> = u.reasons.iter().map(|r| r.localized(lang)).collect();
             s.push_str(&format!("  {}: {}\n", u.request, reasons.join("; ")));
@@ -206,11 +207,11 @@ pub fn summary(
         if o.uncovered.len() > SHOWN {
             s.push_str(&match lang {
                 Lang::Nb => format!(
-                    "  … og {} til (alle står i `klynge rota {id}`)\n",
+                    "  … og {} til: `klynge explain {id}`\n",
                     o.uncovered.len() - SHOWN
                 ),
                 Lang::En => format!(
-                    "  … and {} more (all are listed by `klynge rota {id}`)\n",
+                    "  … and {} more: `klynge explain {id}`\n",
                     o.uncovered.len() - SHOWN
                 ),
             });
