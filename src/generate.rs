@@ -78,18 +78,134 @@ fn slug(name: &str) -> String {
         .collect()
 }
 
+/// What to generate. `None` counts follow the instructors: one hub per 40 (1 to 40), one
+/// small association per 3 (at least 3), 1.6 requests each.
+#[derive(Clone, Debug, Default)]
+pub struct Spec {
+    pub instructors: usize,
+    pub requests: Option<usize>,
+    pub hubs: Option<usize>,
+    pub small: Option<usize>,
+    /// Only the municipalities of this county (by name, any case); all of Norway if `None`.
+    pub county: Option<String>,
+    /// `true`: no small association names a cluster, so the dataset plans in `open` mode.
+    pub open: bool,
+}
+
+/// Why a spec cannot be generated.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SpecError {
+    UnknownCounty {
+        given: String,
+        known: Vec<String>,
+    },
+    /// Fewer municipalities than hubs plus one small association.
+    TooFewMunicipalities {
+        county: String,
+        municipalities: usize,
+    },
+    Zero(&'static str),
+}
+
+impl crate::i18n::Localized for SpecError {
+    fn localized(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        match (self, lang) {
+            (SpecError::UnknownCounty { given, known }, Lang::Nb) => {
+                format!(
+                    "ukjent fylke «{given}»; kjente fylker: {}",
+                    known.join(", ")
+                )
+            }
+            (SpecError::UnknownCounty { given, known }, Lang::En) => {
+                format!(
+                    "unknown county '{given}'; known counties: {}",
+                    known.join(", ")
+                )
+            }
+            (
+                SpecError::TooFewMunicipalities {
+                    county,
+                    municipalities,
+                },
+                Lang::Nb,
+            ) => format!(
+                "{county} har bare {municipalities} kommuner: for få til så mange huber og minst én liten forening"
+            ),
+            (
+                SpecError::TooFewMunicipalities {
+                    county,
+                    municipalities,
+                },
+                Lang::En,
+            ) => format!(
+                "{county} has only {municipalities} municipalities: too few for that many hubs and at least one small association"
+            ),
+            (SpecError::Zero(what), Lang::Nb) => format!("--{what} må være minst 1"),
+            (SpecError::Zero(what), Lang::En) => format!("--{what} must be at least 1"),
+        }
+    }
+}
+
 /// A dataset with `instructors` instructors, about 1.6 requests per instructor, over a
 /// 12-week term from Monday 11 January 2027.
 pub fn generate(instructors: usize, seed: u64) -> Dataset {
+    generate_spec(
+        &Spec {
+            instructors: instructors.max(1),
+            ..Spec::default()
+        },
+        seed,
+    )
+    .expect("the default spec always generates")
+}
+
+/// A dataset as `spec` says; the same spec and seed always give the same dataset.
+pub fn generate_spec(spec: &Spec, seed: u64) -> Result<Dataset, SpecError> {
+    let instructors = spec.instructors;
+    for (what, n) in [
+        ("instructors", Some(instructors)),
+        ("requests", spec.requests),
+        ("hubs", spec.hubs),
+        ("small", spec.small),
+    ] {
+        if n == Some(0) {
+            return Err(SpecError::Zero(what));
+        }
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut munis = municipalities();
+    let mut region = String::from("Norge");
+    if let Some(county) = &spec.county {
+        let mut known: Vec<String> = munis.iter().map(|m| m.county.clone()).collect();
+        known.sort();
+        known.dedup();
+        let Some(name) = known
+            .iter()
+            .find(|k| k.to_lowercase() == county.trim().to_lowercase())
+        else {
+            return Err(SpecError::UnknownCounty {
+                given: county.clone(),
+                known,
+            });
+        };
+        region = name.clone();
+        munis.retain(|m| &m.county == name);
+    }
     munis.sort_by(|a, b| {
         b.population
             .cmp(&a.population)
             .then(a.number.cmp(&b.number))
     });
 
-    let n_hubs = (instructors / 40).clamp(1, 40);
+    let n_hubs = spec.hubs.unwrap_or((instructors / 40).clamp(1, 40));
+    if munis.len() < n_hubs + 1 {
+        return Err(SpecError::TooFewMunicipalities {
+            county: region,
+            municipalities: munis.len(),
+        });
+    }
+    // Hubs at least 40 km apart while that is possible; closer when asked for more.
     let mut hubs: Vec<usize> = Vec::new();
     for (k, m) in munis.iter().enumerate() {
         if hubs.len() == n_hubs {
@@ -99,6 +215,15 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             .iter()
             .all(|&h| geodesic_km(munis[h].location, m.location) >= 40.0)
         {
+            hubs.push(k);
+        }
+    }
+    // Asked for more hubs than fit 40 km apart: the most populous of the rest.
+    for k in 0..munis.len() {
+        if hubs.len() >= n_hubs {
+            break;
+        }
+        if !hubs.contains(&k) {
             hubs.push(k);
         }
     }
@@ -123,7 +248,7 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
     }
 
     // Small associations: other municipalities, drawn by population.
-    let n_small = (instructors / 3).max(3);
+    let n_small = spec.small.unwrap_or((instructors / 3).max(3));
     // Only municipalities within 120 km of a hub: a cluster is a neighbourhood.
     let mut pool: Vec<usize> = (0..munis.len())
         .filter(|k| !hubs.contains(k))
@@ -132,6 +257,12 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
                 .any(|&h| geodesic_km(munis[h].location, munis[k].location) <= 120.0)
         })
         .collect();
+    if pool.is_empty() {
+        return Err(SpecError::TooFewMunicipalities {
+            county: region,
+            municipalities: munis.len(),
+        });
+    }
     let mut smalls: Vec<usize> = Vec::new();
     while smalls.len() < n_small && !pool.is_empty() {
         let pick = *pool
@@ -155,7 +286,9 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             lon: m.location.lon,
             municipality: m.name.clone(),
             opt_in: rng.random_bool(0.92),
-            cluster: nearest.map(|(h, _)| format!("hub-{}", association_id(&munis[h]))),
+            cluster: nearest
+                .filter(|_| !spec.open)
+                .map(|(h, _)| format!("hub-{}", association_id(&munis[h]))),
             lends: true,
             lend_cap_sessions: None,
             email: None,
@@ -272,7 +405,7 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
         });
     }
 
-    let n_requests = instructors * 8 / 5;
+    let n_requests = spec.requests.unwrap_or(instructors * 8 / 5);
     let small_ids: Vec<(String, f64)> = smalls
         .iter()
         .map(|&s| (association_id(&munis[s]), munis[s].population as f64))
@@ -314,7 +447,7 @@ pub fn generate(instructors: usize, seed: u64) -> Dataset {
             origin: Default::default(),
         });
     }
-    ds
+    Ok(ds)
 }
 
 #[cfg(test)]
@@ -326,6 +459,79 @@ mod tests {
         let m = municipalities();
         assert_eq!(m.len(), 357);
         assert_eq!(m.iter().map(|m| m.population).sum::<u64>(), 5_550_203);
+    }
+
+    #[test]
+    fn a_spec_sets_every_count_the_county_and_open_mode() {
+        let spec = Spec {
+            instructors: 50,
+            requests: Some(70),
+            hubs: Some(3),
+            small: Some(9),
+            county: Some("trøndelag".into()),
+            open: true,
+        };
+        let ds = generate_spec(&spec, 4).expect("generates");
+        assert_eq!(crate::model::validate(&ds), vec![]);
+        let hubs = ds
+            .associations
+            .iter()
+            .filter(|a| a.kind == AssociationKind::Hub)
+            .count();
+        assert_eq!((hubs, ds.associations.len() - hubs), (3, 9));
+        assert_eq!((ds.instructors.len(), ds.requests.len()), (50, 70));
+        let trondelag: Vec<String> = municipalities()
+            .into_iter()
+            .filter(|m| m.county == "Trøndelag")
+            .map(|m| m.name)
+            .collect();
+        assert!(
+            ds.associations
+                .iter()
+                .all(|a| trondelag.contains(&a.municipality))
+        );
+        assert!(ds.associations.iter().all(|a| a.cluster.is_none()));
+        assert_eq!(
+            generate_spec(&spec, 4).map(|d| d.to_canonical_json()),
+            Ok(ds.to_canonical_json())
+        );
+    }
+
+    #[test]
+    fn a_spec_that_cannot_be_met_is_an_error_not_a_panic() {
+        let bad = |spec: Spec| generate_spec(&spec, 1).expect_err("refused");
+        let base = Spec {
+            instructors: 10,
+            ..Spec::default()
+        };
+        assert!(matches!(
+            bad(Spec {
+                county: Some("Atlantis".into()),
+                ..base.clone()
+            }),
+            SpecError::UnknownCounty { .. }
+        ));
+        assert!(matches!(
+            bad(Spec {
+                county: Some("Oslo".into()),
+                ..base.clone()
+            }),
+            SpecError::TooFewMunicipalities { .. }
+        ));
+        assert_eq!(
+            bad(Spec {
+                hubs: Some(0),
+                ..base.clone()
+            }),
+            SpecError::Zero("hubs")
+        );
+        assert_eq!(
+            bad(Spec {
+                instructors: 0,
+                ..base
+            }),
+            SpecError::Zero("instructors")
+        );
     }
 
     #[test]
