@@ -123,6 +123,65 @@ async fn failed_save_writes_nothing(url: &str) {
     store.close().await;
 }
 
+/// A rota of several hundred rows is written many rows per statement: every row comes back,
+/// across the statement boundaries, as it was.
+async fn large_rota_round_trip(url: &str) {
+    let store = Store::open(url).await.expect("open");
+    let ds = klynge::generate::generate(300, 2);
+    let p = params();
+    let o = plan::plan(&ds, &p, SolverKind::Greedy, &|_, _| {});
+    assert!(
+        o.assignments.len() > 200 && o.uncovered.len() > 200,
+        "the case must span several statements: {} assignments, {} uncovered",
+        o.assignments.len(),
+        o.uncovered.len()
+    );
+    let id = store
+        .save_run(&NewRun {
+            scenario: "large",
+            dataset_name: "generated",
+            dataset: &ds,
+            params: &p,
+            outcome: &o,
+            baseline: None,
+        })
+        .await
+        .expect("save");
+    let stored = store.run(id).await.expect("load");
+    let key = |a: &plan::Assignment| (a.request.clone(), a.instructor.clone(), a.minutes);
+    let mut expected: Vec<_> = o.assignments.iter().map(key).collect();
+    expected.sort();
+    let got: Vec<_> = stored.assignments.iter().map(key).collect();
+    assert_eq!(got, expected);
+    let mut uncovered = o.uncovered.clone();
+    uncovered.sort_by(|a, b| a.request.cmp(&b.request));
+    let mut stored_uncovered = stored.uncovered.clone();
+    stored_uncovered.sort_by(|a, b| a.request.cmp(&b.request));
+    assert_eq!(stored_uncovered.len(), uncovered.len());
+    for (s, o) in stored_uncovered.iter().zip(&uncovered) {
+        assert_eq!(
+            serde_json::to_string(s).expect("json"),
+            serde_json::to_string(o).expect("json")
+        );
+    }
+    store.close().await;
+}
+
+#[tokio::test]
+async fn sqlite_large_rota_round_trip() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    large_rota_round_trip(&dir.path().join("k.db").display().to_string()).await;
+}
+
+#[tokio::test]
+async fn postgres_large_rota_round_trip() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    large_rota_round_trip(&db.url).await;
+    db.finish().await;
+}
+
 #[tokio::test]
 async fn sqlite_round_trip() {
     let dir = tempfile::tempdir().expect("tempdir");

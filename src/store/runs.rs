@@ -25,6 +25,32 @@ pub struct NewRun<'a> {
     pub baseline: Option<&'a Figures>,
 }
 
+/// Rows per multi-row INSERT. Not more: sqlx's SQLite driver resolves each `$N` by name,
+/// which costs O(parameters²) per statement (1 000 rows made SQLite slower than 100;
+/// measured with benches/store.rs).
+const ROWS_PER_INSERT: usize = 100;
+
+/// `prefix` followed by `rows` groups of `columns` numbered placeholders:
+/// "($1, $2), ($3, $4)".
+fn multi_row_insert(prefix: &str, columns: usize, rows: usize) -> String {
+    let mut sql = String::with_capacity(prefix.len() + rows * columns * 6);
+    sql.push_str(prefix);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * columns + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 impl Store {
     /// Writes a run, its input (once per distinct dataset), its rota and its figures in one
     /// transaction. Returns the new run's id.
@@ -121,26 +147,40 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        for a in &o.assignments {
-            sqlx::query("INSERT INTO assignments (run_id, request, instructor, km, minutes) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id)
-                .bind(&a.request)
-                .bind(&a.instructor)
-                .bind(a.km)
-                .bind(i64::from(a.minutes))
-                .execute(&mut *tx)
-                .await?;
+        // Many rows per statement: a national rota has tens of thousands, and one round trip
+        // each is what made storing slow (benches/store.rs).
+        for chunk in o.assignments.chunks(ROWS_PER_INSERT) {
+            let sql = multi_row_insert(
+                "INSERT INTO assignments (run_id, request, instructor, km, minutes) VALUES ",
+                5,
+                chunk.len(),
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for a in chunk {
+                q = q
+                    .bind(id)
+                    .bind(&a.request)
+                    .bind(&a.instructor)
+                    .bind(a.km)
+                    .bind(i64::from(a.minutes));
+            }
+            q.execute(&mut *tx).await?;
         }
-        for u in &o.uncovered {
-            sqlx::query(
-                "INSERT INTO uncovered (run_id, request, reasons, referrals) VALUES ($1, $2, $3, $4)",
-            )
-                .bind(id)
-                .bind(&u.request)
-                .bind(json(&u.reasons))
-                .bind(json(&u.referrals))
-                .execute(&mut *tx)
-                .await?;
+        for chunk in o.uncovered.chunks(ROWS_PER_INSERT) {
+            let sql = multi_row_insert(
+                "INSERT INTO uncovered (run_id, request, reasons, referrals) VALUES ",
+                4,
+                chunk.len(),
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for u in chunk {
+                q = q
+                    .bind(id)
+                    .bind(&u.request)
+                    .bind(json(&u.reasons))
+                    .bind(json(&u.referrals));
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(id)
