@@ -34,7 +34,7 @@ fn solve(c: &mut Criterion) {
     for n in sizes() {
         let ds = generate(n, 1);
         for solver in [SolverKind::Milp, SolverKind::Greedy] {
-            let o = plan(&ds, &params, solver, &|_, _| {});
+            let o = plan(&ds, &params, solver, &|_| {});
             let f = &o.figures;
             let worst_gap = o.stages.iter().map(|s| s.gap).fold(0.0, f64::max);
             eprintln!(
@@ -53,7 +53,7 @@ fn solve(c: &mut Criterion) {
                 SolverKind::Greedy => "greedy",
             };
             group.bench_with_input(BenchmarkId::new(name, n), &ds, |b, ds| {
-                b.iter(|| black_box(plan(ds, &params, solver, &|_, _| {})))
+                b.iter(|| black_box(plan(ds, &params, solver, &|_| {})))
             });
         }
     }

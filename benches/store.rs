@@ -18,7 +18,7 @@ fn store(c: &mut Criterion) {
     sqlx::any::install_default_drivers();
     let ds = generate(3000, 1);
     let params = Params::default();
-    let mut outcome = plan(&ds, &params, SolverKind::Greedy, &|_, _| {});
+    let mut outcome = plan(&ds, &params, SolverKind::Greedy, &|_| {});
     // As many assignments as a national term may have, on the dataset's own ids.
     outcome.assignments = (0..ASSIGNMENTS)
         .map(|k| Assignment {

@@ -70,7 +70,7 @@ impl Localized for Fix {
 const TRIES: usize = 4;
 
 fn covered(ds: &Dataset, params: &Params, request: &str) -> bool {
-    let o = plan::plan(ds, params, SolverKind::Milp, &|_, _| {});
+    let o = plan::plan(ds, params, SolverKind::Milp, &|_| {});
     o.assignments.iter().any(|a| a.request == request)
 }
 
@@ -167,7 +167,7 @@ pub fn fixes(ds: &Dataset, params: &Params, request: &str) -> Vec<Fix> {
     }
 
     // 3. Drop a request that holds an eligible instructor (lowest priority first).
-    let o = plan::plan(ds, params, SolverKind::Milp, &|_, _| {});
+    let o = plan::plan(ds, params, SolverKind::Milp, &|_| {});
     let eligible: Vec<&str> = elig.by_request[r]
         .iter()
         .map(|&p| ds.instructors[elig.pairs[p].i].id.as_str())

@@ -157,13 +157,9 @@ fn check_flags_a_run_that_brings_back_a_declined_pair() {
         .expect("pilot");
         let store = klynge::store::Store::open(&url).await.expect("open");
         let params = klynge::plan::Params::default();
-        let planned = klynge::app::plan::plan_checked(
-            &ds,
-            &params,
-            klynge::plan::SolverKind::Milp,
-            &|_, _| {},
-        )
-        .unwrap_or_else(|e| panic!("{}", e.render(klynge::i18n::Lang::En, true)));
+        let planned =
+            klynge::app::plan::plan_checked(&ds, &params, klynge::plan::SolverKind::Milp, &|_| {})
+                .unwrap_or_else(|e| panic!("{}", e.render(klynge::i18n::Lang::En, true)));
         klynge::app::plan::save(&store, "default", "trondelag", &planned)
             .await
             .expect("run 1");
@@ -467,7 +463,7 @@ async fn another_terms_publication_leaves_this_terms_rota() {
             &ds,
             &klynge::plan::Params::default(),
             klynge::plan::SolverKind::Milp,
-            &|_, _| {},
+            &|_| {},
         )
         .unwrap_or_else(|e| panic!("{}", e.render(klynge::i18n::Lang::En, true)))
     };

@@ -349,6 +349,40 @@ fn a_long_list_of_uncovered_requests_is_cut_at_20_with_the_command_for_all() {
     );
 }
 
+/// Without a terminal (here: a pipe), a running plan prints a line every interval with the
+/// stage, the component and the gap; the summary on standard output is unchanged.
+#[test]
+fn a_plan_without_a_terminal_prints_progress_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    let folder = dir.path().join("gen");
+    stdout(
+        klynge(&db)
+            .args(["generate", "--instructors", "150", "--seed", "4"])
+            .arg(&folder),
+    );
+    let out = klynge(&db)
+        .env("KLYNGE_PROGRESS_SECONDS", "0.02")
+        .args(["--lang", "en", "plan"])
+        .arg(&folder)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("klynge: planning, "))
+        .collect();
+    assert!(!lines.is_empty(), "no progress line: {err}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(": stage ") && l.contains(" of ") && l.contains("component")),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Weighted coverage"));
+}
+
 #[test]
 fn scenarios_compare_explain_and_suggest() {
     let dir = tempfile::tempdir().expect("tempdir");

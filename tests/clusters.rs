@@ -49,7 +49,7 @@ fn with_mode(mode: ClusterMode) -> Params {
 
 /// Plans in proposed mode through the one pipeline (propose, plan as fixed, check).
 fn proposed(ds: &Dataset, solver: SolverKind) -> Planned {
-    plan_checked(ds, &with_mode(ClusterMode::Proposed), solver, &|_, _| {}).expect("plans")
+    plan_checked(ds, &with_mode(ClusterMode::Proposed), solver, &|_| {}).expect("plans")
 }
 
 fn hub_of(p: &ClusterProposal, small: &str) -> String {
@@ -328,7 +328,7 @@ proptest! {
         prop_assert!(greedy.outcome.figures.weighted_covered <= coverage + 1e-9);
         // The proposal's own rota (clusters being chosen) passes the checker in that mode.
         let choosing = with_mode(ClusterMode::Proposed);
-        let o = plan::plan(&ds, &choosing, SolverKind::Milp, &|_, _| {});
+        let o = plan::plan(&ds, &choosing, SolverKind::Milp, &|_| {});
         prop_assert!(plan::check(&ds, &o.check_scenario(&choosing), &o.pairs()).is_empty());
         prop_assert!((o.figures.weighted_covered - coverage).abs() < 1e-9);
     }

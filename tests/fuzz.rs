@@ -204,7 +204,7 @@ fn run_case(path: &Path, via_cli: bool) -> Outcome {
                 ..Params::default()
             };
             for solver in [SolverKind::Greedy, SolverKind::Milp] {
-                if let Err(e) = plan_checked(&ds, &params, solver, &|_, _| {}) {
+                if let Err(e) = plan_checked(&ds, &params, solver, &|_| {}) {
                     panic!(
                         "a loaded dataset failed to plan: {}",
                         e.render(klynge::i18n::Lang::En, true)

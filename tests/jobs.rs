@@ -35,7 +35,7 @@ async fn some_run(store: &Store) -> i64 {
         klynge::ingest::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag"))
             .expect("pilot");
     let p = Params::default();
-    let o = klynge::plan::plan(&ds, &p, SolverKind::Greedy, &|_, _| {});
+    let o = klynge::plan::plan(&ds, &p, SolverKind::Greedy, &|_| {});
     store
         .save_run(&NewRun {
             scenario: "test",

@@ -17,7 +17,7 @@ fn solve(ds: &klynge::model::Dataset) -> plan::Outcome {
         threads: 1,
         ..Params::default()
     };
-    let o = plan::plan(ds, &p, SolverKind::Milp, &|_, _| {});
+    let o = plan::plan(ds, &p, SolverKind::Milp, &|_| {});
     assert!(plan::check(ds, &o.check_scenario(&p), &o.pairs()).is_empty());
     o
 }
@@ -132,7 +132,7 @@ fn optimiser_beats_greedy_on_the_pilot() {
         ..Params::default()
     };
     let milp = solve(&ds).figures;
-    let greedy = plan::plan(&ds, &p, SolverKind::Greedy, &|_, _| {}).figures;
+    let greedy = plan::plan(&ds, &p, SolverKind::Greedy, &|_| {}).figures;
     assert!(
         milp.weighted_covered > greedy.weighted_covered,
         "{milp:?} vs {greedy:?}"

@@ -242,7 +242,7 @@ proptest! {
     fn no_plan_ever_contradicts_an_answer(s in spec(6, 8), open in any::<bool>(), picks in prop::collection::vec((any::<u16>(), any::<bool>()), 1..6)) {
         let ds = build(&s);
         let p = params_for(open);
-        let first = plan::plan(&ds, &p, SolverKind::Milp, &|_, _| {});
+        let first = plan::plan(&ds, &p, SolverKind::Milp, &|_| {});
         // Candidate pairs: the first rota's, and a few others of any request × instructor.
         let mut pool = first.pairs();
         for r in &ds.requests {
@@ -259,7 +259,7 @@ proptest! {
             if yes { answers.accepted.push(pair) } else { answers.declined.push(pair) }
         }
         let with = Params { answers: answers.clone(), ..p.clone() };
-        match klynge::app::plan::plan_checked(&ds, &with, SolverKind::Milp, &|_, _| {}) {
+        match klynge::app::plan::plan_checked(&ds, &with, SolverKind::Milp, &|_| {}) {
             Ok(planned) => {
                 let rota = planned.outcome.pairs();
                 for d in &answers.declined {

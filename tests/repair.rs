@@ -196,7 +196,7 @@ fn random_small_repairs_match_exhaustive_search() {
             ds.requests[1].topic = "bankid".into();
         }
         ds.requests[2].priority = 1 + (seed % 5) as u8;
-        let base = plan::plan(&ds, &params(), SolverKind::Milp, &|_, _| {});
+        let base = plan::plan(&ds, &params(), SolverKind::Milp, &|_| {});
         let reference = base.pairs();
         let Some(declined) = reference
             .get(seed as usize % reference.len().max(1))

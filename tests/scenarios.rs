@@ -32,7 +32,7 @@ async fn plan_all(files: &[&str]) -> (tempfile::TempDir, Vec<Run>) {
         let ds = sc
             .apply(ingest::load(&sc.dataset).expect("dataset"))
             .expect("apply");
-        let o = plan::plan(&ds, &sc.params, SolverKind::Milp, &|_, _| {});
+        let o = plan::plan(&ds, &sc.params, SolverKind::Milp, &|_| {});
         assert!(plan::check(&ds, &o.check_scenario(&sc.params), &o.pairs()).is_empty());
         let id = store
             .save_run(&NewRun {
@@ -236,7 +236,7 @@ fn each_proposed_fix_covers_the_request_when_applied() {
     let ds = sc
         .apply(ingest::load(&sc.dataset).expect("dataset"))
         .expect("apply");
-    let o = plan::plan(&ds, &sc.params, SolverKind::Milp, &|_, _| {});
+    let o = plan::plan(&ds, &sc.params, SolverKind::Milp, &|_| {});
     let mut tried = 0;
     for u in o
         .uncovered
@@ -273,7 +273,7 @@ fn each_proposed_fix_covers_the_request_when_applied() {
                 }
                 Fix::DropRequest { request, .. } => changed.requests.retain(|r| &r.id != request),
             }
-            let after = plan::plan(&changed, &params, SolverKind::Milp, &|_, _| {});
+            let after = plan::plan(&changed, &params, SolverKind::Milp, &|_| {});
             assert!(
                 plan::check(&changed, &after.check_scenario(&params), &after.pairs()).is_empty()
             );
@@ -498,7 +498,7 @@ async fn compare_shows_what_a_capped_hub_lends_against_its_cap() {
             cluster_mode: Some(ClusterMode::Open),
             ..common::params()
         };
-        let planned = klynge::app::plan::plan_checked(&ds, &p, SolverKind::Milp, &|_, _| {})
+        let planned = klynge::app::plan::plan_checked(&ds, &p, SolverKind::Milp, &|_| {})
             .unwrap_or_else(|e| panic!("{}", e.render(klynge::i18n::Lang::En, true)));
         let id = klynge::app::plan::save(&store, "t", "t", &planned)
             .await

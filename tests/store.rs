@@ -29,8 +29,8 @@ async fn round_trip(url: &str) {
     let store = Store::open(url).await.expect("open");
     let ds = pilot();
     let p = params();
-    let o = plan::plan(&ds, &p, SolverKind::Milp, &|_, _| {});
-    let greedy = plan::plan(&ds, &p, SolverKind::Greedy, &|_, _| {}).figures;
+    let o = plan::plan(&ds, &p, SolverKind::Milp, &|_| {});
+    let greedy = plan::plan(&ds, &p, SolverKind::Greedy, &|_| {}).figures;
     let run = |scenario| NewRun {
         scenario,
         dataset_name: "trondelag",
@@ -86,7 +86,7 @@ async fn failed_save_writes_nothing(url: &str) {
     let store = Store::open(url).await.expect("open");
     let ds = pilot();
     let p = params();
-    let mut o = plan::plan(&ds, &p, SolverKind::Greedy, &|_, _| {});
+    let mut o = plan::plan(&ds, &p, SolverKind::Greedy, &|_| {});
     // The same assignment twice violates the primary key, after the dataset, the run and
     // some assignments are already written in the transaction.
     let dup = o.assignments[0].clone();
@@ -129,7 +129,7 @@ async fn large_rota_round_trip(url: &str) {
     let store = Store::open(url).await.expect("open");
     let ds = klynge::generate::generate(300, 2);
     let p = params();
-    let o = plan::plan(&ds, &p, SolverKind::Greedy, &|_, _| {});
+    let o = plan::plan(&ds, &p, SolverKind::Greedy, &|_| {});
     assert!(
         o.assignments.len() > 200 && o.uncovered.len() > 200,
         "the case must span several statements: {} assignments, {} uncovered",
@@ -229,7 +229,7 @@ async fn export_and_erase(url: &str) {
     let store = Store::open(url).await.expect("open");
     let ds = pilot();
     let p = params();
-    let o = plan::plan(&ds, &p, SolverKind::Milp, &|_, _| {});
+    let o = plan::plan(&ds, &p, SolverKind::Milp, &|_| {});
     store
         .save_run(&NewRun {
             scenario: "default",

@@ -12,7 +12,7 @@ fn tiny_time_limit_still_gives_a_valid_rota_no_worse_than_greedy() {
         threads: 2,
         ..Params::default()
     };
-    let o = plan::plan(&ds, &p, SolverKind::Milp, &|_, _| {});
+    let o = plan::plan(&ds, &p, SolverKind::Milp, &|_| {});
     assert!(plan::check(&ds, &o.check_scenario(&p), &o.pairs()).is_empty());
     let greedy = o.baseline.as_ref().expect("baseline with the MILP");
     assert!(o.figures.weighted_covered >= greedy.weighted_covered);

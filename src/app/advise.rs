@@ -94,7 +94,7 @@ pub fn advise(run: &Run, budget: usize, time_limit_s: f64) -> Result<Advice> {
             ..params.clone()
         },
         SolverKind::Milp,
-        &|_, _| {},
+        &|_| {},
     );
     advice.proven_optimal = searched
         .stages
@@ -128,7 +128,7 @@ pub fn advise(run: &Run, budget: usize, time_limit_s: f64) -> Result<Advice> {
             &with_trainings(ds, trainings),
             &params,
             SolverKind::Milp,
-            &|_, _| {},
+            &|_| {},
         )
     };
     let mut confirmed = confirm(&used)?;

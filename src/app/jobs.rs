@@ -279,9 +279,11 @@ async fn run_job(service: &Arc<Service>, me: &str, job: &Job) {
     let parts = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
     let progress: Progress = {
         let parts = parts.clone();
-        Arc::new(move |done, total| {
-            parts.0.store(done, Ordering::Relaxed);
-            parts.1.store(total, Ordering::Relaxed);
+        Arc::new(move |step| {
+            if let crate::plan::Progress::Component { done, total } = step {
+                parts.0.store(done, Ordering::Relaxed);
+                parts.1.store(total, Ordering::Relaxed);
+            }
         })
     };
     let mut task = AbortOnDrop(tokio::spawn({

@@ -20,13 +20,13 @@ pub struct Planned {
 }
 
 /// Resolves proposed clusters, plans, and runs the independent checker: a rota it rejects
-/// is an error, never a stored run. `on_component` is told (done, total) as components
+/// is an error, never a stored run. `progress` is told each stage and component as they
 /// finish.
 pub fn plan_checked(
     ds: &Dataset,
     params: &Params,
     solver: SolverKind,
-    on_component: &(dyn Fn(usize, usize) + Sync),
+    progress: plan::OnProgress,
 ) -> Result<Planned> {
     // The planner assumes a validated dataset: every path to it passes here.
     let problems = crate::model::validate(ds);
@@ -40,7 +40,7 @@ pub fn plan_checked(
     if !conflicts.is_empty() {
         return Err(AppError::Answers(conflicts));
     }
-    let outcome = plan::plan(&ds, &resolved, solver, on_component);
+    let outcome = plan::plan(&ds, &resolved, solver, progress);
     let violations = plan::check(&ds, &outcome.check_scenario(&resolved), &outcome.pairs());
     // Accepted answers that only the optimiser could find do not fit together: say whose.
     if !violations.is_empty()
@@ -86,8 +86,8 @@ pub async fn save(store: &Store, scenario: &str, dataset_name: &str, p: &Planned
         .await?)
 }
 
-/// Told (done, total) as components finish; shared with the planning thread.
-pub type Progress = std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>;
+/// Told each step of planning; shared with the planning thread.
+pub type Progress = std::sync::Arc<dyn Fn(plan::Progress) + Send + Sync>;
 
 /// `plan_checked` on a blocking thread, so that an async caller (the service, a repair)
 /// keeps serving meanwhile.
@@ -104,5 +104,5 @@ pub async fn plan_checked_blocking(
 
 /// A progress callback that ignores progress.
 pub fn no_progress() -> Progress {
-    std::sync::Arc::new(|_, _| {})
+    std::sync::Arc::new(plan::quiet)
 }

@@ -13,6 +13,7 @@ mod outbox;
 mod overview;
 mod person;
 mod plan;
+mod progress;
 mod repair;
 mod runs;
 mod serve;

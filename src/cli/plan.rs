@@ -1,13 +1,11 @@
 //! `klynge plan` and `klynge scenario run`: read, plan, check, store, and print the summary.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use clap::Subcommand;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use klynge::app::AppError;
-use klynge::app::plan::{Planned, Progress, plan_checked, save};
+use klynge::app::plan::{Planned, plan_checked, save};
 use klynge::export::text::{proposal_text, summary};
 use klynge::i18n::Lang;
 use klynge::ingest;
@@ -15,6 +13,7 @@ use klynge::plan::{ClusterMode, Params, SolverKind};
 use klynge::store::Store;
 use klynge::travel::TravelParams;
 
+use super::progress::Bar;
 use super::{Failure, choice, dataset_name, load_dataset};
 
 #[derive(clap::Args, Debug)]
@@ -146,7 +145,7 @@ pub async fn plan_dataset(db: &str, lang: Lang, a: PlanArgs) -> Result<(), Failu
         None => super::data::current_or_fail(db, lang).await?,
     };
     let planned = {
-        let bar = Bar::new(lang, true);
+        let bar = Bar::new(lang);
         plan_checked(&ds, &params, a.solver, &*bar.progress())?
     };
     if let (Some(path), Some(p)) = (&a.save_clusters, &planned.proposal) {
@@ -176,7 +175,7 @@ pub async fn scenarios(db: &str, lang: Lang, files: &[PathBuf]) -> Result<(), Fa
             lang.pick("Planlegger scenario", "Planning scenario"),
             sc.name
         );
-        let planned = plan_checked(ds, &sc.params, SolverKind::Milp, &|_, _| {})?;
+        let planned = plan_checked(ds, &sc.params, SolverKind::Milp, &|_| {})?;
         let name = dataset_name(&sc.dataset);
         let id = save(&store, &sc.name, &name, &planned).await?;
         print_planned(id, db, &sc.name, &name, &planned, lang);
@@ -202,45 +201,6 @@ fn print_planned(id: i64, db: &str, scenario: &str, dataset: &str, p: &Planned, 
             lang
         )
     );
-}
-
-/// A progress bar on standard error (components done of all) while it lives; hidden when
-/// not `shown`.
-pub(super) struct Bar(ProgressBar);
-
-impl Bar {
-    pub(super) fn new(lang: Lang, shown: bool) -> Bar {
-        let bar = if shown {
-            ProgressBar::new(0)
-        } else {
-            ProgressBar::hidden()
-        };
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{elapsed}]")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_message(
-            lang.pick("Optimerer komponenter", "Optimising components")
-                .to_string(),
-        );
-        bar.enable_steady_tick(std::time::Duration::from_millis(200));
-        Bar(bar)
-    }
-
-    /// The callback that moves the bar.
-    pub(super) fn progress(&self) -> Progress {
-        let bar = self.0.clone();
-        Arc::new(move |done: usize, total: usize| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        })
-    }
-}
-
-impl Drop for Bar {
-    fn drop(&mut self) {
-        self.0.finish_and_clear();
-    }
 }
 
 /// Writes the dataset's associations.csv (with the proposed `cluster` column) to `path`,

@@ -9,7 +9,7 @@ use klynge::export::text::summary;
 use klynge::i18n::Lang;
 use klynge::store::Store;
 
-use super::plan::Bar;
+use super::progress::Bar;
 use super::{Failure, dataset_name, load_dataset};
 
 pub async fn repair(db: &str, lang: Lang, id: i64, dataset: Option<&Path>) -> Result<(), Failure> {
@@ -22,7 +22,7 @@ pub async fn repair(db: &str, lang: Lang, id: i64, dataset: Option<&Path>) -> Re
         dataset_name: dataset.map(dataset_name),
     };
     let repaired = {
-        let bar = Bar::new(lang, true);
+        let bar = Bar::new(lang);
         repair_run(&store, id, input, bar.progress()).await?
     };
     store.close().await;

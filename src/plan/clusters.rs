@@ -66,7 +66,7 @@ pub fn propose(
         cluster_mode: Some(ClusterMode::Proposed),
         ..params.clone()
     };
-    let outcome = super::plan(ds, &choosing, solver, &|_, _| {});
+    let outcome = super::plan(ds, &choosing, solver, &|_| {});
     let travel = TravelModel::for_dataset(params.travel, ds);
     let hubs: Vec<&crate::model::Association> = ds
         .associations

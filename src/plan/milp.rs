@@ -388,11 +388,25 @@ pub fn solve_component(
     elig: &Eligibility,
     comp: &Component,
     warm: &[usize],
-    time_limit: f64,
-    gap: f64,
+    (time_limit, gap): (f64, f64),
+    on_stage: &(dyn Fn(Stage, Option<(StageStatus, f64)>) + Sync),
 ) -> ComponentSolution {
     let started = Instant::now();
     let model = Model::build(inst, elig, comp);
+    // Every stage is solved through here, so that the caller hears it start and end.
+    let solve = |stage: Stage, held: &[Constraint], limit: f64, gap: f64, warm: Option<&[f64]>| {
+        on_stage(stage, None);
+        let solved = model.solve(stage, held, limit, gap, warm);
+        on_stage(
+            stage,
+            Some(
+                solved
+                    .as_ref()
+                    .map_or((StageStatus::Failed, f64::NAN), |(_, r)| (r.status, r.gap)),
+            ),
+        );
+        solved
+    };
     let remaining = |share: f64| ((time_limit - started.elapsed().as_secs_f64()) * share).max(0.05);
     let mut stages = Vec::new();
     let mut held: Vec<Constraint> = Vec::new();
@@ -402,7 +416,7 @@ pub fn solve_component(
     // coverage. The warm start's f is 0, always feasible.
     if let (Some(f), Fairness::First) = (model.f, inst.params.fairness) {
         columns[model.f_column()] = 0.0;
-        match model.solve(
+        match solve(
             Stage::FairnessFirst,
             &held,
             remaining(0.5),
@@ -420,7 +434,7 @@ pub fn solve_component(
 
     // Stage 1: weighted coverage, held at the value reached (or at the warm start's, if
     // the solver failed).
-    let reached = match model.solve(Stage::Coverage, &held, remaining(0.6), gap, Some(&columns)) {
+    let reached = match solve(Stage::Coverage, &held, remaining(0.6), gap, Some(&columns)) {
         Ok((cols, rep)) => {
             columns = cols;
             let v = rep.objective;
@@ -440,7 +454,7 @@ pub fn solve_component(
     // warm start's f is its own smallest share (0 is always feasible).
     if let (Some(f), Fairness::After) = (model.f, inst.params.fairness) {
         columns[model.f_column()] = 0.0;
-        match model.solve(Stage::Fairness, &held, remaining(0.5), gap, Some(&columns)) {
+        match solve(Stage::Fairness, &held, remaining(0.5), gap, Some(&columns)) {
             Ok((cols, rep)) => {
                 let reached = rep.objective;
                 held.push(constraint!(f >= reached - 1e-7));
@@ -453,7 +467,7 @@ pub fn solve_component(
 
     // Stage 2 (repair mode): fewest changes, held at the value reached.
     if let Some(changes) = &model.changes {
-        match model.solve(Stage::Repair, &held, remaining(0.5), gap, Some(&columns)) {
+        match solve(Stage::Repair, &held, remaining(0.5), gap, Some(&columns)) {
             Ok((cols, rep)) => {
                 held.push(constraint!(changes.clone() <= rep.objective.round() + 1e-6));
                 columns = cols;
@@ -464,7 +478,7 @@ pub fn solve_component(
     }
 
     // Stage 3: travel, held at the value reached (with a hair of tolerance for round-off).
-    match model.solve(Stage::Travel, &held, remaining(0.7), gap, Some(&columns)) {
+    match solve(Stage::Travel, &held, remaining(0.7), gap, Some(&columns)) {
         Ok((cols, rep)) => {
             let reached = rep.objective;
             held.push(constraint!(
@@ -477,7 +491,7 @@ pub fn solve_component(
     }
     // Stage 4: balance; the warm start's z is its own largest load.
     columns[model.z_column()] = load_of(inst, elig, comp, &model, &columns);
-    match model.solve(Stage::Balance, &held, remaining(1.0), gap, Some(&columns)) {
+    match solve(Stage::Balance, &held, remaining(1.0), gap, Some(&columns)) {
         Ok((cols, rep)) => {
             columns = cols;
             stages.push(rep);

@@ -17,6 +17,7 @@ pub mod load;
 pub mod milp;
 pub mod outcome;
 pub mod params;
+pub mod progress;
 pub mod refer;
 pub mod rules;
 
@@ -36,6 +37,7 @@ pub use outcome::{
     figures,
 };
 pub use params::{Answers, ClusterMode, Fairness, Params, Repair, Skill, SolverKind, Trainings};
+pub use progress::{OnProgress, Progress, quiet};
 pub use rules::{HardConstraint, Rule};
 
 /// Resolves `cluster_mode = proposed`: chooses the clusters with the rota (with `solver`),
@@ -57,13 +59,8 @@ pub fn resolve_clusters(
     Ok((proposal.apply(ds), fixed, Some(proposal)))
 }
 
-/// Plans a validated dataset. `on_component` is told (done, total) as components finish.
-pub fn plan(
-    ds: &Dataset,
-    params: &Params,
-    solver: SolverKind,
-    on_component: &(dyn Fn(usize, usize) + Sync),
-) -> Outcome {
+/// Plans a validated dataset, telling `progress` each stage and component as it goes.
+pub fn plan(ds: &Dataset, params: &Params, solver: SolverKind, progress: OnProgress) -> Outcome {
     let started = Instant::now();
     let inst = Instance::new(ds, params.clone());
     let elig = Eligibility::build(&inst);
@@ -72,7 +69,7 @@ pub fn plan(
     let (chosen, components, baseline) = match solver {
         SolverKind::Greedy => (by_hand, Vec::new(), None),
         SolverKind::Milp => {
-            let (chosen, components) = solve_milp(&inst, &elig, &by_hand, on_component);
+            let (chosen, components) = solve_milp(&inst, &elig, &by_hand, progress);
             let baseline = figures(ds, &assignments_of(&inst, &elig, &by_hand));
             (chosen, components, Some(baseline))
         }
@@ -88,7 +85,7 @@ fn solve_milp(
     inst: &Instance,
     elig: &Eligibility,
     warm: &[usize],
-    on_component: &(dyn Fn(usize, usize) + Sync),
+    progress: OnProgress,
 ) -> (Vec<usize>, Vec<ComponentReport>) {
     let mut comps = decompose::components(elig, inst.n_instructors(), inst.n_requests());
     if inst.params.fairness == Fairness::First {
@@ -136,14 +133,32 @@ fn solve_milp(
     let solved: Vec<(Vec<usize>, ComponentReport)> = pool.install(|| {
         comps
             .par_iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(k, c)| {
                 // Each component's share of the time, as if the workers were always busy.
                 let share = (limit * c.size() as f64 / total_size as f64 * threads as f64)
                     .clamp(limit.min(1.0), limit);
-                let sol =
-                    milp::solve_component(inst, elig, c, warm, share, inst.params.mip_rel_gap);
+                let on_stage = |stage, ended| {
+                    progress(Progress::Stage {
+                        component: k + 1,
+                        components: comps.len(),
+                        stage,
+                        ended,
+                    })
+                };
+                let sol = milp::solve_component(
+                    inst,
+                    elig,
+                    c,
+                    warm,
+                    (share, inst.params.mip_rel_gap),
+                    &on_stage,
+                );
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-                on_component(n, comps.len());
+                progress(Progress::Component {
+                    done: n,
+                    total: comps.len(),
+                });
                 (
                     sol.chosen,
                     ComponentReport {

@@ -172,7 +172,7 @@ pub fn solve(ds: &Dataset) -> Outcome {
 }
 
 pub fn solve_with(ds: &Dataset, params: &Params, solver: SolverKind) -> Outcome {
-    let o = plan::plan(ds, params, solver, &|_, _| {});
+    let o = plan::plan(ds, params, solver, &|_| {});
     let violations = plan::check(ds, &o.check_scenario(params), &o.pairs());
     assert!(
         violations.is_empty(),
@@ -199,7 +199,7 @@ pub async fn stored_run(ds: &Dataset) -> (tempfile::TempDir, klynge::run::Run) {
     let store = klynge::store::Store::open(&dir.path().join("run.db").display().to_string())
         .await
         .expect("store");
-    let planned = klynge::app::plan::plan_checked(ds, &params(), SolverKind::Milp, &|_, _| {})
+    let planned = klynge::app::plan::plan_checked(ds, &params(), SolverKind::Milp, &|_| {})
         .unwrap_or_else(|e| panic!("{}", e.render(klynge::i18n::Lang::En, true)));
     let id = klynge::app::plan::save(&store, "t", "t", &planned)
         .await
