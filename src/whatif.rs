@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Localized};
 use crate::model::{Dataset, Hm, Slot};
-use crate::plan::{self, Eligibility, Instance, Params, Rule, SolverKind};
+use rayon::prelude::*;
+
+use crate::plan::{self, Assignment, Eligibility, Instance, Params, Rule};
 
 /// One change that, made alone, gets the request covered (confirmed by re-planning).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,14 +71,39 @@ impl Localized for Fix {
 /// Candidates tried per kind of change (each one costs a re-plan).
 const TRIES: usize = 4;
 
-fn covered(ds: &Dataset, params: &Params, request: &str) -> bool {
-    let o = plan::plan(ds, params, SolverKind::Milp, &|_| {});
-    o.assignments.iter().any(|a| a.request == request)
+/// One candidate change: the fix as told, and the data and parameters with it made.
+struct Candidate {
+    fix: Fix,
+    ds: Option<Dataset>,
+    params: Option<Params>,
 }
 
 /// The confirmed single changes that would cover `request`, cheapest first within each
-/// kind. `params` should carry a modest time limit: every candidate is re-planned.
-pub fn fixes(ds: &Dataset, params: &Params, request: &str) -> Vec<Fix> {
+/// kind. `params` should carry a modest time limit: every candidate is re-planned (only
+/// the request's component, `plan::covers`, the candidates in parallel). `rota` is the
+/// plan the request is uncovered in: its assignments name the requests worth dropping.
+pub fn fixes(ds: &Dataset, params: &Params, request: &str, rota: &[Assignment]) -> Vec<Fix> {
+    let candidates = candidates(ds, params, request, rota);
+    let confirmed: Vec<bool> = candidates
+        .par_iter()
+        .map(|c| {
+            plan::covers(
+                c.ds.as_ref().unwrap_or(ds),
+                c.params.as_ref().unwrap_or(params),
+                request,
+            )
+        })
+        .collect();
+    let mut out: Vec<Fix> = Vec::new();
+    for (c, yes) in candidates.into_iter().zip(confirmed) {
+        if yes && !out.contains(&c.fix) {
+            out.push(c.fix);
+        }
+    }
+    out
+}
+
+fn candidates(ds: &Dataset, params: &Params, request: &str, rota: &[Assignment]) -> Vec<Candidate> {
     let inst = Instance::new(ds, params.clone());
     let Some(&r) = inst.request_index.get(request) else {
         return Vec::new();
@@ -102,28 +129,29 @@ pub fn fixes(ds: &Dataset, params: &Params, request: &str) -> Vec<Fix> {
     {
         let ins = &ds.instructors[i];
         let needed = km.ceil();
-        let fix = if params.max_km.is_some_and(|m| m < needed) && ins.max_km >= km {
-            let p = Params {
-                max_km: Some(needed),
-                ..params.clone()
-            };
-            covered(ds, &p, request).then_some(Fix::ScenarioMaxKm { km: needed })
+        if params.max_km.is_some_and(|m| m < needed) && ins.max_km >= km {
+            out.push(Candidate {
+                fix: Fix::ScenarioMaxKm { km: needed },
+                ds: None,
+                params: Some(Params {
+                    max_km: Some(needed),
+                    ..params.clone()
+                }),
+            });
         } else {
             let mut changed = ds.clone();
             changed.instructors[i].max_km = needed;
-            let p = Params {
-                max_km: params.max_km.map(|m| m.max(needed)),
-                ..params.clone()
-            };
-            covered(&changed, &p, request).then(|| Fix::InstructorMaxKm {
-                instructor: ins.id.clone(),
-                km: needed,
-            })
-        };
-        if let Some(f) = fix
-            && !out.contains(&f)
-        {
-            out.push(f);
+            out.push(Candidate {
+                fix: Fix::InstructorMaxKm {
+                    instructor: ins.id.clone(),
+                    km: needed,
+                },
+                ds: Some(changed),
+                params: Some(Params {
+                    max_km: params.max_km.map(|m| m.max(needed)),
+                    ..params.clone()
+                }),
+            });
         }
     }
 
@@ -155,25 +183,25 @@ pub fn fixes(ds: &Dataset, params: &Params, request: &str) -> Vec<Fix> {
                 end,
                 origin: Default::default(),
             }));
-        if covered(&changed, params, request) {
-            out.push(Fix::AlsoFree {
+        out.push(Candidate {
+            fix: Fix::AlsoFree {
                 instructor: ds.instructors[i].id.clone(),
                 slots: slots
                     .iter()
                     .map(|&(w, a, b)| (crate::model::weekday_code(w).to_string(), a, b))
                     .collect(),
-            });
-        }
+            },
+            ds: Some(changed),
+            params: None,
+        });
     }
 
     // 3. Drop a request that holds an eligible instructor (lowest priority first).
-    let o = plan::plan(ds, params, SolverKind::Milp, &|_| {});
     let eligible: Vec<&str> = elig.by_request[r]
         .iter()
         .map(|&p| ds.instructors[elig.pairs[p].i].id.as_str())
         .collect();
-    let mut holders: Vec<(u8, String)> = o
-        .assignments
+    let mut holders: Vec<(u8, String)> = rota
         .iter()
         .filter(|a| eligible.contains(&a.instructor.as_str()) && a.request != req.id)
         .filter_map(|a| {
@@ -188,12 +216,14 @@ pub fn fixes(ds: &Dataset, params: &Params, request: &str) -> Vec<Fix> {
     for (priority, other) in holders.into_iter().take(TRIES) {
         let mut changed = ds.clone();
         changed.requests.retain(|x| x.id != other);
-        if covered(&changed, params, request) {
-            out.push(Fix::DropRequest {
+        out.push(Candidate {
+            fix: Fix::DropRequest {
                 request: other,
                 priority,
-            });
-        }
+            },
+            ds: Some(changed),
+            params: None,
+        });
     }
     out
 }

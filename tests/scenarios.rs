@@ -226,6 +226,29 @@ fn scenario_errors_name_the_file_line_and_field() {
     assert_eq!(p.0[0].kind, ProblemKind::UnknownInstructor("i99".into()));
 }
 
+/// `plan::covers` solves only the request's component; it must say what the whole plan
+/// says, for every request of the pilot, in two scenarios.
+#[test]
+fn covering_by_one_component_agrees_with_the_whole_plan() {
+    for file in ["today.toml", "km40.toml"] {
+        let sc = Scenario::load(&scenario_file(file)).expect("scenario");
+        let ds = sc
+            .apply(ingest::load(&sc.dataset).expect("dataset"))
+            .expect("apply");
+        let o = plan::plan(&ds, &sc.params, SolverKind::Milp, &|_| {});
+        for r in &ds.requests {
+            let whole = o.assignments.iter().any(|a| a.request == r.id);
+            assert_eq!(
+                plan::covers(&ds, &sc.params, &r.id),
+                whole,
+                "{file}: {}",
+                r.id
+            );
+        }
+        assert!(!plan::covers(&ds, &sc.params, "no-such-request"));
+    }
+}
+
 /// Every fix `whatif` proposes, applied by this test on its own, gets the request covered
 /// in a rota the checker accepts.
 #[test]
@@ -243,7 +266,7 @@ fn each_proposed_fix_covers_the_request_when_applied() {
         .iter()
         .filter(|u| ["r27", "r28", "r37", "r38"].contains(&u.request.as_str()))
     {
-        for fix in fixes(&ds, &sc.params, &u.request) {
+        for fix in fixes(&ds, &sc.params, &u.request, &o.assignments) {
             let (mut changed, mut params) = (ds.clone(), sc.params.clone());
             match &fix {
                 Fix::ScenarioMaxKm { km } => params.max_km = Some(*km),

@@ -63,7 +63,7 @@ pub fn explain(
         let e = Explanation {
             request: u.request.clone(),
             reasons: u.reasons.clone(),
-            fixes: fixes(&run.dataset, &params, &u.request),
+            fixes: fixes(&run.dataset, &params, &u.request, &run.assignments),
             referrals: u.referrals.clone(),
         };
         on_request(&e);

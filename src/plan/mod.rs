@@ -87,41 +87,7 @@ fn solve_milp(
     warm: &[usize],
     progress: OnProgress,
 ) -> (Vec<usize>, Vec<ComponentReport>) {
-    let mut comps = decompose::components(elig, inst.n_instructors(), inst.n_requests());
-    if inst.params.fairness == Fairness::First {
-        // The smallest share over all associations is a floor for every later stage: the
-        // global optimum needs one model (docs/model.md, stage 0).
-        comps = decompose::merge_by(comps, |_| "all");
-    } else if inst.params.fairness.is_on() || inst.cluster_mode == ClusterMode::Proposed {
-        // An association's share, and its one hub while clusters are proposed, couple the
-        // components its requests fall in.
-        let assoc_of: Vec<&str> = inst
-            .ds
-            .requests
-            .iter()
-            .map(|r| r.association.as_str())
-            .collect();
-        comps = decompose::merge_by(comps, |r| assoc_of[r]);
-    }
-    // A hub's lending cap couples every component its instructors can lend in.
-    let capped: Vec<Option<usize>> = elig
-        .pairs
-        .iter()
-        .map(|p| inst.capped_lending(p.i, p.r).map(|(h, _)| h))
-        .collect();
-    if capped.iter().any(Option::is_some) {
-        comps = decompose::merge_where(comps, |c| {
-            c.pairs
-                .iter()
-                .filter_map(|&p| capped[p])
-                .map(|h| inst.ds.associations[h].id.clone())
-                .collect()
-        });
-    }
-    if inst.params.trainings.is_some() {
-        // The training budget is shared by every component: one model.
-        comps = decompose::merge_by(comps, |_| "all");
-    }
+    let comps = model_components(inst, elig);
     let threads = inst.params.threads.max(1);
     let total_size: usize = comps.iter().map(|c| c.size()).sum::<usize>().max(1);
     let limit = inst.params.time_limit_s.max(0.1);
@@ -135,9 +101,7 @@ fn solve_milp(
             .par_iter()
             .enumerate()
             .map(|(k, c)| {
-                // Each component's share of the time, as if the workers were always busy.
-                let share = (limit * c.size() as f64 / total_size as f64 * threads as f64)
-                    .clamp(limit.min(1.0), limit);
+                let share = time_share(limit, c.size(), total_size, threads);
                 let on_stage = |stage, ended| {
                     progress(Progress::Stage {
                         component: k + 1,
@@ -179,6 +143,85 @@ fn solve_milp(
     }
     chosen.sort_unstable();
     (chosen, reports)
+}
+
+/// The components of the eligibility graph, merged where the model couples them
+/// (docs/model.md §8): each is solved as one problem.
+fn model_components(inst: &Instance, elig: &Eligibility) -> Vec<decompose::Component> {
+    let mut comps = decompose::components(elig, inst.n_instructors(), inst.n_requests());
+    if inst.params.fairness == Fairness::First {
+        // The smallest share over all associations is a floor for every later stage: the
+        // global optimum needs one model (docs/model.md, stage 0).
+        comps = decompose::merge_by(comps, |_| "all");
+    } else if inst.params.fairness.is_on() || inst.cluster_mode == ClusterMode::Proposed {
+        // An association's share, and its one hub while clusters are proposed, couple the
+        // components its requests fall in.
+        let assoc_of: Vec<&str> = inst
+            .ds
+            .requests
+            .iter()
+            .map(|r| r.association.as_str())
+            .collect();
+        comps = decompose::merge_by(comps, |r| assoc_of[r]);
+    }
+    // A hub's lending cap couples every component its instructors can lend in.
+    let capped: Vec<Option<usize>> = elig
+        .pairs
+        .iter()
+        .map(|p| inst.capped_lending(p.i, p.r).map(|(h, _)| h))
+        .collect();
+    if capped.iter().any(Option::is_some) {
+        comps = decompose::merge_where(comps, |c| {
+            c.pairs
+                .iter()
+                .filter_map(|&p| capped[p])
+                .map(|h| inst.ds.associations[h].id.clone())
+                .collect()
+        });
+    }
+    if inst.params.trainings.is_some() {
+        // The training budget is shared by every component: one model.
+        comps = decompose::merge_by(comps, |_| "all");
+    }
+    comps
+}
+
+/// A component's share of the time limit, as if the workers were always busy
+/// (docs/model.md §8).
+fn time_share(limit: f64, size: usize, total_size: usize, threads: usize) -> f64 {
+    (limit * size as f64 / total_size as f64 * threads as f64).clamp(limit.min(1.0), limit)
+}
+
+/// Whether an optimal plan of `ds` covers `request`. Only the component the request falls
+/// in is solved: components share no variable and no constraint, so the others cannot
+/// change the answer. What `explain` asks of every candidate change, at the cost of one
+/// component instead of the whole plan.
+pub fn covers(ds: &Dataset, params: &Params, request: &str) -> bool {
+    let inst = Instance::new(ds, params.clone());
+    let Some(&r) = inst.request_index.get(request) else {
+        return false;
+    };
+    let elig = Eligibility::build(&inst);
+    if elig.by_request[r].is_empty() {
+        return false;
+    }
+    let comps = model_components(&inst, &elig);
+    let Some(comp) = comps.iter().find(|c| c.requests.binary_search(&r).is_ok()) else {
+        return false;
+    };
+    let total_size: usize = comps.iter().map(|c| c.size()).sum::<usize>().max(1);
+    let limit = inst.params.time_limit_s.max(0.1);
+    let share = time_share(limit, comp.size(), total_size, inst.params.threads.max(1));
+    let warm = greedy::solve(&inst, &elig);
+    let sol = milp::solve_component(
+        &inst,
+        &elig,
+        comp,
+        &warm,
+        (share, inst.params.mip_rel_gap),
+        &|_, _| {},
+    );
+    sol.chosen.iter().any(|&p| elig.pairs[p].r == r)
 }
 
 /// Stage figures summed over components: objectives and bounds add up (stage 4's are the
