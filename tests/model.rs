@@ -636,6 +636,69 @@ fn stage_fairness_first_lifts_the_smallest_share_at_a_price_in_coverage() {
     assert_eq!(f.status, StageStatus::Optimal);
 }
 
+/// Found by tests/properties.rs: association c (another hub's cluster, reached by lending
+/// within a cap of 1 session) can get 1 of its 4 sessions, a all 3 of its own, so the
+/// smallest share can be 0.25 whichever stage comes first. Stage 0 once reported 0 as
+/// optimal: HiGHS, given the greedy rota (f = 0) as a warm start, proved a bound of 0.
+#[test]
+fn fairness_first_is_never_below_fairness_after() {
+    let topics = |t: [&str; 2]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let ins = |k: usize, t: [&str; 2], north_km: f64, per_week: u32, late: bool| {
+        let mut i = instructor(&format!("i{k}"));
+        i.topics = topics(t);
+        i.lat = Some(HUB_LAT + north_km / 111.5);
+        i.lon = Some(HUB_LON);
+        i.max_km = [40.0, 70.0, 120.0][k % 3];
+        i.max_sessions_per_week = per_week;
+        i.availability = if late {
+            weekdays("09:00", "21:00")
+        } else {
+            weekdays("08:00", "16:00")
+        };
+        i
+    };
+    let instructors = vec![
+        ins(0, ["nettbank", "bankid"], 22.0, 1, false),
+        ins(1, ["epost", "nettbank"], 0.0, 1, true),
+        ins(2, ["epost", "nettbank"], 0.0, 1, true),
+        ins(3, ["nettbank", "bankid"], 0.0, 2, false),
+        ins(4, ["epost", "nettbank"], 0.0, 1, false),
+        ins(5, ["helsenorge", "epost"], 0.0, 1, true),
+    ];
+    let mut r0 = request("r0", "a", MON, "17:00", "19:00", 1);
+    r0.instructors_needed = 2;
+    let r1 = request("r1", "c", MON, "09:00", "11:00", 3);
+    let r2 = request("r2", "a", MON, "10:00", "12:00", 1);
+    let r3 = request("r3", "c", MON, "09:00", "11:00", 1);
+    let mut r4 = request("r4", "a", MON, "09:00", "11:00", 1);
+    r4.topic = "nettbank".into();
+    let mut north = hub("north");
+    north.lat += 1.0;
+    let mut c = small("c", 45.0);
+    c.cluster = Some("north".into());
+    let mut ds = dataset(
+        vec![north, small("a", 8.0), small("b", 25.0), c],
+        instructors,
+        vec![r0, r1, r2, r3, r4],
+    );
+    ds.associations[0].lend_cap_sessions = Some(1);
+    let share = |fairness, stage| {
+        let p = klynge::plan::Params {
+            cluster_mode: Some(plan::ClusterMode::Open),
+            fairness,
+            ..params()
+        };
+        let o = solve_with(&ds, &p, SolverKind::Milp);
+        let st = o.stages.iter().find(|s| s.stage == stage).expect("stage");
+        assert_eq!(st.status, StageStatus::Optimal);
+        st.objective
+    };
+    let after = share(plan::Fairness::After, plan::Stage::Fairness);
+    let first = share(plan::Fairness::First, plan::Stage::FairnessFirst);
+    assert!((after - 0.25).abs() < 1e-6, "{after}");
+    assert!((first - 0.25).abs() < 1e-6, "{first}");
+}
+
 // ---------- explanations name the binding limit ----------
 
 /// The one eligible instructor's limits for uncovered `r2`.

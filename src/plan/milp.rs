@@ -413,16 +413,12 @@ pub fn solve_component(
     let mut columns = model.start_from(inst, elig, comp, warm);
 
     // Stage 0 (fairness first): the smallest share, held at the value reached, before
-    // coverage. The warm start's f is 0, always feasible.
+    // coverage. No warm start: given greedy's rota (f = 0) as one, HiGHS 1.15 has declared
+    // f = 0 optimal with a dual bound of 0 on an instance where f = 0.25 is feasible
+    // (tests/model.rs, fairness_first_is_never_below_fairness_after); f = 0 needs no
+    // start to be found.
     if let (Some(f), Fairness::First) = (model.f, inst.params.fairness) {
-        columns[model.f_column()] = 0.0;
-        match solve(
-            Stage::FairnessFirst,
-            &held,
-            remaining(0.5),
-            gap,
-            Some(&columns),
-        ) {
+        match solve(Stage::FairnessFirst, &held, remaining(0.5), gap, None) {
             Ok((cols, rep)) => {
                 held.push(constraint!(f >= rep.objective - 1e-7));
                 columns = cols;
