@@ -1,11 +1,19 @@
 //! Files that open (issue 12): the rota and a comparison as .xlsx workbooks holding the
-//! rows of their CSV, CSV for a Norwegian spreadsheet (`--excel`), and the flags that do
-//! not go together.
+//! rows of their CSV, CSV for a Norwegian spreadsheet (`--excel`), the flags that do not go
+//! together, and calendars that phones keep up to date — SEQUENCE and LAST-MODIFIED from
+//! the publications, a refresh interval, co-instructors named, the public overview naming
+//! nobody.
+//!
+//! Long because each format is tested end to end through the command line, on the pilot,
+//! and the calendar over a whole publish–repair–publish cycle.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, open_workbook_auto};
+
+mod common;
 
 fn pilot() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag")
@@ -343,5 +351,287 @@ fn a_workbook_needs_a_file_and_excel_needs_csv() {
         assert_eq!(book.sheet_names(), [sheet]);
         let range = book.worksheet_range(sheet).expect("sheet");
         assert!(range.height() > 1, "{args:?}");
+    }
+}
+
+/// A calendar's events by UID, unfolded: (SEQUENCE, LAST-MODIFIED, DESCRIPTION, LOCATION).
+fn events(ics: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let unfolded = ics.replace("\r\n ", "");
+    let mut out = BTreeMap::new();
+    for block in unfolded.split("BEGIN:VEVENT\r\n").skip(1) {
+        let fields: BTreeMap<String, String> = block
+            .split("\r\n")
+            .take_while(|l| *l != "END:VEVENT")
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        out.insert(fields["UID"].clone(), fields);
+    }
+    out
+}
+
+/// Request → its instructors, from a plain rota CSV.
+fn staffing(csv: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for row in csv_rows(csv, b',').iter().skip(1) {
+        m.entry(row[1].clone()).or_default().insert(row[8].clone());
+    }
+    m
+}
+
+/// Publish, repair after a drop-out (i08 away all year: the pilot's r08 gets another
+/// second instructor), publish again: the changed events have a higher SEQUENCE and a later
+/// LAST-MODIFIED, the others keep theirs, and UIDs stay.
+#[test]
+fn a_changed_event_gets_a_higher_sequence_and_the_public_overview_names_nobody() {
+    let (dir, db) = planned();
+    calendar_cycle(&db, dir.path());
+}
+
+/// The same on PostgreSQL (publication times are stored and ordered there too).
+#[test]
+fn a_changed_event_gets_a_higher_sequence_on_postgres() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(pg) = rt.block_on(common::pg::pg_database()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = PathBuf::from(&pg.url);
+    stdout(
+        klynge(&db)
+            .arg("plan")
+            .arg(pilot())
+            .args(["--time-limit", "30"]),
+    );
+    calendar_cycle(&db, dir.path());
+    rt.block_on(pg.finish());
+}
+
+/// Run 1 planned in `db`: publish it, repair, publish the repair, and read the calendars.
+fn calendar_cycle(db: &Path, dir: &Path) {
+    let db = db.to_owned();
+    stdout(klynge(&db).args(["approve", "1"]));
+    stdout(klynge(&db).args(["publish", "1"]));
+    let before = stdout(klynge(&db).args(["rota", "1", "--format", "ics"]));
+    let changed = dir.join("changed");
+    std::fs::create_dir(&changed).expect("dir");
+    for f in std::fs::read_dir(pilot()).expect("pilot") {
+        let f = f.expect("entry").path();
+        if f.is_file() {
+            std::fs::copy(&f, changed.join(f.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let mut blackouts = std::fs::read_to_string(changed.join("blackouts.csv")).expect("read");
+    blackouts.push_str("i08,2027-01-01,2027-12-31\n");
+    std::fs::write(changed.join("blackouts.csv"), blackouts).expect("write");
+    stdout(klynge(&db).args(["repair", "1", "--dataset"]).arg(&changed));
+    stdout(klynge(&db).args(["approve", "2"]));
+    // LAST-MODIFIED is to the second.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    stdout(klynge(&db).args(["publish", "2"]));
+    let after = stdout(klynge(&db).args(["rota", "2", "--format", "ics"]));
+    for ics in [&before, &after] {
+        assert!(
+            ics.contains("\r\nREFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n")
+                && ics.contains("\r\nX-PUBLISHED-TTL:PT6H\r\n"),
+            "{ics}"
+        );
+    }
+    let (old, new) = (events(&before), events(&after));
+    let (s1, s2) = (
+        staffing(&stdout(klynge(&db).args(["rota", "1", "--format", "csv"]))),
+        staffing(&stdout(klynge(&db).args(["rota", "2", "--format", "csv"]))),
+    );
+    let mut changed_events = 0;
+    let mut kept_events = 0;
+    for (uid, e) in &new {
+        let request = uid.split('-').next().expect("request");
+        let Some(o) = old.get(uid) else { continue };
+        if s1.get(request) == s2.get(request) {
+            assert_eq!(e["SEQUENCE"], "0", "{uid}");
+            assert_eq!(e["LAST-MODIFIED"], o["LAST-MODIFIED"], "{uid}");
+            kept_events += 1;
+        } else {
+            assert_eq!(o["SEQUENCE"], "0", "{uid}");
+            assert_eq!(e["SEQUENCE"], "1", "{uid}");
+            assert!(
+                e["LAST-MODIFIED"] > o["LAST-MODIFIED"],
+                "{uid}: {e:?} / {o:?}"
+            );
+            changed_events += 1;
+        }
+    }
+    assert!(changed_events > 0 && kept_events > 0, "{s1:?}\n{s2:?}");
+    assert!(
+        new.keys().any(|u| u.starts_with("r08-")),
+        "r08 still planned"
+    );
+    assert_ne!(s1["r08"], s2["r08"], "i08 is replaced on r08");
+    // The run published first still shows the events as they were then.
+    let again = events(&stdout(klynge(&db).args(["rota", "1", "--format", "ics"])));
+    assert_eq!(again, old);
+    // Where: the association and its municipality, and its point.
+    let r08 = &new["r08-20270111T1100@klynge"];
+    assert_eq!(r08["LOCATION"], "Seniornett Melhus\\, Melhus");
+    assert!(r08.contains_key("GEO"), "{r08:?}");
+    // Each of r08's instructors reads who teaches with them; the others' events are not
+    // in their calendar.
+    let names: BTreeMap<String, String> = csv_rows(
+        &std::fs::read_to_string(pilot().join("instructors.csv")).expect("instructors"),
+        b',',
+    )
+    .into_iter()
+    .skip(1)
+    .map(|r| (r[0].clone(), r[1].clone()))
+    .collect();
+    let pair: Vec<&String> = s2["r08"].iter().collect();
+    assert_eq!(pair.len(), 2);
+    for (me, other) in [(pair[0], pair[1]), (pair[1], pair[0])] {
+        let mine = events(&stdout(klynge(&db).args([
+            "rota",
+            "2",
+            "--format",
+            "ics",
+            "--instructor",
+            me,
+        ])));
+        let e = &mine["r08-20270111T1100@klynge"];
+        assert_eq!(
+            e["DESCRIPTION"],
+            format!(
+                "Kurs r08 for Seniornett Melhus. Du underviser sammen med {}.",
+                names[other]
+            )
+        );
+        assert_eq!(e["SEQUENCE"], "1");
+        let taught: usize = s2
+            .iter()
+            .filter(|(_, who)| who.contains(me))
+            .map(|(r, _)| {
+                new.keys()
+                    .filter(|u| u.starts_with(&format!("{r}-")))
+                    .count()
+            })
+            .sum();
+        assert_eq!(mine.len(), taught, "{me}: only their sessions");
+    }
+    let en = events(&stdout(klynge(&db).args([
+        "--lang",
+        "en",
+        "rota",
+        "2",
+        "--format",
+        "ics",
+        "--instructor",
+        pair[0],
+    ])));
+    assert_eq!(
+        en["r08-20270111T1100@klynge"]["DESCRIPTION"],
+        format!(
+            "Course r08 for Seniornett Melhus. You teach together with {}.",
+            names[pair[1]]
+        )
+    );
+    // The public overview of Melhus: the course, and no instructor, nor a new version for
+    // a change of instructor it does not show.
+    let public = stdout(klynge(&db).args([
+        "offers",
+        "Melhus",
+        "--from",
+        "2027-01-11",
+        "--weeks",
+        "12",
+        "--format",
+        "ics",
+    ]));
+    for name in names.values() {
+        assert!(!public.contains(name.as_str()), "{name} in {public}");
+    }
+    let public = events(&public);
+    let r08 = &public["public-r08-20270111T1100@klynge"];
+    assert_eq!(r08["SEQUENCE"], "0", "{r08:?}");
+    assert_eq!(r08["LOCATION"], "Seniornett Melhus\\, Melhus");
+}
+
+/// An instructor's feed: their sessions only, each naming who teaches it with them.
+#[tokio::test]
+async fn the_feed_names_the_co_instructor_and_asks_to_be_refreshed() {
+    let f = common::service::fixture().await;
+    let all = common::service::all_clusters();
+    let run = f.state.plan_now(&all).await.expect("plan");
+    f.state.approve(&all, run).await.expect("approve");
+    f.state.publish(&all, run).await.expect("publish");
+    let stored = f.state.store.run(run).await.expect("run");
+    let mut staffing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for a in &stored.assignments {
+        staffing
+            .entry(a.request.as_str())
+            .or_default()
+            .push(a.instructor.as_str());
+    }
+    let (request, pair) = staffing
+        .iter()
+        .find(|(_, who)| who.len() == 2)
+        .expect("a course with two instructors");
+    let name = |id: &str| {
+        stored
+            .dataset
+            .instructors
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.name.clone())
+            .expect("instructor")
+    };
+    f.state
+        .store
+        .create_token(klynge::store::Role::Instructor, pair[0])
+        .await
+        .expect("token");
+    let secret = f.state.store.rotate_feed(pair[0]).await.expect("feed");
+    let (s, headers, ics) = common::service::send(
+        &f.state,
+        "GET",
+        &format!("/calendar/{secret}.ics"),
+        &[],
+        String::new(),
+    )
+    .await;
+    assert_eq!(s, axum::http::StatusCode::OK);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .is_ok_and(|t| t.starts_with("text/calendar"))
+    );
+    assert!(
+        ics.contains("\r\nREFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n"),
+        "{ics}"
+    );
+    assert!(ics.contains(&format!("X-WR-CALNAME:klynge – {}", name(pair[0]))));
+    let events = events(&ics);
+    let mine: usize = staffing
+        .iter()
+        .filter(|(_, who)| who.contains(&pair[0]))
+        .map(|(r, _)| {
+            stored
+                .dataset
+                .requests
+                .iter()
+                .find(|x| x.id == *r)
+                .map_or(0, |x| x.all_sessions().len())
+        })
+        .sum();
+    assert_eq!(events.len(), mine, "only their sessions");
+    let course: Vec<_> = events
+        .values()
+        .filter(|e| e["UID"].starts_with(&format!("{request}-")))
+        .collect();
+    assert!(!course.is_empty());
+    for e in course {
+        assert!(
+            e["DESCRIPTION"].ends_with(&format!("Du underviser sammen med {}.", name(pair[1]))),
+            "{e:?}"
+        );
+        assert_eq!(e["SEQUENCE"], "0");
+        assert!(e.contains_key("LAST-MODIFIED"));
     }
 }

@@ -1,10 +1,10 @@
 //! `klynge runs`, `klynge rota`, `klynge check`, `klynge approve` and `klynge publish`:
 //! stored runs, listed, shown, re-verified, and taken through their life cycle.
 
+use klynge::app::calendar::run_calendar;
 use klynge::app::check::check_stored;
-use klynge::app::service::ics_stamp;
 use klynge::export::text::check_verdict;
-use klynge::export::{GroupBy, Rota, runs_sheet, runs_table, to_geojson, to_ics};
+use klynge::export::{GroupBy, Rota, runs_sheet, runs_table, to_geojson};
 use klynge::i18n::Lang;
 use klynge::store::Store;
 
@@ -131,7 +131,17 @@ async fn render_rota(store: &Store, lang: Lang, a: &RotaArgs) -> Result<Rendered
         Format::Table => Rendered::Text(rota.to_table(a.by, lang)),
         Format::Csv | Format::Xlsx => Rendered::Sheet(rota.sheet(lang)),
         Format::Json => Rendered::Text(rota.to_json()),
-        Format::Ics => Rendered::Text(to_ics(&rota, &ics_stamp(&run.summary.created_at))),
+        // From the whole run and the publications: an instructor's events name the others.
+        Format::Ics => Rendered::Text(
+            run_calendar(
+                store,
+                &run,
+                a.instructor.as_deref(),
+                a.association.as_deref(),
+                lang,
+            )
+            .await?,
+        ),
         Format::Geojson => {
             let keep: Vec<klynge::plan::Assignment> = run
                 .assignments

@@ -17,7 +17,7 @@ mod xlsx;
 pub use csv::CsvDialect;
 pub use geojson::to_geojson;
 pub use hours::{hours_csv, hours_sheet, hours_table};
-pub use ics::{Event, calendar, session_uid, to_ics};
+pub use ics::{Event, Revisions, RotaEvent, calendar, rota_calendar, rota_events, session_uid};
 pub use sheet::{Cell, Column, Section, Sheet, Style, runs_sheet};
 pub use table::runs_table;
 pub use whitespots::{whitespots_geojson, whitespots_sheet, whitespots_table};
@@ -57,6 +57,8 @@ pub struct RotaEntry {
     pub request: String,
     pub association: String,
     pub association_name: String,
+    /// The association's municipality, for a calendar's LOCATION.
+    pub municipality: String,
     pub topic: String,
     pub language: String,
     pub instructor: String,
@@ -109,6 +111,7 @@ impl Rota {
                 request: r.id.clone(),
                 association: r.association.clone(),
                 association_name: assoc.map(|a| a.name.clone()).unwrap_or_default(),
+                municipality: assoc.map(|a| a.municipality.clone()).unwrap_or_default(),
                 topic: r.topic.clone(),
                 language: r.language.clone(),
                 instructor: i.id.clone(),
