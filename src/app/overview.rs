@@ -60,9 +60,6 @@ pub struct Overview {
     pub to: NaiveDate,
     pub courses: Vec<PublicCourse>,
     pub offers: Vec<PublicOffer>,
-    /// The courses' calendar events' versions, from the publications so far.
-    #[serde(skip)]
-    pub revisions: Revisions,
 }
 
 impl Service {
@@ -145,15 +142,12 @@ impl Service {
                 url: o.url.clone(),
             })
             .collect();
-        let revisions =
-            super::calendar::revisions(&super::calendar::publications(&self.store).await?, true);
         Ok(Overview {
             municipality: municipality.trim().to_owned(),
             from,
             to,
             courses,
             offers,
-            revisions,
         })
     }
 }
@@ -187,18 +181,29 @@ impl PublicOffer {
     }
 }
 
+impl Service {
+    /// An overview as iCalendar, each course's events with their version from the
+    /// publications so far (over what the overview shows: a change of instructor is none).
+    pub async fn overview_calendar(&self, overview: &Overview, lang: Lang) -> Result<String> {
+        let history = super::calendar::publications(&self.store).await?;
+        let revisions = super::calendar::revisions(&history, true);
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+        Ok(overview.to_ics(lang, &stamp, &revisions))
+    }
+}
+
 impl Overview {
     /// The published courses as iCalendar, one event per session, and the other offers'
     /// opening hours where the registry gives them to the minute. Never an instructor: the
-    /// calendar is public.
-    pub fn to_ics(&self, lang: Lang, stamp: &str) -> String {
+    /// calendar is public. `revisions` are the courses' events' versions.
+    pub fn to_ics(&self, lang: Lang, stamp: &str, revisions: &Revisions) -> String {
         let mut events: Vec<Event> = self
             .courses
             .iter()
             .flat_map(|c| {
                 c.sessions.iter().map(move |s| {
                     let uid = super::calendar::public_uid(&c.request, s.date, s.start);
-                    let (sequence, last_modified) = self.revisions.of(&uid);
+                    let (sequence, last_modified) = revisions.of(&uid);
                     Event {
                         uid,
                         date: s.date,
