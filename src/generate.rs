@@ -5,6 +5,10 @@
 //! joins the cluster of its nearest hub when one is within 100 km. The municipality table
 //! (`fixtures/norway_municipalities.csv`, all 357 with coordinates) is compiled in, so the
 //! generator works from any directory. The same seed always gives the same dataset.
+//!
+//! Long because `generate_spec` draws hubs, clusters, instructors and requests from one
+//! seeded random sequence in a fixed order (the same seed must give the same data), and
+//! its tests sit beside it.
 
 use chrono::{Duration, NaiveDate};
 use rand::seq::{IndexedRandom, SliceRandom};

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod advise;
 pub mod answers;
+pub mod calendar;
 pub mod check;
 pub mod data;
 pub mod edit;

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::export::{Event, calendar, session_uid};
+use crate::export::{Event, Revisions, calendar, session_uid};
 use crate::i18n::Lang;
 use crate::model::{OfferKind, OfferTime, Session};
 
@@ -19,6 +19,8 @@ pub struct PublicCourse {
     /// The request's id (no personal data; it keeps calendar events stable).
     pub request: String,
     pub association: String,
+    /// The association's municipality.
+    pub municipality: String,
     /// Where the course is held: the association's place (or the request's venue).
     pub lat: f64,
     pub lon: f64,
@@ -97,6 +99,7 @@ impl Service {
                     PublicCourse {
                         request: r.id.clone(),
                         association: a.name.clone(),
+                        municipality: a.municipality.clone(),
                         lat: venue.lat,
                         lon: venue.lon,
                         topic: r.topic.clone(),
@@ -178,30 +181,50 @@ impl PublicOffer {
     }
 }
 
+impl Service {
+    /// An overview as iCalendar, each course's events with their version from the
+    /// publications so far (over what the overview shows: a change of instructor is none).
+    pub async fn overview_calendar(&self, overview: &Overview, lang: Lang) -> Result<String> {
+        let history = super::calendar::publications(&self.store).await?;
+        let revisions = super::calendar::revisions(&history, true);
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+        Ok(overview.to_ics(lang, &stamp, &revisions))
+    }
+}
+
 impl Overview {
     /// The published courses as iCalendar, one event per session, and the other offers'
     /// opening hours where the registry gives them to the minute. Never an instructor: the
-    /// calendar is public.
-    pub fn to_ics(&self, lang: Lang, stamp: &str) -> String {
+    /// calendar is public. `revisions` are the courses' events' versions.
+    pub fn to_ics(&self, lang: Lang, stamp: &str, revisions: &Revisions) -> String {
         let mut events: Vec<Event> = self
             .courses
             .iter()
             .flat_map(|c| {
-                c.sessions.iter().map(move |s| Event {
-                    // Not the rota's UID: a phone may hold both calendars.
-                    uid: session_uid(&format!("public-{}", c.request), s.date, s.start),
-                    date: s.date,
-                    start: s.start,
-                    end: s.end,
-                    summary: format!("{} ({}) – {}", c.topic, c.language, c.association),
-                    location: format!("{}, {}", c.association, self.municipality),
-                    geo: Some((c.lat, c.lon)),
-                    description: lang
-                        .pick(
-                            "Kurs fra seniornettforeningen. Spør foreningen om påmelding.",
-                            "A course by the seniors' association. Ask the association about signing up.",
-                        )
-                        .to_owned(),
+                c.sessions.iter().map(move |s| {
+                    let uid = super::calendar::public_uid(&c.request, s.date, s.start);
+                    let (sequence, last_modified) = revisions.of(&uid);
+                    Event {
+                        uid,
+                        date: s.date,
+                        start: s.start,
+                        end: s.end,
+                        summary: format!("{} ({}) – {}", c.topic, c.language, c.association),
+                        location: if c.municipality.trim().is_empty() {
+                            c.association.clone()
+                        } else {
+                            format!("{}, {}", c.association, c.municipality)
+                        },
+                        geo: Some((c.lat, c.lon)),
+                        description: lang
+                            .pick(
+                                "Kurs fra seniornettforeningen. Spør foreningen om påmelding.",
+                                "A course by the seniors' association. Ask the association about signing up.",
+                            )
+                            .to_owned(),
+                        sequence,
+                        last_modified,
+                    }
                 })
             })
             .collect();
@@ -219,6 +242,9 @@ impl Overview {
                     .filter(|v| !v.is_empty())
                     .collect::<Vec<_>>()
                     .join(" · "),
+                // The registry keeps no history of its offers.
+                sequence: 0,
+                last_modified: None,
             })
         }));
         events.sort_by_key(|e| (e.date, e.start));

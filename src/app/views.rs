@@ -1,44 +1,11 @@
 //! What people see of the runs: the published rota, and newer proposals that would change
-//! it, marked as such. Associations, instructors and calendar feeds all read it here.
-
-use crate::export::Rota;
-use crate::i18n::Lang;
+//! it, marked as such. Associations and instructors read it here (calendar feeds in
+//! `calendar.rs`).
 
 use super::error::Result;
 use super::service::Service;
 
 impl Service {
-    /// The published rota of the owner of a feed secret, with its time stamp
-    /// (iCalendar's DTSTAMP); `None` for an unknown secret.
-    pub async fn calendar(&self, secret: &str) -> Result<Option<(Rota, String)>> {
-        let Some(instructor) = self.store.feed_owner(secret).await? else {
-            return Ok(None);
-        };
-        // Every published rota (one per cluster, say), this instructor's part of each.
-        let views = self.views().await?;
-        let mut rota = Rota {
-            run: views.published.first().map_or(0, |r| r.summary.id),
-            entries: Vec::new(),
-            uncovered: Vec::new(),
-        };
-        for run in &views.published {
-            let part = Rota::new(
-                run.summary.id,
-                &run.dataset,
-                &run.assignments,
-                &[],
-                Lang::Nb,
-            )
-            .filter(Some(&instructor), None);
-            rota.entries.extend(part.entries);
-        }
-        let stamp = views.published.first().map_or_else(
-            || FALLBACK_STAMP.into(),
-            |r| ics_stamp(&r.summary.created_at),
-        );
-        Ok(Some((rota, stamp)))
-    }
-
     /// The runs people see: every published run (newest first), and the newer runs not yet
     /// published (proposals), newest first.
     pub(super) async fn views(&self) -> Result<Views> {
@@ -102,7 +69,7 @@ pub(super) fn staffing(run: &crate::run::Run, request: &str) -> Vec<String> {
     v
 }
 
-const FALLBACK_STAMP: &str = "20270101T000000Z";
+pub(super) const FALLBACK_STAMP: &str = "20270101T000000Z";
 
 /// A stored RFC 3339 time as iCalendar's UTC stamp (`YYYYMMDDTHHMMSSZ`).
 pub fn ics_stamp(created_at: &str) -> String {

@@ -5,15 +5,19 @@ use std::path::PathBuf;
 
 use klynge::i18n::Lang;
 
-use super::{Failure, choice, load_runs};
+use super::{Failure, FileArgs, FileKind, choice, load_runs};
 
 #[derive(clap::Args, Debug)]
 pub struct CompareArgs {
     /// Two or more run ids; the first is the reference for the changes.
     #[arg(required = true, num_args = 2..)]
     runs: Vec<i64>,
+    /// table, csv, xlsx (a workbook: give --out) or json. /
+    /// tabell, csv, xlsx (regneark: gi --out) eller json.
     #[arg(long, default_value = "table", value_parser = choice::<CompareFormat>(&CompareFormat::NAMES))]
     format: CompareFormat,
+    #[command(flatten)]
+    file: FileArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -37,11 +41,12 @@ pub struct ReportArgs {
 enum CompareFormat {
     Table,
     Csv,
+    Xlsx,
     Json,
 }
 
 impl CompareFormat {
-    const NAMES: [&'static str; 3] = ["table", "csv", "json"];
+    const NAMES: [&'static str; 4] = ["table", "csv", "xlsx", "json"];
 }
 
 impl std::str::FromStr for CompareFormat {
@@ -50,6 +55,7 @@ impl std::str::FromStr for CompareFormat {
         match s {
             "table" => Ok(CompareFormat::Table),
             "csv" => Ok(CompareFormat::Csv),
+            "xlsx" => Ok(CompareFormat::Xlsx),
             "json" => Ok(CompareFormat::Json),
             other => Err(format!("unknown format {other}")),
         }
@@ -57,17 +63,22 @@ impl std::str::FromStr for CompareFormat {
 }
 
 pub async fn compare(db: &str, lang: Lang, a: CompareArgs) -> Result<(), Failure> {
+    a.file.check(
+        match a.format {
+            CompareFormat::Csv => FileKind::Csv,
+            CompareFormat::Xlsx => FileKind::Xlsx,
+            CompareFormat::Table | CompareFormat::Json => FileKind::Text,
+        },
+        lang,
+    )?;
     let runs = load_runs(db, &a.runs).await?;
     let c = klynge::compare::compare(&runs);
-    print!(
-        "{}",
-        match a.format {
-            CompareFormat::Table => c.to_table(lang),
-            CompareFormat::Csv => c.to_csv(lang),
-            CompareFormat::Json => c.to_json(),
-        }
-    );
-    Ok(())
+    match a.format {
+        CompareFormat::Table => a.file.write_text(&c.to_table(lang)),
+        CompareFormat::Csv => a.file.write_text(&c.sheet(lang).to_csv(a.file.dialect())),
+        CompareFormat::Xlsx => a.file.write_xlsx(&c.sheet(lang), lang),
+        CompareFormat::Json => a.file.write_text(&c.to_json()),
+    }
 }
 
 pub async fn report(db: &str, lang: Lang, a: ReportArgs) -> Result<(), Failure> {

@@ -1,16 +1,14 @@
 //! `klynge hours`: taught hours for the study association, from one run or from every
 //! published run.
 
-use std::path::PathBuf;
-
 use chrono::NaiveDate;
 
-use klynge::export::{hours_csv, hours_table};
+use klynge::export::{hours_csv, hours_sheet, hours_table};
 use klynge::hours::{HoursRules, hours};
 use klynge::i18n::Lang;
 use klynge::store::Store;
 
-use super::{Failure, write_or_print};
+use super::{Failure, FileArgs, FileKind};
 
 #[derive(clap::Args, Debug)]
 pub struct HoursArgs {
@@ -34,15 +32,24 @@ pub struct HoursArgs {
     /// Kurs kortere enn så mange undervisningstimer flagges.
     #[arg(long, default_value_t = 8.0)]
     min_teaching_hours: f64,
-    /// table, or csv (`;`-separated, UTF-8 with BOM: opens in a Norwegian spreadsheet), or json.
-    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+    /// table, csv (always for a Norwegian spreadsheet: `;`-separated, UTF-8 with BOM,
+    /// decimal comma), xlsx (a workbook: give --out) or json. / tabell, csv (alltid for
+    /// et norsk regneark), xlsx (regneark: gi --out) eller json.
+    #[arg(long, default_value = "table", value_parser = ["table", "csv", "xlsx", "json"])]
     format: String,
-    /// Write to this file instead of standard output. / Skriv til denne filen.
-    #[arg(long, short)]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    file: FileArgs,
 }
 
 pub async fn hours_cmd(db: &str, lang: Lang, a: HoursArgs) -> Result<(), Failure> {
+    a.file.check(
+        match a.format.as_str() {
+            "csv" => FileKind::Csv,
+            "xlsx" => FileKind::Xlsx,
+            _ => FileKind::Text,
+        },
+        lang,
+    )?;
     if !(a.min_teaching_hours.is_finite() && a.min_teaching_hours >= 0.0) {
         return Err(Failure::new(
             2,
@@ -65,10 +72,15 @@ pub async fn hours_cmd(db: &str, lang: Lang, a: HoursArgs) -> Result<(), Failure
         to: a.to,
     };
     let h = hours(&runs, &rules);
-    let text = match a.format.as_str() {
-        "csv" => hours_csv(&h, lang),
-        "json" => serde_json::to_string_pretty(&h).unwrap_or_default() + "\n",
-        _ => hours_table(&h, rules.teaching_minutes, lang),
-    };
-    write_or_print(a.out.as_deref(), &text)
+    match a.format.as_str() {
+        // The study association's file: for a spreadsheet, with or without --excel.
+        "csv" => a.file.write_text(&hours_csv(&h, lang)),
+        "xlsx" => a.file.write_xlsx(&hours_sheet(&h, lang), lang),
+        "json" => a
+            .file
+            .write_text(&(serde_json::to_string_pretty(&h).unwrap_or_default() + "\n")),
+        _ => a
+            .file
+            .write_text(&hours_table(&h, rules.teaching_minutes, lang)),
+    }
 }

@@ -74,9 +74,9 @@ enum Command {
     /// Les et datasett, optimer, kontroller rotaen og lagre den som en ny kjøring.
     Plan(plan::PlanArgs),
     /// List the stored runs, newest first. / Vis lagrede kjøringer, nyeste først.
-    Runs,
-    /// Show a stored rota as a table, or write it as CSV, JSON, iCalendar or GeoJSON. /
-    /// Vis en lagret rota som tabell, eller skriv den som CSV, JSON, iCalendar eller GeoJSON.
+    Runs(runs::RunsArgs),
+    /// Show a stored rota as a table, or write it as CSV, Excel, JSON, iCalendar or GeoJSON. /
+    /// Vis en lagret rota som tabell, eller skriv den som CSV, Excel, JSON, iCalendar eller GeoJSON.
     Rota(runs::RotaArgs),
     /// Re-verify a stored rota with the independent checker. /
     /// Kontroller en lagret rota på nytt med den uavhengige kontrollen.
@@ -229,7 +229,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Scenario {
             action: plan::ScenarioAction::Run { files },
         } => plan::scenarios(db, lang, &files).await,
-        Command::Runs => runs::runs(db, lang).await,
+        Command::Runs(args) => runs::runs(db, lang, args).await,
         Command::Rota(args) => runs::rota(db, lang, args).await,
         Command::Check { run } => runs::check(db, lang, run).await,
         Command::Approve { run } => runs::approve(db, lang, run).await,
@@ -289,6 +289,84 @@ async fn load_runs(db: &str, ids: &[i64]) -> Result<Vec<klynge::run::Run>, Failu
     }
     store.close().await;
     Ok(runs)
+}
+
+/// Where a command with table-shaped output writes it, and for whom its CSV is.
+#[derive(clap::Args, Debug)]
+pub struct FileArgs {
+    /// With --format csv: a CSV for a Norwegian spreadsheet (`;`-separated, UTF-8 with BOM,
+    /// decimal comma, dd.mm.yyyy). / Med --format csv: CSV for et norsk regneark.
+    #[arg(long)]
+    excel: bool,
+    /// Write to this file instead of standard output (needed for --format xlsx). /
+    /// Skriv til denne filen (må gis for --format xlsx).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+}
+
+/// What a command's `--format` makes: text of its own (a table, JSON, …), CSV or a workbook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FileKind {
+    Text,
+    Csv,
+    Xlsx,
+}
+
+impl FileArgs {
+    /// Refuses flags that do not go together, before any work is done: `--excel` is for
+    /// CSV, and a workbook goes to a file, never to a terminal.
+    fn check(&self, kind: FileKind, lang: Lang) -> Result<(), Failure> {
+        if self.excel && kind != FileKind::Csv {
+            return Err(Failure::new(
+                2,
+                lang.pick(
+                    "--excel gjelder bare --format csv (et regneark med --format xlsx trenger det ikke)",
+                    "--excel applies only to --format csv (a workbook with --format xlsx needs no such flag)",
+                ),
+            ));
+        }
+        if kind == FileKind::Xlsx && self.out.is_none() {
+            return Err(Failure::new(
+                2,
+                lang.pick(
+                    "--format xlsx skriver et regneark til en fil: gi --out FIL (f.eks. --out rota.xlsx)",
+                    "--format xlsx writes a workbook to a file: give --out FILE (e.g. --out rota.xlsx)",
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The CSV dialect asked for.
+    fn dialect(&self) -> klynge::export::CsvDialect {
+        if self.excel {
+            klynge::export::CsvDialect::Excel
+        } else {
+            klynge::export::CsvDialect::Plain
+        }
+    }
+
+    /// Writes `sheet` as a workbook to the file (`check` made sure there is one).
+    fn write_xlsx(&self, sheet: &klynge::export::Sheet, lang: Lang) -> Result<(), Failure> {
+        let Some(path) = self.out.as_deref() else {
+            return self.check(FileKind::Xlsx, lang);
+        };
+        let bytes = klynge::export::to_xlsx(sheet).map_err(|e| {
+            Failure::new(
+                1,
+                format!(
+                    "{}: {e}",
+                    lang.pick("kunne ikke lage regnearket", "could not make the workbook")
+                ),
+            )
+        })?;
+        std::fs::write(path, bytes).map_err(|e| Failure::io(path, e))
+    }
+
+    /// Writes `text` to the file, or prints it.
+    fn write_text(&self, text: &str) -> Result<(), Failure> {
+        write_or_print(self.out.as_deref(), text)
+    }
 }
 
 /// Writes `text` to `out`, or prints it.

@@ -34,8 +34,7 @@ pub async fn offers(db: &str, lang: Lang, a: OffersArgs) -> Result<(), Failure> 
             return Ok(());
         }
         "ics" => {
-            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
-            print!("{}", o.to_ics(lang, &stamp));
+            print!("{}", service.overview_calendar(&o, lang).await?);
             return Ok(());
         }
         _ => {}

@@ -1,16 +1,23 @@
 //! `klynge runs`, `klynge rota`, `klynge check`, `klynge approve` and `klynge publish`:
 //! stored runs, listed, shown, re-verified, and taken through their life cycle.
 
-use std::path::PathBuf;
-
+use klynge::app::calendar::run_calendar;
 use klynge::app::check::check_stored;
-use klynge::app::service::ics_stamp;
 use klynge::export::text::check_verdict;
-use klynge::export::{GroupBy, Rota, runs_table, to_geojson, to_ics};
+use klynge::export::{GroupBy, Rota, runs_sheet, runs_table, to_geojson};
 use klynge::i18n::Lang;
 use klynge::store::Store;
 
-use super::{Failure, choice, load_run, write_or_print};
+use super::{Failure, FileArgs, FileKind, choice};
+
+#[derive(clap::Args, Debug)]
+pub struct RunsArgs {
+    /// table, csv or xlsx (a workbook: give --out). / tabell, csv eller xlsx (regneark: gi --out).
+    #[arg(long, default_value = "table", value_parser = ["table", "csv", "xlsx"])]
+    format: String,
+    #[command(flatten)]
+    file: FileArgs,
+}
 
 #[derive(clap::Args, Debug)]
 pub struct RotaArgs {
@@ -19,6 +26,8 @@ pub struct RotaArgs {
     /// Group the table by association or by instructor.
     #[arg(long, default_value = "association", value_parser = choice::<GroupBy>(&GroupBy::NAMES))]
     by: GroupBy,
+    /// table, csv, xlsx (a workbook: give --out), json, ics or geojson. /
+    /// tabell, csv, xlsx (regneark: gi --out), json, ics eller geojson.
     #[arg(long, default_value = "table", value_parser = choice::<Format>(&Format::NAMES))]
     format: Format,
     /// Only this instructor's assignments (e.g. for a personal calendar).
@@ -27,22 +36,30 @@ pub struct RotaArgs {
     /// Only this association's requests.
     #[arg(long)]
     association: Option<String>,
-    /// Write to this file instead of standard output.
-    #[arg(long, short)]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    file: FileArgs,
 }
 
 #[derive(Clone, Copy, Debug)]
 enum Format {
     Table,
     Csv,
+    Xlsx,
     Json,
     Ics,
     Geojson,
 }
 
 impl Format {
-    const NAMES: [&'static str; 5] = ["table", "csv", "json", "ics", "geojson"];
+    const NAMES: [&'static str; 6] = ["table", "csv", "xlsx", "json", "ics", "geojson"];
+
+    fn kind(self) -> FileKind {
+        match self {
+            Format::Csv => FileKind::Csv,
+            Format::Xlsx => FileKind::Xlsx,
+            _ => FileKind::Text,
+        }
+    }
 }
 
 impl std::str::FromStr for Format {
@@ -51,6 +68,7 @@ impl std::str::FromStr for Format {
         match s {
             "table" => Ok(Format::Table),
             "csv" => Ok(Format::Csv),
+            "xlsx" => Ok(Format::Xlsx),
             "json" => Ok(Format::Json),
             "ics" => Ok(Format::Ics),
             "geojson" => Ok(Format::Geojson),
@@ -59,33 +77,71 @@ impl std::str::FromStr for Format {
     }
 }
 
-pub async fn runs(db: &str, lang: Lang) -> Result<(), Failure> {
+pub async fn runs(db: &str, lang: Lang, a: RunsArgs) -> Result<(), Failure> {
+    let kind = match a.format.as_str() {
+        "csv" => FileKind::Csv,
+        "xlsx" => FileKind::Xlsx,
+        _ => FileKind::Text,
+    };
+    a.file.check(kind, lang)?;
     let store = Store::open(db).await?;
     let runs = store.runs().await?;
     store.close().await;
-    if runs.is_empty() {
-        println!(
-            "{}",
+    match kind {
+        FileKind::Csv => a
+            .file
+            .write_text(&runs_sheet(&runs, lang).to_csv(a.file.dialect())),
+        FileKind::Xlsx => a.file.write_xlsx(&runs_sheet(&runs, lang), lang),
+        FileKind::Text if runs.is_empty() => a.file.write_text(&format!(
+            "{}\n",
             lang.pick(
                 "Ingen kjøringer ennå. Lag en med `klynge plan DATASETT`.",
                 "No runs yet. Make one with `klynge plan DATASET`."
             )
-        );
-    } else {
-        print!("{}", runs_table(&runs, lang));
+        )),
+        FileKind::Text => a.file.write_text(&runs_table(&runs, lang)),
     }
-    Ok(())
 }
 
 pub async fn rota(db: &str, lang: Lang, a: RotaArgs) -> Result<(), Failure> {
-    let run = load_run(db, a.run).await?;
+    a.file.check(a.format.kind(), lang)?;
+    let store = Store::open(db).await?;
+    let rendered = render_rota(&store, lang, &a).await;
+    store.close().await;
+    match rendered? {
+        Rendered::Text(text) => a.file.write_text(&text),
+        Rendered::Sheet(sheet) if matches!(a.format, Format::Xlsx) => {
+            a.file.write_xlsx(&sheet, lang)
+        }
+        Rendered::Sheet(sheet) => a.file.write_text(&sheet.to_csv(a.file.dialect())),
+    }
+}
+
+/// A rota as text of its own format, or as a sheet for CSV and xlsx.
+enum Rendered {
+    Text(String),
+    Sheet(klynge::export::Sheet),
+}
+
+async fn render_rota(store: &Store, lang: Lang, a: &RotaArgs) -> Result<Rendered, Failure> {
+    let run = store.run(a.run).await?;
     let rota = Rota::new(a.run, &run.dataset, &run.assignments, &run.uncovered, lang)
         .filter(a.instructor.as_deref(), a.association.as_deref());
-    let text = match a.format {
-        Format::Table => rota.to_table(a.by, lang),
-        Format::Csv => rota.to_csv(),
-        Format::Json => rota.to_json(),
-        Format::Ics => to_ics(&rota, &ics_stamp(&run.summary.created_at)),
+    Ok(match a.format {
+        Format::Table => Rendered::Text(rota.to_table(a.by, lang)),
+        Format::Csv | Format::Xlsx => Rendered::Sheet(rota.sheet(lang)),
+        Format::Json => Rendered::Text(rota.to_json()),
+        // From the whole run and the publications: an instructor's events name the others.
+        Format::Ics => Rendered::Text(
+            run_calendar(
+                store,
+                &run,
+                a.instructor.as_deref(),
+                a.association.as_deref(),
+                lang,
+            )
+            .await?,
+        ),
         Format::Geojson => {
             let keep: Vec<klynge::plan::Assignment> = run
                 .assignments
@@ -97,10 +153,9 @@ pub async fn rota(db: &str, lang: Lang, a: RotaArgs) -> Result<(), Failure> {
                 })
                 .cloned()
                 .collect();
-            to_geojson(&run.dataset, &keep)
+            Rendered::Text(to_geojson(&run.dataset, &keep))
         }
-    };
-    write_or_print(a.out.as_deref(), &text)
+    })
 }
 
 pub async fn check(db: &str, lang: Lang, id: i64) -> Result<(), Failure> {

@@ -3,13 +3,13 @@
 
 use std::path::PathBuf;
 
-use klynge::export::{whitespots_geojson, whitespots_table};
+use klynge::export::{whitespots_geojson, whitespots_sheet, whitespots_table};
 use klynge::i18n::Lang;
 use klynge::store::Store;
 use klynge::travel::TravelParams;
 use klynge::whitespots::{Region, white_spots};
 
-use super::{Failure, load_dataset, write_or_print};
+use super::{Failure, FileArgs, FileKind, load_dataset};
 
 #[derive(clap::Args, Debug)]
 pub struct WhitespotsArgs {
@@ -22,15 +22,23 @@ pub struct WhitespotsArgs {
     /// Road km per straight-line km. / Veikilometer per luftlinjekilometer.
     #[arg(long, default_value_t = 1.3)]
     detour_factor: f64,
-    /// table, json, or geojson (points for a map).
-    #[arg(long, default_value = "table", value_parser = ["table", "json", "geojson"])]
+    /// table, csv, xlsx (a workbook: give --out), json, or geojson (points for a map). /
+    /// tabell, csv, xlsx (regneark: gi --out), json eller geojson (punkter for et kart).
+    #[arg(long, default_value = "table", value_parser = ["table", "csv", "xlsx", "json", "geojson"])]
     format: String,
-    /// Write to this file instead of standard output. / Skriv til denne filen.
-    #[arg(long, short)]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    file: FileArgs,
 }
 
 pub async fn whitespots(db: &str, lang: Lang, a: WhitespotsArgs) -> Result<(), Failure> {
+    a.file.check(
+        match a.format.as_str() {
+            "csv" => FileKind::Csv,
+            "xlsx" => FileKind::Xlsx,
+            _ => FileKind::Text,
+        },
+        lang,
+    )?;
     if !(a.detour_factor.is_finite() && (1.0..=5.0).contains(&a.detour_factor)) {
         return Err(Failure::new(
             2,
@@ -67,10 +75,17 @@ pub async fn whitespots(db: &str, lang: Lang, a: WhitespotsArgs) -> Result<(), F
         Region::DatasetCounties
     };
     let spots = white_spots(&ds, &klynge::generate::municipalities(), travel, region);
-    let text = match a.format.as_str() {
-        "json" => serde_json::to_string_pretty(&spots).unwrap_or_default() + "\n",
-        "geojson" => whitespots_geojson(&spots).to_string() + "\n",
-        _ => whitespots_table(&spots, lang),
-    };
-    write_or_print(a.out.as_deref(), &text)
+    match a.format.as_str() {
+        "csv" => a
+            .file
+            .write_text(&whitespots_sheet(&spots, lang).to_csv(a.file.dialect())),
+        "xlsx" => a.file.write_xlsx(&whitespots_sheet(&spots, lang), lang),
+        "json" => a
+            .file
+            .write_text(&(serde_json::to_string_pretty(&spots).unwrap_or_default() + "\n")),
+        "geojson" => a
+            .file
+            .write_text(&(whitespots_geojson(&spots).to_string() + "\n")),
+        _ => a.file.write_text(&whitespots_table(&spots, lang)),
+    }
 }

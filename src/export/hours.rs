@@ -1,13 +1,13 @@
-//! Taught hours as a table for the terminal and as CSV that opens in a Norwegian
-//! spreadsheet: `;`-separated, UTF-8 with a byte-order mark, decimal comma.
+//! Taught hours as a table for the terminal, and as a sheet (one row per course) for files:
+//! its CSV is always the one that opens in a Norwegian spreadsheet (`;`-separated, UTF-8
+//! with a byte-order mark, decimal comma), as the study association wants it.
 
 use std::fmt::Write;
 
+use super::csv::CsvDialect;
+use super::sheet::{Cell, Column, Section, Sheet};
 use crate::hours::Hours;
 use crate::i18n::Lang;
-
-/// Marks the file as UTF-8 for spreadsheets that would otherwise guess a legacy encoding.
-const BOM: &str = "\u{feff}";
 
 /// The hours per course, then the totals per association and per topic.
 pub fn hours_table(h: &Hours, rules_minutes: u32, lang: Lang) -> String {
@@ -81,51 +81,73 @@ pub fn hours_table(h: &Hours, rules_minutes: u32, lang: Lang) -> String {
     out
 }
 
-/// One row per course, for a spreadsheet.
-pub fn hours_csv(h: &Hours, lang: Lang) -> String {
-    let mut w = ::csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(Vec::new());
-    let yes_no = |b: bool| {
-        if b {
+/// One row per course.
+pub fn hours_sheet(h: &Hours, lang: Lang) -> Sheet {
+    let columns = vec![
+        Column::new("run", lang.pick("kjøring", "run")),
+        Column::new("request", lang.pick("forespørsel", "request")),
+        Column::new("association", lang.pick("forening", "association")),
+        Column::new("topic", lang.pick("emne", "topic")),
+        Column::new("language", lang.pick("språk", "language")),
+        Column::new("sessions", lang.pick("økter", "sessions")),
+        Column::new("clock_hours", lang.pick("klokketimer", "clock hours")),
+        Column::new(
+            "teaching_hours",
+            lang.pick("undervisningstimer", "teaching hours"),
+        ),
+        Column::new(
+            "course_teaching_hours",
+            lang.pick(
+                "kursets lengde (undervisningstimer)",
+                "course length (teaching hours)",
+            ),
+        ),
+        Column::new(
+            "below_minimum",
+            lang.pick("under minstelengden", "below minimum"),
+        ),
+        Column::new("instructors", lang.pick("instruktører", "instructors")),
+    ];
+    let yes_no = |b: bool| Cell::Term {
+        code: if b { "true" } else { "false" },
+        name: if b {
             lang.pick("ja", "yes")
         } else {
             lang.pick("nei", "no")
         }
+        .to_owned(),
     };
-    let _ = w.write_record([
-        lang.pick("kjøring", "run"),
-        lang.pick("forespørsel", "request"),
-        lang.pick("forening", "association"),
-        lang.pick("emne", "topic"),
-        lang.pick("språk", "language"),
-        lang.pick("økter", "sessions"),
-        lang.pick("klokketimer", "clock hours"),
-        lang.pick("undervisningstimer", "teaching hours"),
-        lang.pick(
-            "kursets lengde (undervisningstimer)",
-            "course length (teaching hours)",
-        ),
-        lang.pick("under minstelengden", "below minimum"),
-        lang.pick("instruktører", "instructors"),
-    ]);
-    for c in &h.courses {
-        let _ = w.write_record([
-            c.run.to_string(),
-            c.request.clone(),
-            c.association_name.clone(),
-            c.topic.clone(),
-            c.language.clone(),
-            c.sessions.to_string(),
-            lang.number(c.clock_hours, 1),
-            lang.number(c.teaching_hours, 1),
-            lang.number(c.course_teaching_hours, 1),
-            yes_no(c.below_minimum).to_owned(),
-            c.instructors.join(", "),
-        ]);
+    let rows = h
+        .courses
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::Int(c.run),
+                Cell::text(&c.request),
+                Cell::text(&c.association_name),
+                Cell::text(&c.topic),
+                Cell::text(&c.language),
+                Cell::Int(i64::try_from(c.sessions).unwrap_or(i64::MAX)),
+                Cell::number(c.clock_hours, 1),
+                Cell::number(c.teaching_hours, 1),
+                Cell::number(c.course_teaching_hours, 1),
+                yes_no(c.below_minimum),
+                Cell::Text(c.instructors.join(", ")),
+            ]
+        })
+        .collect();
+    Sheet {
+        sections: vec![Section {
+            name: lang.pick("Timer", "Hours").to_owned(),
+            columns,
+            rows,
+        }],
     }
-    let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
-    format!("{BOM}{body}")
+}
+
+/// One row per course, for a Norwegian spreadsheet (the study association's file).
+pub fn hours_csv(h: &Hours, lang: Lang) -> String {
+    hours_sheet(h, lang).to_csv(CsvDialect::Excel)
 }
 
 fn cut(s: &str, n: usize) -> String {

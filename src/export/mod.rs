@@ -1,5 +1,6 @@
-//! A rota rendered for people and other programs: a table, CSV, JSON, iCalendar, GeoJSON,
-//! and an HTML report comparing runs.
+//! A rota rendered for people and other programs: a table, CSV, Excel, JSON, iCalendar,
+//! GeoJSON, and an HTML report comparing runs. Every table-shaped output is a [`Sheet`]
+//! first (`sheet.rs`), which `csv.rs` and `xlsx.rs` render.
 
 mod csv;
 mod geojson;
@@ -7,15 +8,20 @@ mod hours;
 mod ics;
 mod json;
 pub mod report;
+mod sheet;
 mod table;
 pub mod text;
 mod whitespots;
+mod xlsx;
 
+pub use csv::CsvDialect;
 pub use geojson::to_geojson;
-pub use hours::{hours_csv, hours_table};
-pub use ics::{Event, calendar, session_uid, to_ics};
+pub use hours::{hours_csv, hours_sheet, hours_table};
+pub use ics::{Event, Revisions, RotaEvent, calendar, rota_calendar, rota_events, session_uid};
+pub use sheet::{Cell, Column, Section, Sheet, Style, runs_sheet};
 pub use table::runs_table;
-pub use whitespots::{whitespots_geojson, whitespots_table};
+pub use whitespots::{whitespots_geojson, whitespots_sheet, whitespots_table};
+pub use xlsx::to_xlsx;
 
 use serde::Serialize;
 
@@ -51,6 +57,8 @@ pub struct RotaEntry {
     pub request: String,
     pub association: String,
     pub association_name: String,
+    /// The association's municipality, for a calendar's LOCATION.
+    pub municipality: String,
     pub topic: String,
     pub language: String,
     pub instructor: String,
@@ -103,6 +111,7 @@ impl Rota {
                 request: r.id.clone(),
                 association: r.association.clone(),
                 association_name: assoc.map(|a| a.name.clone()).unwrap_or_default(),
+                municipality: assoc.map(|a| a.municipality.clone()).unwrap_or_default(),
                 topic: r.topic.clone(),
                 language: r.language.clone(),
                 instructor: i.id.clone(),

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use super::sheet::{Cell, Style};
 use super::{GroupBy, Rota, RotaEntry, pct};
 use crate::compare::{Comparison, RunFigures};
 use crate::i18n::Lang;
@@ -76,66 +77,50 @@ impl Rota {
 }
 
 impl Comparison {
-    /// Rows of (label, one value per run): the side-by-side table.
-    pub(crate) fn rows(&self, lang: Lang) -> Vec<(String, Vec<String>)> {
-        let col = |f: &dyn Fn(&RunFigures) -> String| self.runs.iter().map(f).collect::<Vec<_>>();
+    /// Rows of (label, one value per run): the side-by-side table, its first row the runs.
+    pub(crate) fn rows(&self, lang: Lang) -> Vec<(String, Vec<Cell>)> {
+        let col = |f: &dyn Fn(&RunFigures) -> Cell| self.runs.iter().map(f).collect::<Vec<_>>();
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let ratio = |a: f64, b: f64| Cell::Parts {
+            values: vec![a, b],
+            share: true,
+        };
         let mut rows = vec![
             (
                 lang.pick("Kjøring", "Run").to_string(),
-                col(&|r| r.run.to_string()),
+                col(&|r| Cell::Int(r.run)),
             ),
-            ("Scenario".to_string(), col(&|r| r.scenario.clone())),
+            ("Scenario".to_string(), col(&|r| Cell::text(&r.scenario))),
             (
                 lang.pick("Forespørsler dekket", "Requests covered").into(),
-                col(&|r| {
-                    format!(
-                        "{}/{} ({})",
-                        r.requests_covered,
-                        r.requests_total,
-                        pct(r.requests_covered as f64, r.requests_total as f64)
-                    )
-                }),
+                col(&|r| ratio(r.requests_covered as f64, r.requests_total as f64)),
             ),
             (
                 lang.pick("Økter dekket", "Sessions covered").into(),
-                col(&|r| {
-                    format!(
-                        "{}/{} ({})",
-                        r.sessions_covered,
-                        r.sessions_total,
-                        pct(r.sessions_covered as f64, r.sessions_total as f64)
-                    )
-                }),
+                col(&|r| ratio(r.sessions_covered as f64, r.sessions_total as f64)),
             ),
             (
                 lang.pick("Vektet dekning", "Weighted coverage").into(),
-                col(&|r| {
-                    format!(
-                        "{}/{} ({})",
-                        r.weighted_covered,
-                        r.weighted_total,
-                        pct(r.weighted_covered, r.weighted_total)
-                    )
-                }),
+                col(&|r| ratio(r.weighted_covered, r.weighted_total)),
             ),
             (
                 lang.pick("Km tur-retur", "Round-trip km").into(),
-                col(&|r| format!("{:.0}", r.total_km)),
+                col(&|r| Cell::number(r.total_km, 0)),
             ),
             (
                 lang.pick("Km per økt", "Km per session").into(),
-                col(&|r| format!("{:.1}", r.km_per_session)),
+                col(&|r| Cell::number(r.km_per_session, 1)),
             ),
             (
                 lang.pick("Reiseutgifter (NOK)", "Travel cost (NOK)").into(),
                 col(&|r| {
                     r.reimbursement_nok
-                        .map_or("–".into(), |n| format!("{n:.0}"))
+                        .map_or(Cell::text("–"), |n| Cell::number(n, 0))
                 }),
             ),
             (
                 lang.pick("Instruktører brukt", "Instructors used").into(),
-                col(&|r| r.instructors_used.to_string()),
+                col(&|r| Cell::Int(count(r.instructors_used))),
             ),
             (
                 lang.pick(
@@ -145,13 +130,16 @@ impl Comparison {
                 .into(),
                 col(&|r| {
                     let (a, m, b) = r.sessions_per_instructor;
-                    format!("{a}/{m}/{b}")
+                    Cell::Parts {
+                        values: vec![a as f64, m, b as f64],
+                        share: false,
+                    }
                 }),
             ),
             (
                 lang.pick("Utlånt på tvers av klynger", "Lent across clusters")
                     .into(),
-                col(&|r| r.lent_across_clusters.to_string()),
+                col(&|r| Cell::Int(count(r.lent_across_clusters))),
             ),
             (
                 lang.pick(
@@ -162,7 +150,10 @@ impl Comparison {
                 col(&|r| {
                     r.smallest_share
                         .as_ref()
-                        .map_or("–".into(), |(a, s)| format!("{} ({a})", pct(*s, 1.0)))
+                        .map_or(Cell::text("–"), |(a, s)| Cell::Percent {
+                            share: *s,
+                            of: Some(a.clone()),
+                        })
                 }),
             ),
         ];
@@ -180,9 +171,12 @@ impl Comparison {
                 col(&|r| {
                     r.lent_by_hub
                         .get(h)
-                        .map_or("0".into(), |(n, cap)| match cap {
-                            Some(c) => format!("{n}/{c}"),
-                            None => n.to_string(),
+                        .map_or(Cell::Int(0), |(n, cap)| match cap {
+                            Some(c) => Cell::Parts {
+                                values: vec![*n as f64, f64::from(*c)],
+                                share: false,
+                            },
+                            None => Cell::Int(count(*n)),
                         })
                 }),
             ));
@@ -198,7 +192,10 @@ impl Comparison {
                 col(&|r| {
                     r.coverage_by_association
                         .get(a)
-                        .map_or("–".into(), |(c, t)| format!("{c}/{t}"))
+                        .map_or(Cell::text("–"), |(c, t)| Cell::Parts {
+                            values: vec![*c as f64, *t as f64],
+                            share: false,
+                        })
                 }),
             ));
         }
@@ -206,7 +203,14 @@ impl Comparison {
     }
 
     pub fn to_table(&self, lang: Lang) -> String {
-        let rows = self.rows(lang);
+        let rows: Vec<(String, Vec<String>)> = self
+            .rows(lang)
+            .into_iter()
+            .map(|(label, cells)| {
+                let shown = cells.iter().map(|c| c.show(Style::Plain)).collect();
+                (label, shown)
+            })
+            .collect();
         let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
         let widths: Vec<usize> = (0..self.runs.len())
             .map(|k| {

@@ -1,7 +1,9 @@
-//! White spots as a table for the terminal and as GeoJSON points for a map.
+//! White spots as a table for the terminal, as a sheet for files, and as GeoJSON points
+//! for a map.
 
 use std::fmt::Write;
 
+use super::sheet::{Cell, Column, Section, Sheet};
 use crate::i18n::Lang;
 use crate::whitespots::{Gap, WhiteSpot};
 
@@ -56,6 +58,63 @@ pub fn whitespots_table(spots: &[WhiteSpot], lang: Lang) -> String {
         ));
     }
     out
+}
+
+/// One row per white spot, most seniors affected first.
+pub fn whitespots_sheet(spots: &[WhiteSpot], lang: Lang) -> Sheet {
+    let columns = vec![
+        Column::new("municipality", lang.pick("Kommune", "Municipality")),
+        Column::new("number", lang.pick("Kommunenummer", "Municipality number")),
+        Column::new("county", lang.pick("Fylke", "County")),
+        Column::new("population", lang.pick("Innbyggere", "Population")),
+        Column::new("km_short", lang.pick("Km utenfor", "Km short")),
+        Column::new("kind", lang.pick("Slag", "Kind")),
+        Column::new("why", lang.pick("Hvorfor", "Why")),
+        Column::new("lat", lang.pick("Breddegrad", "Latitude")),
+        Column::new("lon", lang.pick("Lengdegrad", "Longitude")),
+    ];
+    let rows = spots
+        .iter()
+        .map(|s| {
+            let kind = match s.gap {
+                Gap::NoAssociation => Cell::Term {
+                    code: "no_association",
+                    name: lang.pick("ingen forening", "no association").to_owned(),
+                },
+                Gap::UnmetAssociation { .. } => Cell::Term {
+                    code: "unmet_association",
+                    name: lang
+                        .pick("forening uten hjelp", "association unserved")
+                        .to_owned(),
+                },
+            };
+            vec![
+                Cell::text(&s.municipality),
+                Cell::text(&s.number),
+                Cell::text(&s.county),
+                Cell::Int(i64::try_from(s.population).unwrap_or(i64::MAX)),
+                s.km_short
+                    .map_or(Cell::Empty, |k| Cell::number(k.max(0.0), 0)),
+                kind,
+                Cell::Text(why(s, lang)),
+                Cell::Number {
+                    value: s.lat,
+                    decimals: None,
+                },
+                Cell::Number {
+                    value: s.lon,
+                    decimals: None,
+                },
+            ]
+        })
+        .collect();
+    Sheet {
+        sections: vec![Section {
+            name: lang.pick("Hvite flekker", "White spots").to_owned(),
+            columns,
+            rows,
+        }],
+    }
 }
 
 /// Why a place is a white spot, in a few words.

@@ -250,10 +250,12 @@ impl Store {
         }
         // Checked inside the transaction, so that two publications of the same run cannot
         // both write their messages.
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let done = sqlx::query(
-            "UPDATE runs SET status = 'published' WHERE id = $1 AND status = 'approved'",
+            "UPDATE runs SET status = 'published', published_at = $2 WHERE id = $1 AND status = 'approved'",
         )
         .bind(id)
+        .bind(&now)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -279,6 +281,20 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
+    /// Every publication so far, oldest first: the run's id and when it was published
+    /// (RFC 3339, UTC). A superseded run that was published once is among them.
+    pub async fn publications(&self) -> Result<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT id, published_at FROM runs WHERE published_at IS NOT NULL \
+             ORDER BY published_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
     }
 
     /// Marks every still-proposed run stored under `scenario` as superseded (a newer

@@ -13,6 +13,7 @@ use std::fmt;
 
 use askama::Template;
 
+use super::sheet::Style;
 use crate::compare::Comparison;
 use crate::generate::Municipality;
 use crate::i18n::Lang;
@@ -172,7 +173,10 @@ pub fn to_html(
         figures: cmp
             .rows(lang)
             .into_iter()
-            .map(|(label, values)| (label.trim().to_owned(), values))
+            .map(|(label, values)| {
+                let shown = values.iter().map(|v| v.show(Style::Plain)).collect();
+                (label.trim().to_owned(), shown)
+            })
             .collect(),
         legend: cmp
             .runs

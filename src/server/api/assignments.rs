@@ -145,11 +145,11 @@ pub async fn calendar_feed(
     Path(secret): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     let secret = secret.trim_end_matches(".ics");
-    let Some((rota, stamp)) = state.calendar(secret).await.or_api(Lang::Nb)? else {
+    let Some(ics) = state.calendar(secret).await.or_api(Lang::Nb)? else {
         return Err(ApiError::new(StatusCode::NOT_FOUND, "no such calendar"));
     };
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        crate::export::to_ics(&rota, &stamp),
+        ics,
     ))
 }

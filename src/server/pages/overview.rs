@@ -102,10 +102,13 @@ pub async fn page(
     match w.format.as_deref() {
         Some("json") => return Ok(Json(overview).into_response()),
         Some("ics") => {
-            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+            let ics = state
+                .overview_calendar(&overview, lang)
+                .await
+                .or_page(lang)?;
             return Ok((
                 [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-                overview.to_ics(lang, &stamp),
+                ics,
             )
                 .into_response());
         }
