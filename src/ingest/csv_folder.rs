@@ -3,7 +3,6 @@
 //! Reading one file into typed rows is `table.rs`; this module turns the rows of each
 //! file into the dataset's records.
 
-
 use std::collections::HashMap;
 use std::path::Path;
 
