@@ -1,8 +1,10 @@
 //! The planning model of docs/model.md as a MILP, solved stage by stage with HiGHS.
 //!
-//! Variables: x(i,r) ∈ {0,1} for eligible pairs, y(r) ∈ {0,1} per request, and z ≥ 0, the
-//! largest load (stage 4). Hard constraints 1–4 hold in every stage; each objective stage
-//! is solved and then held as a constraint at the value it reached.
+//! Variables: x(i,r) ∈ {0,1} for eligible pairs, y(r) ∈ {0,1} per request, z ≥ 0, the
+//! largest load (stage 4), and u(i,v,D) ∈ [0,1], a round trip to a venue on a day that
+//! more than one request could take the instructor to. Hard constraints 1–4 hold in every
+//! stage; each objective stage is solved and then held as a constraint at the value it
+//! reached.
 //!
 //! Long because the model and its stages are one piece of mathematics: every row of
 //! docs/model.md §5 and every stage of §6 is here, in the document's order.
@@ -17,8 +19,8 @@ use highs::HighsModelStatus;
 use super::conflicts::cliques;
 use super::decompose::Component;
 use super::eligibility::Eligibility;
-use super::instance::Instance;
-use super::load::weekly_load;
+use super::instance::{Instance, iso_week};
+use super::load::{trips, weekly_teaching};
 use super::outcome::{Stage, StageReport, StageStatus};
 use super::params::Fairness;
 
@@ -39,6 +41,8 @@ struct Model {
     z: Variable,
     /// f ∈ [0,1], the smallest share covered (fairness stage only).
     f: Option<Variable>,
+    /// u(i,v,D): its HiGHS column and the x (component-local pair indices) it is at least.
+    u: Vec<(usize, Vec<usize>)>,
     constraints: Vec<Constraint>,
     coverage: Expression,
     travel: Expression,
@@ -70,6 +74,7 @@ impl Model {
         let mut constraints = Vec::new();
         let mut coverage = Expression::from(0);
         let mut travel = Expression::from(0);
+        let mut u = Vec::new();
 
         // 1. Σᵢ x(i,r) = k(r)·y(r).
         for (ry, &r) in comp.requests.iter().enumerate() {
@@ -108,22 +113,44 @@ impl Model {
             // 3. Weekly sessions and hours; total sessions.
             let mut weeks: std::collections::BTreeMap<u32, (Expression, u32, Expression, f64)> =
                 Default::default();
+            let empty = || (Expression::from(0), 0, Expression::from(0), 0.0);
             let mut total = Expression::from(0);
             let mut total_max = 0usize;
             for &p in &elig.by_instructor[i] {
                 let pair = &elig.pairs[p];
                 let xv = x[local_pair(p)];
                 let n = inst.sessions[pair.r].len();
-                travel += 2.0 * pair.travel.km * n as f64 * xv;
                 total += n as f64 * xv;
                 total_max += n;
-                for (w, (sessions, hours)) in weekly_load(inst, pair) {
-                    let e = weeks
-                        .entry(w)
-                        .or_insert_with(|| (Expression::from(0), 0, Expression::from(0), 0.0));
+                for (w, (sessions, hours)) in weekly_teaching(inst, pair.r) {
+                    let e = weeks.entry(w).or_insert_with(empty);
                     e.0 += f64::from(sessions) * xv;
                     e.1 += sessions;
                     e.2 += hours * xv;
+                    e.3 += hours;
+                }
+            }
+            // Round trips, one per venue-day: u(i,v,D) ≥ x(i,r) for every r of G(i,v,D), or
+            // x(i,r) itself when G(i,v,D) = {r}. Days with the same G share one u.
+            for trip in trips(inst, elig, i) {
+                let went = match trip.pairs.as_slice() {
+                    [p] => x[local_pair(*p)],
+                    many => {
+                        let column = vars.len();
+                        let uv = vars.add(variable().min(0).max(1));
+                        let covers: Vec<usize> = many.iter().map(|&p| local_pair(p)).collect();
+                        for &k in &covers {
+                            constraints.push(constraint!(uv >= x[k]));
+                        }
+                        u.push((column, covers));
+                        uv
+                    }
+                };
+                travel += 2.0 * trip.km * trip.dates.len() as f64 * went;
+                let hours = 2.0 * f64::from(trip.minutes) / 60.0;
+                for d in &trip.dates {
+                    let e = weeks.entry(iso_week(*d)).or_insert_with(empty);
+                    e.2 += hours * went;
                     e.3 += hours;
                 }
             }
@@ -227,6 +254,7 @@ impl Model {
             y,
             z,
             f,
+            u,
             changes,
             constraints,
             coverage,
@@ -235,7 +263,7 @@ impl Model {
     }
 
     /// HiGHS's column of x for the component's k-th pair: variables are columns in the
-    /// order they were added (all x, then all y, then z, then f if any).
+    /// order they were added (all x, then all y, then z, then f if any, then the others).
     fn x_column(&self, k: usize) -> usize {
         k
     }
@@ -249,7 +277,7 @@ impl Model {
     }
 
     fn n_columns(&self) -> usize {
-        self.z_column() + 1 + usize::from(self.f.is_some())
+        self.vars.len()
     }
 
     /// Solves one stage from a warm start; returns the column values and the figures.
@@ -478,6 +506,13 @@ impl Model {
                     .expect("request in component");
                 cols[self.x.len() + ry] = 1.0;
             }
+        }
+        // A round trip is made iff one of its requests is taken.
+        for (column, covers) in &self.u {
+            cols[*column] = covers
+                .iter()
+                .map(|&k| cols[self.x_column(k)])
+                .fold(0.0, f64::max);
         }
         cols[self.z_column()] = load_of(inst, elig, comp, self, &cols);
         cols
