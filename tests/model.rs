@@ -301,25 +301,25 @@ fn constraint_overlap_one_place_at_a_time_touching_is_fine() {
 
 #[test]
 fn constraint_overlap_counts_travel_time() {
-    // 30 min travel each way: 10–12 and 12:30–14:30 at the same far venue overlap once
-    // widened (…12:30 vs 12:00…).
-    let ds = dataset(
-        vec![small("a", 30.0 / 1.3)],
+    // 30 min travel each way: 10–12 at a and 12:30–14:30 at b (another association, so
+    // another venue) overlap once widened (…12:30 vs 12:00…); 13:00–15:00 does not.
+    let ds = thirty_minutes(dataset(
+        vec![small("a", 20.0), small("b", 20.0)],
         vec![instructor("i1")],
         vec![
             request("r1", "a", MON, "10:00", "12:00", 1),
-            request("r2", "a", MON, "12:30", "14:30", 1),
+            request("r2", "b", MON, "12:30", "14:30", 1),
         ],
-    );
+    ));
     assert_eq!(solve(&ds).assignments.len(), 1);
-    let ds2 = dataset(
-        vec![small("a", 30.0 / 1.3)],
+    let ds2 = thirty_minutes(dataset(
+        vec![small("a", 20.0), small("b", 20.0)],
         vec![instructor("i1")],
         vec![
             request("r1", "a", MON, "10:00", "12:00", 1),
-            request("r2", "a", MON, "13:00", "15:00", 1),
+            request("r2", "b", MON, "13:00", "15:00", 1),
         ],
-    );
+    ));
     assert_eq!(solve(&ds2).assignments.len(), 2);
 }
 
@@ -440,6 +440,241 @@ fn checker_reports_ineligible_assignment_with_the_rule_name() {
         v[0].render(klynge::i18n::Lang::Nb)
             .contains("Snakker ikke språket")
     );
+}
+
+// ---------- travel as people travel (docs/model.md §3) ----------
+
+/// `ds` with every small association exactly 30 km and 30 minutes from the hub (travel
+/// rows), wherever its requests are held.
+fn thirty_minutes(mut ds: klynge::model::Dataset) -> klynge::model::Dataset {
+    let smalls: Vec<String> = ds
+        .associations
+        .iter()
+        .filter(|a| a.kind == klynge::model::AssociationKind::Small)
+        .map(|a| a.id.clone())
+        .collect();
+    for to in smalls {
+        ds.travel.push(klynge::model::TravelRow {
+            from: "hub".into(),
+            to,
+            km: 30.0,
+            minutes: Some(30),
+            origin: Default::default(),
+        });
+    }
+    ds
+}
+
+/// Two requests of association a back to back on one Monday, 10–12 and 12–14, and one
+/// instructor 30 minutes away.
+fn back_to_back() -> klynge::model::Dataset {
+    thirty_minutes(dataset(
+        vec![small("a", 20.0)],
+        vec![instructor("i1")],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 1),
+            request("r2", "a", MON, "12:00", "14:00", 1),
+        ],
+    ))
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(r, i)| (r.to_string(), i.to_string()))
+        .collect()
+}
+
+#[test]
+fn travel_back_to_back_sessions_at_one_venue_do_not_clash() {
+    // Widened by 30 minutes the trips overlap (…12:30 vs 11:30…), but the instructor stays
+    // at a's venue: both are covered, by the optimiser and by greedy.
+    let ds = back_to_back();
+    assert_eq!(rota(&solve(&ds)), vec!["r1:i1", "r2:i1"]);
+    let g = solve_with(&ds, &params(), SolverKind::Greedy);
+    assert_eq!(rota(&g), vec!["r1:i1", "r2:i1"]);
+    // One round trip: 2 × 30 km.
+    assert!(
+        (g.figures.total_km - 60.0).abs() < 1e-9,
+        "{}",
+        g.figures.total_km
+    );
+}
+
+#[test]
+fn travel_back_to_back_sessions_at_two_venues_still_clash() {
+    // b is another association at the very same point: another venue.
+    let ds = thirty_minutes(dataset(
+        vec![small("a", 20.0), small("b", 20.0)],
+        vec![instructor("i1")],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 1),
+            request("r2", "b", MON, "12:00", "14:00", 1),
+        ],
+    ));
+    assert_eq!(solve(&ds).assignments.len(), 1);
+    assert_eq!(
+        solve_with(&ds, &params(), SolverKind::Greedy)
+            .assignments
+            .len(),
+        1
+    );
+    // r2 of a itself, but held at its own venue 5 km further north (the travel row of a
+    // still says 30 minutes): another venue too.
+    let mut ds = back_to_back();
+    ds.requests[1].venue_lat = Some(HUB_LAT + 25.0 / 111.5);
+    ds.requests[1].venue_lon = Some(HUB_LON);
+    assert_eq!(solve(&ds).assignments.len(), 1);
+    let v = plan::check(
+        &ds,
+        &solve(&ds).check_scenario(&params()),
+        &pairs(&[("r1", "i1"), ("r2", "i1")]),
+    );
+    assert_eq!(
+        v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
+        vec![HardConstraint::Overlap]
+    );
+}
+
+#[test]
+fn constraint_overlap_cliques_split_where_the_instructor_stays() {
+    // r1 10–12 and r2 12–14 at a, r3 11–13 at b: the widened trips of all three overlap at
+    // 11:30, but r1 and r2 do not conflict. Rows: {r1, r3} and {r2, r3}.
+    let ds = thirty_minutes(dataset(
+        vec![small("a", 20.0), small("b", 20.0)],
+        vec![instructor("i1")],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 1),
+            request("r2", "a", MON, "12:00", "14:00", 1),
+            request("r3", "b", MON, "11:00", "13:00", 1),
+        ],
+    ));
+    let inst = plan::Instance::new(&ds, params());
+    let elig = plan::Eligibility::build(&inst);
+    let named: Vec<Vec<&str>> = plan::conflicts::cliques(&inst, &elig, 0)
+        .iter()
+        .map(|c| {
+            c.iter()
+                .map(|&p| ds.requests[elig.pairs[p].r].id.as_str())
+                .collect()
+        })
+        .collect();
+    assert_eq!(named, vec![vec!["r1", "r3"], vec!["r2", "r3"]]);
+    // Weights 1 + 3 < 5: r3 alone; 3 + 3 > 3: r1 and r2.
+    let mut r3_first = ds.clone();
+    r3_first.requests[0].priority = 1;
+    r3_first.requests[2].priority = 5;
+    assert_eq!(rota(&solve(&r3_first)), vec!["r3:i1"]);
+    assert_eq!(rota(&solve(&ds)), vec!["r1:i1", "r2:i1"]);
+}
+
+#[test]
+fn checker_accepts_back_to_back_at_one_venue_and_rejects_an_overlap_there() {
+    let mut ds = back_to_back();
+    let scenario = solve(&ds).check_scenario(&params());
+    assert_eq!(
+        plan::check(&ds, &scenario, &pairs(&[("r1", "i1"), ("r2", "i1")])),
+        vec![]
+    );
+    // 11:59–14:00 overlaps 10:00–12:00 by a minute at the same venue: a clash.
+    if let Some(series) = &mut ds.requests[1].series {
+        series.start = hm("11:59");
+    }
+    let v = plan::check(&ds, &scenario, &pairs(&[("r1", "i1"), ("r2", "i1")]));
+    assert_eq!(
+        v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
+        vec![HardConstraint::Overlap]
+    );
+    assert_eq!(solve(&ds).assignments.len(), 1);
+}
+
+#[test]
+fn travel_km_count_one_round_trip_per_instructor_venue_and_day() {
+    // At a: r1 10–12 and r2 12–14 on three Mondays, r3 10–12 on one Tuesday; at b (another
+    // venue at the same point) r4 16–18 on the first Monday. Round trips: three Mondays and
+    // a Tuesday to a, one Monday to b: 5 × 2 × 30 = 300 km (one per session would be 420
+    // + 60).
+    let ds = thirty_minutes(dataset(
+        vec![small("a", 20.0), small("b", 20.0)],
+        vec![instructor("i1")],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 3),
+            request("r2", "a", MON, "12:00", "14:00", 3),
+            request("r3", "a", TUE, "10:00", "12:00", 1),
+            request("r4", "b", MON, "16:00", "18:00", 1),
+        ],
+    ));
+    let o = solve(&ds);
+    assert_eq!(rota(&o), vec!["r1:i1", "r2:i1", "r3:i1", "r4:i1"]);
+    assert!(
+        (o.figures.total_km - 300.0).abs() < 1e-9,
+        "{}",
+        o.figures.total_km
+    );
+    let s3 = o
+        .stages
+        .iter()
+        .find(|s| s.stage == Stage::Travel)
+        .expect("stage 3");
+    assert!((s3.objective - 300.0).abs() < 1e-6, "{}", s3.objective);
+    let g = solve_with(&ds, &params(), SolverKind::Greedy);
+    assert!(
+        (g.figures.total_km - 300.0).abs() < 1e-9,
+        "{}",
+        g.figures.total_km
+    );
+}
+
+#[test]
+fn stage_3_keeps_back_to_back_courses_with_one_instructor() {
+    // Two equal instructors: splitting r1 and r2 costs two round trips (120 km), one
+    // instructor taking both costs one (60 km). Stage 3 keeps them together although
+    // stage 4 would rather split the load.
+    let mut ds = back_to_back();
+    ds.instructors.push(instructor("i2"));
+    let o = solve(&ds);
+    let who: Vec<&str> = o
+        .assignments
+        .iter()
+        .map(|a| a.instructor.as_str())
+        .collect();
+    assert_eq!(who.len(), 2);
+    assert_eq!(who[0], who[1], "{:?}", rota(&o));
+    assert!(
+        (o.figures.total_km - 60.0).abs() < 1e-9,
+        "{}",
+        o.figures.total_km
+    );
+}
+
+#[test]
+fn weekly_hours_count_one_round_trip_per_venue_and_day() {
+    // 2 h + 2 h teaching and 30 minutes each way. Back to back on one Monday: 4 h and one
+    // round trip, 5 h. On a Monday and a Tuesday: 4 h and two round trips, 6 h.
+    let mut same_day = back_to_back();
+    same_day.instructors[0].max_hours_per_week = Some(5.0);
+    assert_eq!(rota(&solve(&same_day)), vec!["r1:i1", "r2:i1"]);
+    let g = solve_with(&same_day, &params(), SolverKind::Greedy);
+    assert_eq!(rota(&g), vec!["r1:i1", "r2:i1"]);
+    let scenario = solve(&same_day).check_scenario(&params());
+    assert_eq!(
+        plan::check(&same_day, &scenario, &pairs(&[("r1", "i1"), ("r2", "i1")])),
+        vec![]
+    );
+    same_day.instructors[0].max_hours_per_week = Some(4.9);
+    assert_eq!(solve(&same_day).assignments.len(), 1);
+
+    let mut two_days = back_to_back();
+    two_days.instructors[0].max_hours_per_week = Some(5.5);
+    if let Some(series) = &mut two_days.requests[1].series {
+        series.first_date = date(TUE);
+    }
+    assert_eq!(solve(&two_days).assignments.len(), 1);
+    let v = plan::check(&two_days, &scenario, &pairs(&[("r1", "i1"), ("r2", "i1")]));
+    assert_eq!(
+        v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
+        vec![HardConstraint::WeeklyHours]
+    );
+    assert_eq!(v[0].detail, "2027-W02: 6.00 h > 5.5 h");
 }
 
 // ---------- objective stages ----------
@@ -780,6 +1015,36 @@ fn explanation_names_the_week_over_the_hours_limit() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn explanation_back_to_back_at_one_venue_is_no_clash_and_one_round_trip() {
+    // r2 follows r1 at the same venue: not a clash. What binds is the week: 2 sessions
+    // (limit 1), and 4 h teaching + one round trip of 1 h = 5 h (limit 4.5).
+    let mut ds = back_to_back();
+    ds.instructors[0].max_sessions_per_week = 1;
+    ds.instructors[0].max_hours_per_week = Some(4.5);
+    ds.requests[0].priority = 5;
+    let o = solve(&ds);
+    assert_eq!(rota(&o), vec!["r1:i1"]);
+    assert_eq!(
+        busy_limits(&o, "r2"),
+        [(
+            "i1".to_owned(),
+            vec![
+                Limit::Week {
+                    week: 202702,
+                    sessions: 2,
+                    max: 1
+                },
+                Limit::Hours {
+                    week: 202702,
+                    hours: 5.0,
+                    max: 4.5
+                }
+            ]
+        )]
+    );
 }
 
 #[test]

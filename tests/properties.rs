@@ -1,22 +1,30 @@
 //! Property tests on random small instances: every rota passes the independent checker,
 //! the optimiser never covers less weighted demand than greedy, and on instances small
-//! enough to enumerate, its weighted coverage equals the exhaustive optimum.
+//! enough to enumerate, its weighted coverage equals the exhaustive optimum and its
+//! round-trip km the least of the rotas with that coverage (one round trip per instructor,
+//! venue and day, counted here directly).
 
 mod common;
 
-use chrono::Duration;
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
 use common::*;
 use klynge::model::{Dataset, Instructor, Request};
 use klynge::plan::{self, ClusterMode, Params, SolverKind};
+use klynge::travel::TravelModel;
 use proptest::prelude::*;
 
 /// A random instance: instructors with random topics, languages, homes, limits and slots;
-/// requests on a few dates and hours so that they conflict.
+/// requests on a few dates and hours so that they conflict, and often right after another
+/// request of the same association at its venue (where an instructor may stay).
 /// (topic, extra language, km north of the hub, sessions per week, slot kind, total
 /// limit, hours limit)
 type InstructorSpec = (u8, u8, i8, u8, u8, Option<u8>, Option<u8>);
-/// (association, topic, language, first weekday, count, priority, instructors needed, hour)
-type RequestSpec = (u8, u8, u8, u8, u8, u8, u8, u8);
+/// (association, topic, language, first weekday, count, priority, instructors needed, hour,
+/// follows: the association, topic, language and first date of the request before,
+/// starting when it ends)
+type RequestSpec = (u8, u8, u8, u8, u8, u8, u8, u8, bool);
 
 #[derive(Debug, Clone)]
 struct Spec {
@@ -49,6 +57,7 @@ fn spec(max_i: usize, max_r: usize) -> impl Strategy<Value = Spec> {
             1u8..6,
             1u8..3,
             0u8..4,
+            prop::bool::weighted(0.6),
         ),
         1..=max_r,
     );
@@ -100,14 +109,20 @@ fn build(s: &Spec) -> Dataset {
             },
         )
         .collect();
+    // (association, topic, language, first weekday, end hour) of the request before.
+    let mut before: Option<(u8, u8, u8, u8, u16)> = None;
     let requests: Vec<Request> = s
         .requests
         .iter()
         .enumerate()
         .map(
-            |(k, &(assoc, topic, lang, day, count, priority, needed, hour))| {
+            |(k, &(assoc, topic, lang, day, count, priority, needed, hour, follows))| {
+                let (assoc, topic, lang, day, start) = match before {
+                    Some((a, t, l, d, end)) if follows && end + 2 <= 24 => (a, t, l, d, end),
+                    _ => (assoc, topic, lang, day, [9u16, 10, 11, 17][hour as usize]),
+                };
+                before = Some((assoc, topic, lang, day, start + 2));
                 let first = date("2027-01-11") + Duration::days(i64::from(day));
-                let start = [9u16, 10, 11, 17][hour as usize];
                 let mut r = request(
                     &format!("r{k}"),
                     ["a", "b", "c"][assoc as usize],
@@ -140,9 +155,41 @@ fn params_for(open: bool) -> Params {
     }
 }
 
-/// The best weighted coverage by brute force: every request gets nobody or any set of
-/// k(r) instructors; the checker alone decides what is valid.
-fn exhaustive_best(ds: &Dataset, p: &Params) -> f64 {
+/// Round-trip km of a rota, counted here from the data: 2·km for each instructor, venue
+/// (association and point) and date with a session (docs/model.md §3).
+fn round_trip_km(ds: &Dataset, travel: &TravelModel, pairs: &[(String, String)]) -> f64 {
+    let mut trips: BTreeMap<(String, String, u64, u64, NaiveDate), f64> = BTreeMap::new();
+    for (r, i) in pairs {
+        let req = ds.requests.iter().find(|x| &x.id == r).expect("request");
+        let ins = ds
+            .instructors
+            .iter()
+            .find(|x| &x.id == i)
+            .expect("instructor");
+        let home = ds.home_of(ins).expect("home");
+        let venue = ds.venue_of(req).expect("venue");
+        let km = travel
+            .travel(&ins.id, &ins.association, home, &req.association, venue)
+            .km;
+        for s in req.all_sessions() {
+            let key = (
+                i.clone(),
+                req.association.clone(),
+                venue.lat.to_bits(),
+                venue.lon.to_bits(),
+                s.date,
+            );
+            trips.insert(key, km);
+        }
+    }
+    trips.values().map(|km| 2.0 * km).sum()
+}
+
+/// The best weighted coverage by brute force, and the least round-trip km among the rotas
+/// that reach it: every request gets nobody or any set of k(r) instructors; the checker
+/// alone decides what is valid.
+fn exhaustive_best(ds: &Dataset, p: &Params) -> (f64, f64) {
+    let travel = TravelModel::for_dataset(p.travel, ds);
     let scenario = plan::CheckScenario {
         max_km: p.max_km,
         max_minutes: None,
@@ -171,6 +218,7 @@ fn exhaustive_best(ds: &Dataset, p: &Params) -> f64 {
         .map(|r| f64::from(r.priority) * r.all_sessions().len() as f64)
         .collect();
     let mut best = 0.0;
+    let mut least_km = 0.0;
     let mut choice = vec![0usize; ds.requests.len()];
     loop {
         let mut pairs = Vec::new();
@@ -183,14 +231,18 @@ fn exhaustive_best(ds: &Dataset, p: &Params) -> f64 {
                 }
             }
         }
-        if w > best && plan::check(ds, &scenario, &pairs).is_empty() {
-            best = w;
+        if w >= best {
+            let km = round_trip_km(ds, &travel, &pairs);
+            if (w > best || km < least_km) && plan::check(ds, &scenario, &pairs).is_empty() {
+                best = w;
+                least_km = km;
+            }
         }
         // Next combination.
         let mut k = 0;
         loop {
             if k == choice.len() {
-                return best;
+                return (best, least_km);
             }
             choice[k] += 1;
             if choice[k] < options[k].len() {
@@ -282,9 +334,86 @@ proptest! {
     #[test]
     fn optimum_equals_exhaustive_search_on_small_instances(s in spec(3, 5), open in any::<bool>()) {
         let ds = build(&s);
-        let p = params_for(open);
+        // A gap of zero: stage 3 must find the least km, not one within 10⁻⁴ of it.
+        let p = Params { mip_rel_gap: 0.0, ..params_for(open) };
         let milp = solve_with(&ds, &p, SolverKind::Milp);
-        let best = exhaustive_best(&ds, &p);
+        let (best, least_km) = exhaustive_best(&ds, &p);
         prop_assert_eq!(milp.figures.weighted_covered, best);
+        let km = milp.figures.total_km;
+        prop_assert!((km - least_km).abs() <= 1e-6 * least_km.max(1.0),
+            "optimiser {} km, exhaustive {} km", km, least_km);
+        // The optimiser's stage 3 says the same.
+        if let Some(s3) = milp.stages.iter().find(|st| st.stage == klynge::plan::Stage::Travel) {
+            prop_assert!((s3.objective - least_km).abs() <= 1e-6 * least_km.max(1.0),
+                "stage 3 {} km, exhaustive {} km", s3.objective, least_km);
+        }
+    }
+}
+
+/// Whether sessions `s` and `t` of one instructor at one venue with `minutes` of travel do
+/// not overlap but their trips would: the instructor stays (docs/model.md §3).
+fn stays(s: &klynge::model::Session, t: &klynge::model::Session, minutes: u32) -> bool {
+    let m = i64::from(minutes);
+    let (s0, s1) = (i64::from(s.start.0), i64::from(s.end.0));
+    let (t0, t1) = (i64::from(t.start.0), i64::from(t.end.0));
+    s.date == t.date && !(s0 < t1 && t0 < s1) && s0 - m < t1 + m && t0 - m < s1 + m
+}
+
+/// (request, instructor) pairs with their one-way minutes, given by instructor: either a
+/// rota or every eligible pair. Whether one instructor has two requests of one association
+/// (venues are associations here) with sessions where they stay.
+fn someone_stays(ds: &Dataset, pairs: &[(usize, usize, u32)]) -> bool {
+    let sessions: Vec<_> = ds.requests.iter().map(|r| r.all_sessions()).collect();
+    pairs.iter().any(|&(r, i, m)| {
+        pairs.iter().any(|&(q, j, _)| {
+            i == j
+                && r < q
+                && ds.requests[r].association == ds.requests[q].association
+                && sessions[r]
+                    .iter()
+                    .any(|s| sessions[q].iter().any(|t| stays(s, t, m)))
+        })
+    })
+}
+
+/// The random instances do put instructors back to back at one venue, so the properties
+/// above test that rule too: in many instances an instructor could stay between two
+/// requests, and in some the optimal rota has one do so.
+#[test]
+fn random_instances_have_instructors_staying_at_a_venue() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    // (sizes, at least this many of 48 instances where someone could stay, and where the
+    // optimal rota has someone stay). Measured with this runner: 14 and 5, 28 and 13.
+    for ((max_i, max_r), least_could, least_did) in [((3, 5), 10, 3), ((8, 12), 20, 8)] {
+        let strategy = spec(max_i, max_r);
+        let (mut could, mut did) = (0, 0);
+        for k in 0..48 {
+            let s = strategy.new_tree(&mut runner).expect("spec").current();
+            let ds = build(&s);
+            let p = params_for(k % 2 == 0);
+            let inst = plan::Instance::new(&ds, p.clone());
+            let elig = plan::Eligibility::build(&inst);
+            let eligible: Vec<(usize, usize, u32)> = elig
+                .pairs
+                .iter()
+                .map(|p| (p.r, p.i, p.travel.minutes))
+                .collect();
+            could += usize::from(someone_stays(&ds, &eligible));
+            let o = solve_with(&ds, &p, SolverKind::Milp);
+            let index = |id: &str, of: &[String]| of.iter().position(|x| x == id).expect("id");
+            let rs: Vec<String> = ds.requests.iter().map(|r| r.id.clone()).collect();
+            let is: Vec<String> = ds.instructors.iter().map(|i| i.id.clone()).collect();
+            let rota: Vec<(usize, usize, u32)> = o
+                .assignments
+                .iter()
+                .map(|a| (index(&a.request, &rs), index(&a.instructor, &is), a.minutes))
+                .collect();
+            did += usize::from(someone_stays(&ds, &rota));
+        }
+        assert!(
+            could >= least_could && did >= least_did,
+            "spec({max_i}, {max_r}): someone could stay in {could} of 48 instances and did in {did}"
+        );
     }
 }

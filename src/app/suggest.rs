@@ -12,7 +12,8 @@ pub struct Suggestion {
     pub instructor: String,
     pub name: String,
     pub km_one_way: f64,
-    /// Over every session of the request.
+    /// The round-trip km the request adds to the instructor's travel in the run: one round
+    /// trip per venue and day they do not travel to already (docs/model.md §3).
     pub round_trip_km: f64,
     /// What taking it would break in the run's rota for this instructor (none: free).
     pub clashes: Vec<Violation>,
@@ -54,6 +55,20 @@ pub fn suggest(run: &Run, request: &str) -> Result<Suggestions> {
             let ins = &run.dataset.instructors[p.i];
             let mut rota = others.clone();
             rota.push((request.to_owned(), ins.id.clone()));
+            let theirs: Vec<plan::Assignment> = run
+                .assignments
+                .iter()
+                .filter(|a| a.instructor == ins.id && a.request != request)
+                .cloned()
+                .collect();
+            let mut with = theirs.clone();
+            with.push(plan::Assignment {
+                request: request.to_owned(),
+                instructor: ins.id.clone(),
+                km: p.travel.km,
+                minutes: p.travel.minutes,
+            });
+            let km = |rota: &[plan::Assignment]| plan::figures(&run.dataset, rota).total_km;
             let clashes = plan::check(&run.dataset, &scenario, &rota)
                 .into_iter()
                 .filter(|v| {
@@ -65,7 +80,7 @@ pub fn suggest(run: &Run, request: &str) -> Result<Suggestions> {
                 instructor: ins.id.clone(),
                 name: ins.name.clone(),
                 km_one_way: p.travel.km,
-                round_trip_km: 2.0 * p.travel.km * n as f64,
+                round_trip_km: km(&with) - km(&theirs),
                 clashes,
             }
         })

@@ -91,11 +91,11 @@ fn suggestions(s: &Suggestions, lang: Lang) -> String {
     for (rank, o) in s.options.iter().enumerate() {
         let cost = match lang {
             Lang::Nb => format!(
-                "{:.1} km hver vei, {:.0} km tur-retur i alt",
+                "{:.1} km hver vei, {:.0} km tur-retur i tillegg",
                 o.km_one_way, o.round_trip_km
             ),
             Lang::En => format!(
-                "{:.1} km each way, {:.0} round-trip km in all",
+                "{:.1} km each way, {:.0} round-trip km more",
                 o.km_one_way, o.round_trip_km
             ),
         };

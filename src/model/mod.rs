@@ -334,6 +334,15 @@ impl Offer {
     }
 }
 
+/// A venue (docs/model.md §3): a requesting association and the exact point where its
+/// sessions are held. Two requests are at the same venue iff their `VenueId`s are equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VenueId<'a> {
+    pub association: &'a str,
+    lat_bits: u64,
+    lon_bits: u64,
+}
+
 /// Everything a plan is made from.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dataset {
@@ -376,6 +385,18 @@ impl Dataset {
                 .association(&request.association)
                 .map(Association::location),
         }
+    }
+
+    /// The venue of a request as an identity (docs/model.md §3): its association and the
+    /// point where its sessions are held. Requests with equal venues share their travel.
+    pub fn venue_id<'a>(&self, request: &'a Request) -> Option<VenueId<'a>> {
+        let point = self.venue_of(request)?;
+        Some(VenueId {
+            association: &request.association,
+            // `+ 0.0` makes −0° and 0° one point.
+            lat_bits: (point.lat + 0.0).to_bits(),
+            lon_bits: (point.lon + 0.0).to_bits(),
+        })
     }
 
     /// The canonical JSON form of the dataset: what a run stores as its input snapshot.

@@ -4,7 +4,8 @@
 //! It shares with the optimiser only the meaning of the input — series expansion
 //! (`calendar`), travel figures (`travel`) and the names of the rules (`rules`) — and
 //! re-implements every check in the most direct way: each rule per assignment, overlap
-//! pairwise over all sessions, limits by counting per ISO week. `plan` runs it before
+//! pairwise over all sessions, limits by counting per ISO week (with one round trip per
+//! venue and day). `plan` runs it before
 //! anything is written, `klynge check` runs it on stored rotas, and the tests run it on
 //! every rota they make.
 
@@ -19,6 +20,10 @@ use crate::travel::{TravelModel, TravelParams};
 
 use super::params::{Answers, ClusterMode};
 use super::rules::{HardConstraint, Rule};
+
+/// A venue as the checker tells venues apart: the requesting association and the point
+/// (latitude and longitude bits) where the sessions are held.
+type Venue<'a> = (&'a str, u64, u64);
 
 /// What the checker needs to know about the scenario.
 #[derive(Clone, Debug)]
@@ -118,8 +123,8 @@ pub fn check(
     }
 
     // Eligibility, rule by rule; and each instructor's timeline for the later checks.
-    // timeline[i] = (request, session, one-way minutes)
-    let mut timeline: BTreeMap<usize, Vec<(usize, Session, i64)>> = BTreeMap::new();
+    // timeline[i] = (request, session, one-way minutes, venue)
+    let mut timeline: BTreeMap<usize, Vec<(usize, Session, i64, Venue)>> = BTreeMap::new();
     for (r, i) in assignments {
         let (Some(&rk), Some(&ik)) = (requests.get(r.as_str()), instructors.get(i.as_str())) else {
             if !instructors.contains_key(i.as_str()) {
@@ -150,6 +155,13 @@ pub fn check(
                 .unwrap_or(LatLon { lat: 0.0, lon: 0.0 }),
         };
         let t = travel.travel(&ins.id, &ins.association, home, &req.association, venue);
+        // A venue is the association and the point (docs/model.md §3); `+ 0.0` makes −0° and
+        // 0° one point.
+        let place: Venue = (
+            req.association.as_str(),
+            (venue.lat + 0.0).to_bits(),
+            (venue.lon + 0.0).to_bits(),
+        );
         let mut fail = |rule: Rule, detail: String| {
             out.push(Violation {
                 constraint: HardConstraint::Eligibility,
@@ -222,7 +234,10 @@ pub fn check(
             {
                 fail(Rule::Blackout, s.date.to_string());
             }
-            timeline.entry(ik).or_default().push((rk, s.clone(), m));
+            timeline
+                .entry(ik)
+                .or_default()
+                .push((rk, s.clone(), m, place));
         }
     }
 
@@ -291,13 +306,16 @@ pub fn check(
         };
         for a in 0..items.len() {
             for b in a + 1..items.len() {
-                let (ra, sa, ma) = &items[a];
-                let (rb, sb, mb) = &items[b];
+                let (ra, sa, ma, va) = &items[a];
+                let (rb, sb, mb, vb) = &items[b];
                 if ra == rb {
                     continue;
                 }
-                let (a0, a1) = span(sa, *ma);
-                let (b0, b1) = span(sb, *mb);
+                // At the same venue on the same day the instructor stays: the sessions
+                // themselves must not overlap. Otherwise the trips must not.
+                let stays = va == vb && sa.date == sb.date;
+                let (a0, a1) = if stays { span(sa, 0) } else { span(sa, *ma) };
+                let (b0, b1) = if stays { span(sb, 0) } else { span(sb, *mb) };
                 if a0 < b1 && b0 < a1 {
                     out.push(Violation {
                         constraint: HardConstraint::Overlap,
@@ -312,12 +330,20 @@ pub fn check(
                 }
             }
         }
+        // Minutes per ISO week: every session's own, and one round trip per venue and day.
         let mut per_week: BTreeMap<(i32, u32), (u32, i64)> = BTreeMap::new();
-        for (_, s, m) in items {
+        let mut trips: BTreeMap<(Venue, chrono::NaiveDate), i64> = BTreeMap::new();
+        for (_, s, m, v) in items {
             let w = s.date.iso_week();
             let e = per_week.entry((w.year(), w.week())).or_default();
             e.0 += 1;
-            e.1 += i64::from(s.end.0) - i64::from(s.start.0) + 2 * m;
+            e.1 += i64::from(s.end.0) - i64::from(s.start.0);
+            let trip = trips.entry((*v, s.date)).or_default();
+            *trip = (*trip).max(*m);
+        }
+        for ((_, date), m) in trips {
+            let w = date.iso_week();
+            per_week.entry((w.year(), w.week())).or_default().1 += 2 * m;
         }
         for ((year, week), (n, minutes)) in per_week {
             if n > ins.max_sessions_per_week {

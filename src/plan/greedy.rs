@@ -2,13 +2,16 @@
 //! priority first (then the most sessions); each gets the nearest eligible instructors who
 //! are still free for all its sessions and within their limits. A request that cannot get
 //! all the instructors it needs gets none. Accepted answers go first; declined pairs are
-//! not eligible at all.
+//! not eligible at all. Clashes and hours follow docs/model.md §3: a session at a venue the
+//! instructor already teaches at that day clashes only if the sessions overlap, and that
+//! venue-day costs no second round trip.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
+use super::conflicts::pairs_clash;
 use super::eligibility::Eligibility;
-use super::instance::{Instance, absolute_minute};
-use super::load::weekly_load;
+use super::instance::Instance;
+use super::load::Load;
 use super::params::ClusterMode;
 
 /// The chosen pairs (indices into `Eligibility::pairs`).
@@ -31,10 +34,10 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
             r,
         )
     });
-    // Per instructor: busy widened intervals, sessions per week, hours per week, total.
-    let mut busy: HashMap<usize, Vec<(i64, i64)>> = HashMap::new();
-    let mut week_sessions: HashMap<(usize, u32), u32> = HashMap::new();
-    let mut week_hours: HashMap<(usize, u32), f64> = HashMap::new();
+    // Per instructor: the pairs taken, their weekly load, the total.
+    let mut busy: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut loads: HashMap<usize, Load> = HashMap::new();
+    let nothing = Load::default();
     let mut total: HashMap<usize, usize> = HashMap::new();
     // Per capped hub: sessions lent outside its cluster so far.
     let mut lent: HashMap<usize, usize> = HashMap::new();
@@ -69,30 +72,16 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
             picking_from = Some(group);
             let pair = &elig.pairs[p];
             let ins = &ds.instructors[pair.i];
-            let m = i64::from(pair.travel.minutes);
-            let intervals: Vec<(i64, i64)> = inst.sessions[r]
-                .iter()
-                .map(|s| {
-                    (
-                        absolute_minute(s.date, s.start.minutes() - m),
-                        absolute_minute(s.date, s.end.minutes() + m),
-                    )
-                })
-                .collect();
-            let overlaps = busy.get(&pair.i).is_some_and(|b| {
-                b.iter()
-                    .any(|&(s, e)| intervals.iter().any(|&(s2, e2)| s < e2 && s2 < e))
-            });
+            let overlaps = busy
+                .get(&pair.i)
+                .is_some_and(|b| b.iter().any(|&q| pairs_clash(inst, &elig.pairs[q], pair)));
             if overlaps {
                 continue;
             }
-            let load: BTreeMap<u32, (u32, f64)> = weekly_load(inst, pair);
-            let within_week = load.iter().all(|(&w, &(n, h))| {
-                week_sessions.get(&(pair.i, w)).copied().unwrap_or(0) + n
-                    <= ins.max_sessions_per_week
-                    && ins.max_hours_per_week.is_none_or(|max| {
-                        week_hours.get(&(pair.i, w)).copied().unwrap_or(0.0) + h <= max + 1e-9
-                    })
+            let load = loads.get(&pair.i).unwrap_or(&nothing);
+            let within_week = load.with(inst, pair).values().all(|&(n, h)| {
+                n <= ins.max_sessions_per_week
+                    && ins.max_hours_per_week.is_none_or(|max| h <= max + 1e-9)
             });
             let within_total = ins.max_sessions_total.is_none_or(|t| {
                 total.get(&pair.i).copied().unwrap_or(0) + inst.sessions[r].len() <= t as usize
@@ -122,18 +111,8 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
         }
         for &p in &picked {
             let pair = &elig.pairs[p];
-            let m = i64::from(pair.travel.minutes);
-            let b = busy.entry(pair.i).or_default();
-            for s in &inst.sessions[r] {
-                b.push((
-                    absolute_minute(s.date, s.start.minutes() - m),
-                    absolute_minute(s.date, s.end.minutes() + m),
-                ));
-            }
-            for (w, (n, h)) in weekly_load(inst, pair) {
-                *week_sessions.entry((pair.i, w)).or_default() += n;
-                *week_hours.entry((pair.i, w)).or_default() += h;
-            }
+            busy.entry(pair.i).or_default().push(p);
+            loads.entry(pair.i).or_default().add(inst, pair);
             *total.entry(pair.i).or_default() += inst.sessions[r].len();
             if let Some((h, _)) = inst.capped_lending(pair.i, r) {
                 *lent.entry(h).or_default() += inst.sessions[r].len();

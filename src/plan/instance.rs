@@ -32,6 +32,9 @@ pub struct Instance<'a> {
     pub weight: Vec<f64>,
     pub homes: Vec<LatLon>,
     pub venues: Vec<LatLon>,
+    /// The venue of each request as a number: requests of one association at one point
+    /// share it, and with it their travel (docs/model.md §3).
+    pub venue: Vec<usize>,
     pub association_index: HashMap<&'a str, usize>,
     pub instructor_index: HashMap<&'a str, usize>,
     pub request_index: HashMap<&'a str, usize>,
@@ -74,8 +77,21 @@ impl<'a> Instance<'a> {
                     .expect("validated: request's association exists")
             })
             .collect();
+        let mut ids: HashMap<crate::model::VenueId, usize> = HashMap::new();
+        let venue = ds
+            .requests
+            .iter()
+            .map(|r| {
+                let id = ds
+                    .venue_id(r)
+                    .expect("validated: request's association exists");
+                let next = ids.len();
+                *ids.entry(id).or_insert(next)
+            })
+            .collect();
         Instance {
             ds,
+            venue,
             travel: TravelModel::for_dataset(params.travel, ds),
             params,
             cluster_mode,

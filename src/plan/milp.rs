@@ -1,8 +1,10 @@
 //! The planning model of docs/model.md as a MILP, solved stage by stage with HiGHS.
 //!
-//! Variables: x(i,r) ∈ {0,1} for eligible pairs, y(r) ∈ {0,1} per request, and z ≥ 0, the
-//! largest load (stage 4). Hard constraints 1–4 hold in every stage; each objective stage
-//! is solved and then held as a constraint at the value it reached.
+//! Variables: x(i,r) ∈ {0,1} for eligible pairs, y(r) ∈ {0,1} per request, z ≥ 0, the
+//! largest load (stage 4), and u(i,v,D) ∈ [0,1], a round trip to a venue on a day that
+//! more than one request could take the instructor to. Hard constraints 1–4 hold in every
+//! stage; each objective stage is solved and then held as a constraint at the value it
+//! reached.
 //!
 //! Long because the model and its stages are one piece of mathematics: every row of
 //! docs/model.md §5 and every stage of §6 is here, in the document's order.
@@ -17,8 +19,8 @@ use highs::HighsModelStatus;
 use super::conflicts::cliques;
 use super::decompose::Component;
 use super::eligibility::Eligibility;
-use super::instance::Instance;
-use super::load::weekly_load;
+use super::instance::{Instance, iso_week};
+use super::load::{trips, weekly_teaching};
 use super::outcome::{Stage, StageReport, StageStatus};
 use super::params::{ClusterMode, Fairness};
 
@@ -41,11 +43,13 @@ struct Model {
     f: Option<Variable>,
     /// c(a,h) while clusters are proposed: (association, hub), in column order.
     hub_of: Vec<(usize, usize)>,
-    /// Columns of training variables t (advice only), after c.
-    n_trainings: usize,
+    /// u(i,v,D): its HiGHS column and the x (component-local pair indices) it is at least.
+    u: Vec<(usize, Vec<usize>)>,
     constraints: Vec<Constraint>,
     coverage: Expression,
     travel: Expression,
+    /// `travel` as (HiGHS column, coefficient).
+    travel_terms: Vec<(usize, f64)>,
     /// Stage 2 (repair mode): assignments that differ from the reference rota.
     changes: Option<Expression>,
 }
@@ -74,6 +78,8 @@ impl Model {
         let mut constraints = Vec::new();
         let mut coverage = Expression::from(0);
         let mut travel = Expression::from(0);
+        let mut travel_terms = Vec::new();
+        let mut u = Vec::new();
 
         // 1. Σᵢ x(i,r) = k(r)·y(r).
         for (ry, &r) in comp.requests.iter().enumerate() {
@@ -108,7 +114,6 @@ impl Model {
 
         // Training advice (docs/model.md §10b): a pair that needs trainings is usable only
         // if they are chosen, t(i,skill) ≥ x(i,r), and at most `budget` are chosen.
-        let mut n_trainings = 0;
         if let Some(tr) = &inst.params.trainings {
             let t: Vec<Variable> = tr
                 .candidates
@@ -124,7 +129,6 @@ impl Model {
             }
             let chosen: Expression = t.iter().copied().sum();
             constraints.push(constraint!(chosen <= tr.budget as f64));
-            n_trainings = t.len();
         }
 
         for &i in &comp.instructors {
@@ -137,22 +141,46 @@ impl Model {
             // 3. Weekly sessions and hours; total sessions.
             let mut weeks: std::collections::BTreeMap<u32, (Expression, u32, Expression, f64)> =
                 Default::default();
+            let empty = || (Expression::from(0), 0, Expression::from(0), 0.0);
             let mut total = Expression::from(0);
             let mut total_max = 0usize;
             for &p in &elig.by_instructor[i] {
                 let pair = &elig.pairs[p];
                 let xv = x[local_pair(p)];
                 let n = inst.sessions[pair.r].len();
-                travel += 2.0 * pair.travel.km * n as f64 * xv;
                 total += n as f64 * xv;
                 total_max += n;
-                for (w, (sessions, hours)) in weekly_load(inst, pair) {
-                    let e = weeks
-                        .entry(w)
-                        .or_insert_with(|| (Expression::from(0), 0, Expression::from(0), 0.0));
+                for (w, (sessions, hours)) in weekly_teaching(inst, pair.r) {
+                    let e = weeks.entry(w).or_insert_with(empty);
                     e.0 += f64::from(sessions) * xv;
                     e.1 += sessions;
                     e.2 += hours * xv;
+                    e.3 += hours;
+                }
+            }
+            // Round trips, one per venue-day: u(i,v,D) ≥ x(i,r) for every r of G(i,v,D), or
+            // x(i,r) itself when G(i,v,D) = {r}. Days with the same G share one u.
+            for trip in trips(inst, elig, i) {
+                let (went, column) = match trip.pairs.as_slice() {
+                    [p] => (x[local_pair(*p)], local_pair(*p)),
+                    many => {
+                        let column = vars.len();
+                        let uv = vars.add(variable().min(0).max(1));
+                        let covers: Vec<usize> = many.iter().map(|&p| local_pair(p)).collect();
+                        for &k in &covers {
+                            constraints.push(constraint!(uv >= x[k]));
+                        }
+                        u.push((column, covers));
+                        (uv, column)
+                    }
+                };
+                let km = 2.0 * trip.km * trip.dates.len() as f64;
+                travel += km * went;
+                travel_terms.push((column, km));
+                let hours = 2.0 * f64::from(trip.minutes) / 60.0;
+                for d in &trip.dates {
+                    let e = weeks.entry(iso_week(*d)).or_insert_with(empty);
+                    e.2 += hours * went;
                     e.3 += hours;
                 }
             }
@@ -257,16 +285,38 @@ impl Model {
             z,
             f,
             hub_of,
-            n_trainings,
+            u,
             changes,
             constraints,
             coverage,
             travel,
+            travel_terms,
         }
     }
 
+    /// Lowers every u to the largest x it covers: the round trips the rota makes. Always
+    /// feasible (u has only rows u ≥ x and nonnegative coefficients in ≤ rows and in the
+    /// travel that stage 3 minimises), and no objective gets worse.
+    fn tighten(&self, cols: &mut [f64]) {
+        for (column, covers) in &self.u {
+            cols[*column] = covers
+                .iter()
+                .map(|&k| cols[self.x_column(k)])
+                .fold(0.0, f64::max);
+        }
+    }
+
+    /// Stage 3's objective for given column values.
+    fn travel_of(&self, cols: &[f64]) -> f64 {
+        self.travel_terms
+            .iter()
+            .map(|&(column, km)| km * cols[column])
+            .sum()
+    }
+
     /// HiGHS's column of x for the component's k-th pair: variables are columns in the
-    /// order they were added (all x, then all y, then z, then f if any, then c, then t).
+    /// order they were added (all x, then all y, then z, then f if any, then c while
+    /// clusters are proposed, then the others).
     fn x_column(&self, k: usize) -> usize {
         k
     }
@@ -279,13 +329,13 @@ impl Model {
         self.z_column() + 1
     }
 
-    /// The first column of c(a,h), in the map's (association, hub) order.
+    /// The first column of c(a,h), in `hub_of` order: c is added right after f.
     fn c_column(&self) -> usize {
         self.z_column() + 1 + usize::from(self.f.is_some())
     }
 
     fn n_columns(&self) -> usize {
-        self.c_column() + self.hub_of.len() + self.n_trainings
+        self.vars.len()
     }
 
     /// Solves one stage from a warm start; returns the column values and the figures.
@@ -357,7 +407,17 @@ impl Model {
         } else {
             relative_gap(objective, bound)
         };
-        let columns = solved.get_solution().columns().to_vec();
+        let mut columns = solved.get_solution().columns().to_vec();
+        // A stage other than 3 leaves u free above the x it covers, and one cut short may
+        // too: the next stage starts from, and stage 3 is held at, the rota's own trips.
+        self.tighten(&mut columns);
+        let (objective, gap) = match stage {
+            Stage::Travel if self.travel_of(&columns) < objective => {
+                let tight = self.travel_of(&columns);
+                (tight, relative_gap(tight, bound))
+            }
+            _ => (objective, gap),
+        };
         Ok((
             columns,
             StageReport {
@@ -525,6 +585,8 @@ impl Model {
                 cols[self.x.len() + ry] = 1.0;
             }
         }
+        // A round trip is made iff one of its requests is taken.
+        self.tighten(&mut cols);
         cols[self.z_column()] = load_of(inst, elig, comp, self, &cols);
         // Proposed clusters: each association joins the hub of its warm-start instructors
         // (greedy keeps one per association), or its first candidate hub.

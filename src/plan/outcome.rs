@@ -10,7 +10,7 @@ use super::checker::CheckScenario;
 use super::explain::Reason;
 use super::params::{ClusterMode, Params, SolverKind};
 use crate::i18n::Lang;
-use crate::model::Dataset;
+use crate::model::{Dataset, VenueId};
 
 /// One instructor on one request, for all its sessions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,7 +43,8 @@ pub struct Figures {
     pub weighted_covered: f64,
     pub weighted_total: f64,
     pub instructors_used: usize,
-    /// Σ 2·km·|sessions| over assignments (stage 3's objective).
+    /// Round-trip km: 2·km for each instructor, venue and day with a session (stage 3's
+    /// objective, docs/model.md §3).
     pub total_km: f64,
     /// The largest number of sessions given to one instructor (stage 4's objective).
     pub max_load: usize,
@@ -89,7 +90,7 @@ pub enum Stage {
     /// Stage 2, in repair mode only: minimise the assignments that differ from the rota
     /// being repaired (confirmed ones are pinned).
     Repair,
-    /// 3. minimise Σ 2·travel_km(i,r)·|sessions(r)|·x(i,r).
+    /// 3. minimise the round-trip km: 2·km(i,v) per instructor i, venue v and day.
     Travel,
     /// 4. minimise the largest number of sessions given to one instructor.
     Balance,
@@ -178,19 +179,35 @@ pub struct StageReport {
 
 /// The key figures of any rota over `ds` (used for stored rotas too).
 pub fn figures(ds: &Dataset, assignments: &[Assignment]) -> Figures {
-    let sessions: BTreeMap<&str, (usize, u8)> = ds
+    // Per request: its sessions' dates, its priority and its venue.
+    type Dated<'a> = (Vec<chrono::NaiveDate>, u8, Option<VenueId<'a>>);
+    let dated: BTreeMap<&str, Dated> = ds
         .requests
         .iter()
-        .map(|r| (r.id.as_str(), (r.all_sessions().len(), r.priority)))
+        .map(|r| {
+            let dates = r.all_sessions().into_iter().map(|s| s.date).collect();
+            (r.id.as_str(), (dates, r.priority, ds.venue_id(r)))
+        })
+        .collect();
+    let sessions: BTreeMap<&str, (usize, u8)> = dated
+        .iter()
+        .map(|(&r, (dates, priority, _))| (r, (dates.len(), *priority)))
         .collect();
     let covered: BTreeSet<&str> = assignments.iter().map(|a| a.request.as_str()).collect();
     let mut load: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut total_km = 0.0;
+    // One round trip per instructor, venue and day: its one-way km (equal for every request
+    // at the venue).
+    let mut trips: BTreeMap<(&str, VenueId, chrono::NaiveDate), f64> = BTreeMap::new();
     for a in assignments {
         let n = sessions.get(a.request.as_str()).map_or(0, |s| s.0);
         *load.entry(a.instructor.as_str()).or_default() += n;
-        total_km += 2.0 * a.km * n as f64;
+        if let Some((dates, _, Some(venue))) = dated.get(a.request.as_str()) {
+            for &d in dates {
+                trips.insert((a.instructor.as_str(), *venue, d), a.km);
+            }
+        }
     }
+    let total_km = trips.values().fold(0.0, |acc, km| acc + 2.0 * km);
     let weighted = |(n, p): (usize, u8)| n as f64 * f64::from(p);
     Figures {
         requests_total: ds.requests.len(),

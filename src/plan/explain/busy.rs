@@ -20,8 +20,8 @@ pub struct Busy {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "limit", rename_all = "snake_case")]
 pub enum Limit {
-    /// A session of another course the instructor has, which overlaps one of the request's
-    /// (travel included).
+    /// A session of another course the instructor has, which conflicts with one of the
+    /// request's (travel included, except between sessions at one venue on one day).
     Clash {
         request: String,
         date: chrono::NaiveDate,
@@ -31,8 +31,8 @@ pub enum Limit {
     /// An ISO week (`year * 100 + week`) whose sessions, with the request's, exceed the
     /// instructor's `max_sessions_per_week`.
     Week { week: u32, sessions: u32, max: u32 },
-    /// An ISO week whose hours (teaching and travel), with the request's, exceed
-    /// `max_hours_per_week`.
+    /// An ISO week whose hours (teaching, and one round trip per venue and day), with the
+    /// request's, exceed `max_hours_per_week`.
     Hours { week: u32, hours: f64, max: f64 },
     /// The term's sessions with the request's exceed `max_sessions_total`.
     Total { sessions: u32, max: u32 },
@@ -194,8 +194,8 @@ impl Busy {
 /// The limits pair `p` would break on top of the rota `chosen`: each clash with another
 /// course of the instructor, each week over the session or hour limit, the term's total.
 pub(super) fn busy(inst: &Instance, elig: &Eligibility, p: usize, chosen: &[usize]) -> Busy {
-    use super::super::instance::absolute_minute;
-    use super::super::load::weekly_load;
+    use super::super::conflicts::sessions_clash;
+    use super::super::load::Load;
     let pair = &elig.pairs[p];
     let ins = &inst.ds.instructors[pair.i];
     let mine: Vec<&super::super::eligibility::Pair> = chosen
@@ -203,22 +203,13 @@ pub(super) fn busy(inst: &Instance, elig: &Eligibility, p: usize, chosen: &[usiz
         .map(|&q| &elig.pairs[q])
         .filter(|q| q.i == pair.i && q.r != pair.r)
         .collect();
-    let widened = |q: &super::super::eligibility::Pair, s: &crate::model::Session| {
-        let m = i64::from(q.travel.minutes);
-        (
-            absolute_minute(s.date, s.start.minutes() - m),
-            absolute_minute(s.date, s.end.minutes() + m),
-        )
-    };
     let mut limits = Vec::new();
     // Clashes: one per other course, its first clashing session.
     for q in &mine {
         let clash = inst.sessions[q.r].iter().find(|t| {
-            let (a0, a1) = widened(q, t);
-            inst.sessions[pair.r].iter().any(|s| {
-                let (b0, b1) = widened(pair, s);
-                a0 < b1 && b0 < a1
-            })
+            inst.sessions[pair.r]
+                .iter()
+                .any(|s| sessions_clash(inst, q, t, pair, s))
         });
         if let Some(t) = clash {
             limits.push(Limit::Clash {
@@ -229,30 +220,22 @@ pub(super) fn busy(inst: &Instance, elig: &Eligibility, p: usize, chosen: &[usiz
             });
         }
     }
-    // Weeks: the request's load on top of the rota's.
-    let mut rota: std::collections::BTreeMap<u32, (u32, f64)> = Default::default();
-    for q in &mine {
-        for (w, (n, h)) in weekly_load(inst, q) {
-            let e = rota.entry(w).or_insert((0, 0.0));
-            e.0 += n;
-            e.1 += h;
-        }
-    }
-    for (w, (n, h)) in weekly_load(inst, pair) {
-        let (on, oh) = rota.get(&w).copied().unwrap_or((0, 0.0));
-        if on + n > ins.max_sessions_per_week {
+    // Weeks: the request's load on top of the rota's (a venue-day the rota already travels
+    // to costs no second round trip).
+    for (w, (n, h)) in Load::of(inst, mine.iter().copied()).with(inst, pair) {
+        if n > ins.max_sessions_per_week {
             limits.push(Limit::Week {
                 week: w,
-                sessions: on + n,
+                sessions: n,
                 max: ins.max_sessions_per_week,
             });
         }
         if let Some(max) = ins.max_hours_per_week
-            && oh + h > max + 1e-9
+            && h > max + 1e-9
         {
             limits.push(Limit::Hours {
                 week: w,
-                hours: ((oh + h) * 10.0).round() / 10.0,
+                hours: (h * 10.0).round() / 10.0,
                 max,
             });
         }
