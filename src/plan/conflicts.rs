@@ -180,7 +180,7 @@ fn maximal(mut found: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
 
 /// The maximal cliques of the graph with adjacency matrix `adjacent` (Bron–Kerbosch with
 /// pivoting), or `None` if there are more than `limit`.
-fn maximal_cliques(adjacent: &[Vec<bool>], limit: usize) -> Option<Vec<Vec<usize>>> {
+pub(super) fn maximal_cliques(adjacent: &[Vec<bool>], limit: usize) -> Option<Vec<Vec<usize>>> {
     fn extend(
         adjacent: &[Vec<bool>],
         clique: &mut Vec<usize>,

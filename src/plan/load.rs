@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
+use super::conflicts::{maximal_cliques, pairs_clash};
 use super::eligibility::{Eligibility, Pair};
 use super::instance::{Instance, iso_week};
 
@@ -86,6 +87,9 @@ pub fn weekly_teaching(inst: &Instance, r: usize) -> BTreeMap<u32, (u32, f64)> {
 /// pairs `pairs` (sorted, of one instructor) have a session there.
 pub struct Trip {
     pub pairs: Vec<usize>,
+    /// The maximal sets of `pairs` of which the instructor can take at most one (pairwise
+    /// in conflict, or together over a session limit); every pair is in at least one.
+    pub one_of: Vec<Vec<usize>>,
     pub dates: Vec<NaiveDate>,
     /// One-way travel to the venue (equal for all of `pairs`).
     pub km: f64,
@@ -110,12 +114,48 @@ pub fn trips(inst: &Instance, elig: &Eligibility, i: usize) -> Vec<Trip> {
         pairs.sort_unstable();
         grouped.entry((v, pairs)).or_default().push(date);
     }
+    let ins = &inst.ds.instructors[i];
+    // Sessions per ISO week of each pair of i.
+    let weekly: BTreeMap<usize, BTreeMap<u32, (u32, f64)>> = elig.by_instructor[i]
+        .iter()
+        .map(|&p| (p, weekly_teaching(inst, elig.pairs[p].r)))
+        .collect();
+    // Whether i can never take both: a conflict, or over a session limit together.
+    let incompatible = |p: usize, q: usize| {
+        let (a, b) = (&elig.pairs[p], &elig.pairs[q]);
+        let over_total = ins
+            .max_sessions_total
+            .is_some_and(|t| inst.sessions[a.r].len() + inst.sessions[b.r].len() > t as usize);
+        let over_week = match (weekly.get(&p), weekly.get(&q)) {
+            (Some(wa), Some(wb)) => wa.iter().any(|(w, &(n, _))| {
+                wb.get(w)
+                    .is_some_and(|&(m, _)| n + m > ins.max_sessions_per_week)
+            }),
+            _ => false,
+        };
+        over_total || over_week || pairs_clash(inst, a, b)
+    };
     grouped
         .into_iter()
         .map(|((_, pairs), dates)| {
             let travel = elig.pairs[pairs[0]].travel;
+            let apart: Vec<Vec<bool>> = pairs
+                .iter()
+                .map(|&p| {
+                    pairs
+                        .iter()
+                        .map(|&q| p != q && incompatible(p, q))
+                        .collect()
+                })
+                .collect();
+            let one_of = maximal_cliques(&apart, 256)
+                .unwrap_or_else(|| (0..pairs.len()).map(|k| vec![k]).collect())
+                .into_iter()
+                .map(|c| c.into_iter().map(|k| pairs[k]).collect())
+                .collect();
             Trip {
                 pairs,
+                one_of,
                 dates,
                 km: travel.km,
                 minutes: travel.minutes,

@@ -43,8 +43,9 @@ struct Model {
     f: Option<Variable>,
     /// c(a,h) while clusters are proposed: (association, hub), in column order.
     hub_of: Vec<(usize, usize)>,
-    /// u(i,v,D): its HiGHS column and the x (component-local pair indices) it is at least.
-    u: Vec<(usize, Vec<usize>)>,
+    /// u(i,v,D): its HiGHS column, and the sets K of x (component-local pair indices) whose
+    /// sums it is at least.
+    u: Vec<(usize, Vec<Vec<usize>>)>,
     constraints: Vec<Constraint>,
     coverage: Expression,
     travel: Expression,
@@ -158,30 +159,45 @@ impl Model {
                     e.3 += hours;
                 }
             }
-            // Round trips, one per venue-day: u(i,v,D) ≥ x(i,r) for every r of G(i,v,D), or
-            // x(i,r) itself when G(i,v,D) = {r}. Days with the same G share one u.
+            // Round trips, one per venue-day: u(i,v,D) ≥ Σ_{r∈K} x(i,r) for every set K of
+            // requests of G(i,v,D) of which i can take at most one; the sum itself when K is
+            // all of G(i,v,D) (one request, or none two of which go together). Days with the
+            // same G share one u.
             for trip in trips(inst, elig, i) {
-                let (went, column) = match trip.pairs.as_slice() {
-                    [p] => (x[local_pair(*p)], local_pair(*p)),
+                // (HiGHS column, variable) of the terms that count the trips.
+                let went: Vec<(usize, Variable)> = match trip.one_of.as_slice() {
+                    [all] => all
+                        .iter()
+                        .map(|&p| (local_pair(p), x[local_pair(p)]))
+                        .collect(),
                     many => {
                         let column = vars.len();
                         let uv = vars.add(variable().min(0).max(1));
-                        let covers: Vec<usize> = many.iter().map(|&p| local_pair(p)).collect();
-                        for &k in &covers {
-                            constraints.push(constraint!(uv >= x[k]));
+                        let one_of: Vec<Vec<usize>> = many
+                            .iter()
+                            .map(|k| k.iter().map(|&p| local_pair(p)).collect())
+                            .collect();
+                        for k in &one_of {
+                            let sum: Expression = k.iter().map(|&l| x[l]).sum();
+                            constraints.push(constraint!(uv >= sum));
                         }
-                        u.push((column, covers));
-                        (uv, column)
+                        u.push((column, one_of));
+                        vec![(column, uv)]
                     }
                 };
                 let km = 2.0 * trip.km * trip.dates.len() as f64;
-                travel += km * went;
-                travel_terms.push((column, km));
-                let hours = 2.0 * f64::from(trip.minutes) / 60.0;
+                let mut hours: std::collections::BTreeMap<u32, f64> = Default::default();
                 for d in &trip.dates {
-                    let e = weeks.entry(iso_week(*d)).or_insert_with(empty);
-                    e.2 += hours * went;
-                    e.3 += hours;
+                    *hours.entry(iso_week(*d)).or_default() += 2.0 * f64::from(trip.minutes) / 60.0;
+                }
+                for (column, went) in went {
+                    travel += km * went;
+                    travel_terms.push((column, km));
+                    for (&w, &h) in &hours {
+                        let e = weeks.entry(w).or_insert_with(empty);
+                        e.2 += h * went;
+                        e.3 += h;
+                    }
                 }
             }
             for (_, (sessions, most_sessions, hours, most_hours)) in weeks {
@@ -294,15 +310,17 @@ impl Model {
         }
     }
 
-    /// Lowers every u to the largest x it covers: the round trips the rota makes. Always
-    /// feasible (u has only rows u ≥ x and nonnegative coefficients in ≤ rows and in the
-    /// travel that stage 3 minimises), and no objective gets worse.
+    /// Lowers every u to the largest sum of x over its cliques (for a rota: 1 iff one of its
+    /// requests is taken), the round trips the rota makes. Always feasible (u has only its
+    /// rows u ≥ Σ x and nonnegative coefficients in ≤ rows and in the travel that stage 3
+    /// minimises), and no objective gets worse.
     fn tighten(&self, cols: &mut [f64]) {
-        for (column, covers) in &self.u {
-            cols[*column] = covers
+        for (column, one_of) in &self.u {
+            cols[*column] = one_of
                 .iter()
-                .map(|&k| cols[self.x_column(k)])
-                .fold(0.0, f64::max);
+                .map(|k| k.iter().map(|&l| cols[self.x_column(l)]).sum::<f64>())
+                .fold(0.0, f64::max)
+                .min(1.0);
         }
     }
 
