@@ -9,29 +9,7 @@ use assert_cmd::Command;
 
 mod common;
 
-fn pilot() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag")
-}
-
-fn klynge(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("klynge").expect("binary");
-    c.arg("--db")
-        .arg(db)
-        .env_remove("DATABASE_URL")
-        .env_remove("KLYNGE_LANG");
-    c
-}
-
-fn stdout(c: &mut Command) -> String {
-    let out = c.output().expect("runs");
-    assert!(
-        out.status.success(),
-        "command failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
+use common::cli::{klynge, pilot, stdout};
 
 /// Plans the pilot into a fresh database; returns the temp dir (kept alive) and the db path.
 fn planned(lang: &str) -> (tempfile::TempDir, PathBuf, String) {
