@@ -42,14 +42,7 @@ pub struct HoursArgs {
 }
 
 pub async fn hours_cmd(db: &str, lang: Lang, a: HoursArgs) -> Result<(), Failure> {
-    a.file.check(
-        match a.format.as_str() {
-            "csv" => FileKind::Csv,
-            "xlsx" => FileKind::Xlsx,
-            _ => FileKind::Text,
-        },
-        lang,
-    )?;
+    a.file.check(FileKind::of_format(&a.format), lang)?;
     if !(a.min_teaching_hours.is_finite() && a.min_teaching_hours >= 0.0) {
         return Err(Failure::new(
             2,

@@ -312,6 +312,18 @@ enum FileKind {
     Xlsx,
 }
 
+impl FileKind {
+    /// The kind a free-text `--format` names: `csv`, `xlsx`, or anything else (a table,
+    /// JSON, …) as text.
+    fn of_format(format: &str) -> FileKind {
+        match format {
+            "csv" => FileKind::Csv,
+            "xlsx" => FileKind::Xlsx,
+            _ => FileKind::Text,
+        }
+    }
+}
+
 impl FileArgs {
     /// Refuses flags that do not go together, before any work is done: `--excel` is for
     /// CSV, and a workbook goes to a file, never to a terminal.

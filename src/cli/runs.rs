@@ -78,11 +78,7 @@ impl std::str::FromStr for Format {
 }
 
 pub async fn runs(db: &str, lang: Lang, a: RunsArgs) -> Result<(), Failure> {
-    let kind = match a.format.as_str() {
-        "csv" => FileKind::Csv,
-        "xlsx" => FileKind::Xlsx,
-        _ => FileKind::Text,
-    };
+    let kind = FileKind::of_format(&a.format);
     a.file.check(kind, lang)?;
     let store = Store::open(db).await?;
     let runs = store.runs().await?;

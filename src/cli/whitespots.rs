@@ -31,14 +31,7 @@ pub struct WhitespotsArgs {
 }
 
 pub async fn whitespots(db: &str, lang: Lang, a: WhitespotsArgs) -> Result<(), Failure> {
-    a.file.check(
-        match a.format.as_str() {
-            "csv" => FileKind::Csv,
-            "xlsx" => FileKind::Xlsx,
-            _ => FileKind::Text,
-        },
-        lang,
-    )?;
+    a.file.check(FileKind::of_format(&a.format), lang)?;
     if !(a.detour_factor.is_finite() && (1.0..=5.0).contains(&a.detour_factor)) {
         return Err(Failure::new(
             2,

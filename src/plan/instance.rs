@@ -165,12 +165,10 @@ impl<'a> Instance<'a> {
         if self.cluster_mode != ClusterMode::Open {
             return None;
         }
-        let hub = self.ds.instructors[i].association.as_str();
-        let h = *self.association_index.get(hub)?;
+        let h = self.hub_of(i);
         let cap = self.ds.associations[h].lend_cap_sessions?;
-        let a = self
-            .association_index
-            .get(self.ds.requests[r].association.as_str())?;
-        (self.ds.associations[*a].cluster.as_deref() != Some(hub)).then_some((h, cap))
+        let hub = self.ds.associations[h].id.as_str();
+        (self.ds.associations[self.requester(r)].cluster.as_deref() != Some(hub))
+            .then_some((h, cap))
     }
 }
