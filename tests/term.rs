@@ -116,11 +116,20 @@ async fn a_term_from_import_to_repaired_rota_in_headless_chromium() {
         b.click("#submit").await;
         wait_contains(&b, "#requests", "sendt inn").await;
     }
-    let live = state
-        .store
-        .live_requests(Some("malvik"))
-        .await
-        .expect("requests");
+    // After the second submission "sendt inn" is already on the page (from the first):
+    // wait until the store has both before reading it, up to 10 s.
+    let mut live = Vec::new();
+    for _ in 0..100 {
+        live = state
+            .store
+            .live_requests(Some("malvik"))
+            .await
+            .expect("requests");
+        if live.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(live.len(), 2);
     let first_day = |l: &klynge::store::LiveRequest| {
         l.request
