@@ -69,6 +69,55 @@ pub struct Comparison {
     /// For each run after the first: (run id, [(association, sessions covered gained (+)
     /// or lost (−) against the first run)]), gainers first.
     pub shifts: Vec<(i64, Vec<(String, i64)>)>,
+    /// Display names of the runs' associations, instructors and requests, for people.
+    #[serde(skip)]
+    pub names: Names,
+}
+
+/// What people call the records a comparison names by id: associations and instructors
+/// by name, a request by its association and topic. An id nobody names stays an id.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Names {
+    associations: BTreeMap<String, String>,
+    instructors: BTreeMap<String, String>,
+    requests: BTreeMap<String, String>,
+}
+
+impl Names {
+    /// The names in `runs`' data; a later run's name wins (the newer data).
+    pub fn of(runs: &[Run]) -> Names {
+        let mut n = Names::default();
+        for ds in runs.iter().map(|r| &r.dataset) {
+            for a in &ds.associations {
+                n.associations.insert(a.id.clone(), a.name.clone());
+            }
+            for i in &ds.instructors {
+                n.instructors.insert(i.id.clone(), i.name.clone());
+            }
+            for r in &ds.requests {
+                let who = ds
+                    .association(&r.association)
+                    .map_or(&r.association, |a| &a.name);
+                n.requests
+                    .insert(r.id.clone(), format!("{} ({who}, {})", r.id, r.topic));
+            }
+        }
+        n
+    }
+
+    pub fn association<'a>(&'a self, id: &'a str) -> &'a str {
+        self.associations.get(id).map_or(id, String::as_str)
+    }
+
+    pub fn instructor<'a>(&'a self, id: &'a str) -> &'a str {
+        self.instructors.get(id).map_or(id, String::as_str)
+    }
+
+    /// `r16 (Seniornett Stjørdal, smarttelefon)`: the id stays, since a request has no
+    /// name of its own and coordinators look requests up by it.
+    pub fn request<'a>(&'a self, id: &'a str) -> &'a str {
+        self.requests.get(id).map_or(id, String::as_str)
+    }
 }
 
 fn staffing(assignments: &[Assignment]) -> BTreeMap<String, Vec<String>> {
@@ -85,6 +134,37 @@ fn staffing(assignments: &[Assignment]) -> BTreeMap<String, Vec<String>> {
 }
 
 impl Change {
+    /// One line for people: `~ r16 (Seniornett Stjørdal, smarttelefon): Kari Bakken →
+    /// Ola Strand`.
+    pub fn line_named(&self, names: &Names) -> String {
+        let who = |ids: &[String]| {
+            ids.iter()
+                .map(|i| names.instructor(i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Change::Added {
+                request,
+                instructors,
+            } => format!("+ {}: {}", names.request(request), who(instructors)),
+            Change::Removed {
+                request,
+                instructors,
+            } => format!("− {}: {}", names.request(request), who(instructors)),
+            Change::InstructorChanged {
+                request,
+                before,
+                after,
+            } => format!(
+                "~ {}: {} → {}",
+                names.request(request),
+                who(before),
+                who(after)
+            ),
+        }
+    }
+
     /// One line: `+ r01: i03` (added), `− r01: i03` (removed), `~ r01: i03 → i05`.
     pub fn line(&self) -> String {
         match self {
@@ -289,5 +369,6 @@ pub fn compare(runs: &[Run]) -> Comparison {
             .map(|r| (r.summary.id, diff(&runs[0].assignments, &r.assignments)))
             .collect(),
         shifts,
+        names: Names::of(runs),
     }
 }

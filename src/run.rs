@@ -19,6 +19,36 @@ pub struct RunSummary {
     pub figures: Figures,
 }
 
+impl RunSummary {
+    /// The run's status as a person reads it (`foreslått`, `publisert`).
+    pub fn status_text(&self, lang: crate::i18n::Lang) -> &str {
+        status_name(&self.status, lang).unwrap_or(&self.status)
+    }
+}
+
+/// The name of a run's stored status (`proposed`, `approved`, …) for a reader, or `None`
+/// for a code this version does not know.
+pub fn status_name(code: &str, lang: crate::i18n::Lang) -> Option<&'static str> {
+    let (nb, en) = match code {
+        "proposed" => ("foreslått", "proposed"),
+        "approved" => ("godkjent", "approved"),
+        "published" => ("publisert", "published"),
+        "superseded" => ("erstattet", "superseded"),
+        "unsaved" => ("ikke lagret", "not stored"),
+        _ => return None,
+    };
+    Some(lang.pick(nb, en))
+}
+
+/// The name of a run's stored solver (`milp`, `greedy`) for a reader.
+pub fn solver_name(code: &str, lang: crate::i18n::Lang) -> String {
+    match code {
+        "milp" => "MILP".into(),
+        "greedy" => lang.pick("grådig", "greedy").into(),
+        other => other.into(),
+    }
+}
+
 /// A run with everything needed to show, check, compare and explain it: stored, or just
 /// planned (then its id is 0 and its status `unsaved`).
 #[derive(Clone, Debug)]

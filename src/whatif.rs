@@ -35,18 +35,29 @@ pub enum Fix {
 impl Localized for Fix {
     fn localized(&self, lang: Lang) -> String {
         match (self, lang) {
-            (Fix::ScenarioMaxKm { km }, Lang::Nb) => format!("dekket hvis max_km var {km:.0}"),
-            (Fix::ScenarioMaxKm { km }, Lang::En) => format!("covered if max_km were {km:.0}"),
+            (Fix::ScenarioMaxKm { km }, Lang::Nb) => {
+                format!("dekket hvis reisegrensen for alle var {}", lang.km(*km, 0))
+            }
+            (Fix::ScenarioMaxKm { km }, Lang::En) => format!(
+                "covered if everyone's travel limit were {}",
+                lang.km(*km, 0)
+            ),
             (Fix::InstructorMaxKm { instructor, km }, Lang::Nb) => {
-                format!("dekket hvis {instructor} ville reise {km:.0} km")
+                format!("dekket hvis {instructor} ville reise {}", lang.km(*km, 0))
             }
             (Fix::InstructorMaxKm { instructor, km }, Lang::En) => {
-                format!("covered if {instructor} would travel {km:.0} km")
+                format!("covered if {instructor} would travel {}", lang.km(*km, 0))
             }
             (Fix::AlsoFree { instructor, slots }, lang) => {
                 let list: Vec<String> = slots
                     .iter()
-                    .map(|(d, a, b)| format!("{d} {a}–{b}"))
+                    .map(|(d, a, b)| {
+                        // The day is stored as the dataset's code (`wed`); people read
+                        // their own language's name.
+                        let day = crate::model::parse_weekday(d)
+                            .map_or(d.as_str(), |w| lang.weekday_short(w));
+                        format!("{day} {a}–{b}")
+                    })
                     .collect();
                 match lang {
                     Lang::Nb => format!(
@@ -59,7 +70,7 @@ impl Localized for Fix {
                 }
             }
             (Fix::DropRequest { request, priority }, Lang::Nb) => {
-                format!("dekket hvis forespørsel {request} (prioritet {priority}) ble droppet")
+                format!("dekket hvis forespørsel {request} (prioritet {priority}) ble tatt ut")
             }
             (Fix::DropRequest { request, priority }, Lang::En) => {
                 format!("covered if request {request} (priority {priority}) were dropped")

@@ -54,19 +54,19 @@ async fn association_form_to_published_instructor_in_headless_chromium() {
     assert_eq!(b.wait_text("#job-status", "Ferdig").await, "Ferdig");
     b.click("#job-run a").await;
     assert_eq!(
-        b.wait_text("#runs tr[data-run] .status", "proposed").await,
-        "proposed"
+        b.wait_text("#runs tr[data-run] .status", "foreslått").await,
+        "foreslått"
     );
     // Publishing needs approval: a proposed run offers Approve only.
     b.click(".approve").await;
     assert_eq!(
-        b.wait_text("#runs tr[data-run] .status", "approved").await,
-        "approved"
+        b.wait_text("#runs tr[data-run] .status", "godkjent").await,
+        "godkjent"
     );
     b.click(".publish").await;
     assert_eq!(
-        b.wait_text("#runs tr[data-run] .status", "published").await,
-        "published"
+        b.wait_text("#runs tr[data-run] .status", "publisert").await,
+        "publisert"
     );
 
     // 3. The association's page names its instructor.

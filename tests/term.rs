@@ -165,13 +165,13 @@ async fn a_term_from_import_to_repaired_rota_in_headless_chromium() {
     b.click("#job-run a").await;
     b.click("tr[data-run='1'] .approve").await;
     assert_eq!(
-        b.wait_text("tr[data-run='1'] .status", "approved").await,
-        "approved"
+        b.wait_text("tr[data-run='1'] .status", "godkjent").await,
+        "godkjent"
     );
     b.click("tr[data-run='1'] .publish").await;
     assert_eq!(
-        b.wait_text("tr[data-run='1'] .status", "published").await,
-        "published"
+        b.wait_text("tr[data-run='1'] .status", "publisert").await,
+        "publisert"
     );
     let run1 = state.store.run(1).await.expect("run 1");
     let who = |run: &klynge::run::Run, request: &str| -> Vec<String> {
@@ -275,13 +275,13 @@ async fn a_term_from_import_to_repaired_rota_in_headless_chromium() {
         .expect("the decline made a repair proposal");
     b.login(&app, &f.coord_hub).await;
     b.click(&format!("tr[data-run='{repair}'] .approve")).await;
-    b.wait_text(&format!("tr[data-run='{repair}'] .status"), "approved")
+    b.wait_text(&format!("tr[data-run='{repair}'] .status"), "godkjent")
         .await;
     b.click(&format!("tr[data-run='{repair}'] .publish")).await;
     assert_eq!(
-        b.wait_text(&format!("tr[data-run='{repair}'] .status"), "published")
+        b.wait_text(&format!("tr[data-run='{repair}'] .status"), "publisert")
             .await,
-        "published"
+        "publisert"
     );
     let run2 = state.store.run(repair).await.expect("repair");
     let new = who(&run2, &wed);

@@ -13,7 +13,7 @@ pub struct AdviseArgs {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=50))]
     trainings: u32,
     /// Time limit for the search, seconds. / Tidsgrense for søket, sekunder.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, value_parser = super::decimal_arg)]
     time_limit: f64,
 }
 

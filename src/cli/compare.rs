@@ -33,7 +33,7 @@ pub struct ReportArgs {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=20))]
     trainings: u32,
     /// Seconds the training advice may search. / Sekunder kursrådet kan lete.
-    #[arg(long, default_value_t = 30.0)]
+    #[arg(long, default_value_t = 30.0, value_parser = super::decimal_arg)]
     time_limit: f64,
 }
 

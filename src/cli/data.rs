@@ -50,11 +50,47 @@ pub async fn audit(db: &str, lang: Lang, limit: i64) -> Result<(), Failure> {
     }
     for e in log {
         println!(
-            "{}  {:<24} {:<9} {:<14} {}",
-            e.at, e.actor, e.action, e.subject, e.detail
+            "{}  {:<24} {:<22} {:<14} {}",
+            lang.timestamp(&e.at),
+            e.actor,
+            action_name(&e.action, lang),
+            subject_name(&e.subject, lang),
+            e.detail
         );
     }
     Ok(())
+}
+
+/// An audit entry's action, stored as a code (`approve`, `add instructor`), in words.
+fn action_name(code: &str, lang: Lang) -> String {
+    let (nb, en) = match code {
+        "import" => ("importerte data", "imported data"),
+        "approve" => ("godkjente", "approved"),
+        "publish" => ("publiserte", "published"),
+        "submit" => ("sendte inn", "submitted"),
+        "withdraw" => ("trakk tilbake", "withdrew"),
+        "answer" => ("svarte", "answered"),
+        "add instructor" => ("la til instruktør", "added instructor"),
+        "edit instructor" => ("endret instruktør", "changed instructor"),
+        "retire instructor" => ("fjernet instruktør", "retired instructor"),
+        "add association" => ("la til forening", "added association"),
+        "edit association" => ("endret forening", "changed association"),
+        "retire association" => ("fjernet forening", "retired association"),
+        "change own times" => ("endret egne tider", "changed own times"),
+        "add offer" => ("la til tilbud", "added offer"),
+        "edit offer" => ("endret tilbud", "changed offer"),
+        "remove offer" => ("fjernet tilbud", "removed offer"),
+        other => return other.to_owned(),
+    };
+    lang.pick(nb, en).to_owned()
+}
+
+/// An audit entry's subject: `run 3` is `kjøring 3` in bokmål; ids stay as they are.
+fn subject_name(subject: &str, lang: Lang) -> String {
+    match subject.strip_prefix("run ") {
+        Some(id) => format!("{} {id}", lang.pick("kjøring", "run")),
+        None => subject.to_owned(),
+    }
 }
 
 /// The current data, for commands that plan it when no folder is given.

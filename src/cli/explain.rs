@@ -3,7 +3,7 @@
 
 use klynge::app::explain::{Explained, Explanation, explain as explain_run};
 use klynge::app::suggest::{Suggestions, suggest as suggest_for};
-use klynge::i18n::{Lang, Localized};
+use klynge::i18n::{Lang, Localized, Plural};
 
 use super::{Failure, load_run};
 
@@ -82,21 +82,22 @@ fn suggestions(s: &Suggestions, lang: Lang) -> String {
         );
     }
     let mut out = format!(
-        "{id} ({}, {}, {} {}):\n",
+        "{id} ({}, {}, {}):\n",
         s.request.topic,
         s.request.language,
-        s.sessions as f64,
-        lang.pick("økter", "sessions")
+        lang.count(s.sessions, Plural::SESSION)
     );
     for (rank, o) in s.options.iter().enumerate() {
         let cost = match lang {
             Lang::Nb => format!(
-                "{:.1} km hver vei, {:.0} km tur-retur i tillegg",
-                o.km_one_way, o.round_trip_km
+                "{} hver vei, {} tur-retur i tillegg",
+                lang.km(o.km_one_way, 1),
+                lang.km(o.round_trip_km, 0)
             ),
             Lang::En => format!(
-                "{:.1} km each way, {:.0} round-trip km more",
-                o.km_one_way, o.round_trip_km
+                "{} each way, {} round trip more",
+                lang.km(o.km_one_way, 1),
+                lang.km(o.round_trip_km, 0)
             ),
         };
         let status = if o.clashes.is_empty() {

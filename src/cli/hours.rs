@@ -30,7 +30,7 @@ pub struct HoursArgs {
     teaching_minutes: u32,
     /// Courses shorter than this many teaching hours are flagged. /
     /// Kurs kortere enn så mange undervisningstimer flagges.
-    #[arg(long, default_value_t = 8.0)]
+    #[arg(long, default_value_t = 8.0, value_parser = super::decimal_arg)]
     min_teaching_hours: f64,
     /// table, csv (always for a Norwegian spreadsheet: `;`-separated, UTF-8 with BOM,
     /// decimal comma), xlsx (a workbook: give --out) or json. / tabell, csv (alltid for

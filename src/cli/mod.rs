@@ -8,6 +8,7 @@ mod compare;
 mod data;
 mod explain;
 mod generate;
+pub mod help;
 mod hours;
 mod outbox;
 mod overview;
@@ -190,7 +191,11 @@ impl Failure {
 
     /// A file that could not be written or read.
     fn io(path: &Path, e: std::io::Error) -> Self {
-        Failure::new(1, format!("{}: {e}", path.display()))
+        let lang = LANG.get().copied().unwrap_or_default();
+        Failure::new(
+            1,
+            format!("{}: {}", path.display(), klynge::i18n::io_error(&e, lang)),
+        )
     }
 }
 
@@ -262,6 +267,14 @@ where
     T: FromStr<Err = String> + Clone + Send + Sync + 'static,
 {
     PossibleValuesParser::new(names).try_map(|s| s.parse::<T>())
+}
+
+/// A decimal number on the command line, with a decimal point or (as Norwegians write it)
+/// a decimal comma: `--detour-factor 1,3` is `1.3`.
+fn decimal_arg(s: &str) -> Result<f64, String> {
+    s.trim().replace(',', ".").parse::<f64>().map_err(|_| {
+        format!("'{s}' is not a number (e.g. 1.5 or 1,5) / er ikke et tall (f.eks. 1,5)")
+    })
 }
 
 /// A day on the command line (YYYY-MM-DD or DD.MM.YYYY), inside the years klynge plans for.

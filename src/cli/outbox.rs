@@ -80,7 +80,16 @@ async fn list(store: &Store, lang: Lang, limit: i64) -> Result<(), Failure> {
             "{:>5} {:>5}  {:<26} {:<40} {:<16} {}",
             e.id,
             e.run_id,
-            format!("{}:{}", e.recipient_kind.as_str(), e.recipient),
+            format!(
+                "{} {}",
+                match e.recipient_kind {
+                    klynge::store::RecipientKind::Instructor =>
+                        lang.pick("instruktør", "instructor"),
+                    klynge::store::RecipientKind::Association =>
+                        lang.pick("forening", "association"),
+                },
+                e.recipient
+            ),
             e.address.as_deref().unwrap_or("—"),
             status(e, lang),
             e.subject

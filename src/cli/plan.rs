@@ -28,22 +28,22 @@ pub struct PlanArgs {
     #[arg(long, default_value = "milp", value_parser = choice::<SolverKind>(&SolverKind::NAMES))]
     solver: SolverKind,
     /// Bound on the solve, in seconds; the best rota found by then is kept.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, value_parser = super::decimal_arg)]
     time_limit: f64,
     /// Relative MIP gap at which a stage counts as solved.
-    #[arg(long, default_value_t = 1e-4)]
+    #[arg(long, default_value_t = 1e-4, value_parser = super::decimal_arg)]
     gap: f64,
     /// Scenario-wide one-way travel limit in km (on top of each instructor's own).
-    #[arg(long)]
+    #[arg(long, value_parser = super::decimal_arg)]
     max_km: Option<f64>,
     /// Scenario-wide one-way travel limit in minutes (on top of each instructor's own).
     #[arg(long)]
     max_minutes: Option<u32>,
     /// Road km per straight-line km.
-    #[arg(long, default_value_t = 1.3)]
+    #[arg(long, default_value_t = 1.3, value_parser = super::decimal_arg)]
     detour_factor: f64,
     /// Average travel speed, km/h.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, value_parser = super::decimal_arg)]
     speed_kmh: f64,
     /// fixed: only the association's own cluster hub; open: any hub within reach;
     /// proposed: klynge chooses the clusters with the rota, then plans as fixed in them.
@@ -54,7 +54,7 @@ pub struct PlanArgs {
     #[arg(long)]
     threads: Option<usize>,
     /// Travel reimbursement in NOK per km, shown by `compare`.
-    #[arg(long)]
+    #[arg(long, value_parser = super::decimal_arg)]
     nok_per_km: Option<f64>,
     /// Add the fairness stage: maximise the smallest share of its requested sessions that
     /// any association gets — `after` coverage (the default when given without a value) or

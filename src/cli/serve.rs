@@ -25,7 +25,7 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
     /// Time limit for plans started from the service, seconds.
-    #[arg(long, default_value_t = 30.0)]
+    #[arg(long, default_value_t = 30.0, value_parser = super::decimal_arg)]
     time_limit: f64,
     /// Run no worker here: queued plans and repairs are run by other processes (`klynge
     /// worker`, or another `klynge serve`) on the same database.

@@ -20,7 +20,7 @@ pub struct WhitespotsArgs {
     #[arg(long)]
     country: bool,
     /// Road km per straight-line km. / Veikilometer per luftlinjekilometer.
-    #[arg(long, default_value_t = 1.3)]
+    #[arg(long, default_value_t = 1.3, value_parser = super::decimal_arg)]
     detour_factor: f64,
     /// table, csv, xlsx (a workbook: give --out), json, or geojson (points for a map). /
     /// tabell, csv, xlsx (regneark: gi --out), json eller geojson (punkter for et kart).

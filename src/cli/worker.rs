@@ -12,7 +12,7 @@ use super::serve::service;
 #[derive(Args, Debug)]
 pub struct WorkerArgs {
     /// Time limit for each plan, seconds.
-    #[arg(long, default_value_t = 30.0)]
+    #[arg(long, default_value_t = 30.0, value_parser = super::decimal_arg)]
     time_limit: f64,
 }
 

@@ -82,6 +82,8 @@ pub struct Rota {
 pub struct UncoveredEntry {
     pub request: String,
     pub association: String,
+    /// The association's display name, for people.
+    pub association_name: String,
     pub reasons: Vec<String>,
 }
 
@@ -125,15 +127,21 @@ impl Rota {
         }
         let uncovered = uncovered
             .iter()
-            .map(|u| UncoveredEntry {
-                request: u.request.clone(),
-                association: ds
+            .map(|u| {
+                let association = ds
                     .requests
                     .iter()
                     .find(|r| r.id == u.request)
                     .map(|r| r.association.clone())
-                    .unwrap_or_default(),
-                reasons: u.reasons.iter().map(|r| r.localized(lang)).collect(),
+                    .unwrap_or_default();
+                UncoveredEntry {
+                    request: u.request.clone(),
+                    association_name: ds
+                        .association(&association)
+                        .map_or_else(|| association.clone(), |a| a.name.clone()),
+                    association,
+                    reasons: u.reasons.iter().map(|r| r.localized(lang)).collect(),
+                }
             })
             .collect();
         Rota {

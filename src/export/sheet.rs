@@ -152,18 +152,60 @@ impl Cell {
     }
 }
 
+impl Cell {
+    /// The cell as a person reads it on a terminal or a page, in `lang`: numbers grouped
+    /// with the language's decimal mark, dates as `18.01.2027`, moments in Oslo time,
+    /// terms by name.
+    pub fn read(&self, lang: Lang) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Term { name, .. } => name.clone(),
+            Cell::Int(n) => lang.int(*n),
+            Cell::Number { value, decimals } => lang.number(*value, decimals.unwrap_or(1)),
+            Cell::Percent { share, of } => {
+                let p = lang.percent(*share);
+                match of {
+                    Some(of) => format!("{p} ({of})"),
+                    None => p,
+                }
+            }
+            Cell::Parts { values, share } => {
+                let parts: Vec<String> = values
+                    .iter()
+                    .map(|v| lang.number(*v, if v.fract() == 0.0 { 0 } else { 1 }))
+                    .collect();
+                let mut s = parts.join("/");
+                if *share {
+                    let (a, b) = (
+                        values.first().copied().unwrap_or(0.0),
+                        values.get(1).copied().unwrap_or(0.0),
+                    );
+                    s.push_str(&format!(" ({})", lang.percent_of(a, b)));
+                }
+                s
+            }
+            Cell::Date(d) => lang.date(*d),
+            Cell::Time(t) => t.to_string(),
+            Cell::Moment(t) => lang.moment(t.and_utc()),
+        }
+    }
+}
+
 /// The name of a run's status in `lang`, as a term (its code is the stored status).
 fn status_term(status: &str, lang: Lang) -> Cell {
-    let (code, nb, en) = match status {
-        "proposed" => ("proposed", "foreslått", "proposed"),
-        "approved" => ("approved", "godkjent", "approved"),
-        "published" => ("published", "publisert", "published"),
-        "superseded" => ("superseded", "erstattet", "superseded"),
+    let code = match status {
+        "proposed" => "proposed",
+        "approved" => "approved",
+        "published" => "published",
+        "superseded" => "superseded",
         other => return Cell::text(other),
     };
     Cell::Term {
         code,
-        name: lang.pick(nb, en).to_owned(),
+        name: crate::run::status_name(code, lang)
+            .unwrap_or(code)
+            .to_owned(),
     }
 }
 

@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::sheet::{Cell, Style};
-use super::{GroupBy, Rota, RotaEntry, pct};
+use super::sheet::Cell;
+use super::{GroupBy, Rota, RotaEntry};
 use crate::compare::{Comparison, RunFigures};
 use crate::i18n::Lang;
 use crate::model::Session;
@@ -31,16 +31,13 @@ impl Rota {
             let _ = writeln!(out, "{group}");
             let _ = writeln!(
                 out,
-                "  {:<8} {:<18} {:<5} {:<38} {:<26} {:>6}",
-                lang.pick("Forespørsel", "Request")
-                    .chars()
-                    .take(8)
-                    .collect::<String>(),
+                "  {:<11} {:<18} {:<5} {:<36} {:<26} {:>8}",
+                lang.pick("Forespørsel", "Request"),
                 lang.pick("Emne", "Topic"),
                 lang.pick("Språk", "Lang"),
                 lang.pick("Økter", "Sessions"),
                 other,
-                "km"
+                lang.pick("Km én vei", "Km one way")
             );
             for e in entries {
                 let who = match by {
@@ -49,13 +46,13 @@ impl Rota {
                 };
                 let _ = writeln!(
                     out,
-                    "  {:<8} {:<18} {:<5} {:<38} {:<26} {:>6.1}",
+                    "  {:<11} {:<18} {:<5} {:<36} {:<26} {:>8}",
                     e.request,
                     e.topic,
                     e.language,
                     sessions_summary(&e.sessions, lang),
                     who,
-                    e.km_one_way
+                    lang.number(e.km_one_way, 1)
                 );
             }
             out.push('\n');
@@ -67,7 +64,7 @@ impl Rota {
                     out,
                     "  {} ({}): {}",
                     u.request,
-                    u.association,
+                    u.association_name,
                     u.reasons.join("; ")
                 );
             }
@@ -152,7 +149,7 @@ impl Comparison {
                         .as_ref()
                         .map_or(Cell::text("–"), |(a, s)| Cell::Percent {
                             share: *s,
-                            of: Some(a.clone()),
+                            of: Some(self.names.association(a).to_owned()),
                         })
                 }),
             ),
@@ -165,8 +162,11 @@ impl Comparison {
         for h in hubs {
             rows.push((
                 match lang {
-                    Lang::Nb => format!("Utlånt fra {h} (kursdager/grense)"),
-                    Lang::En => format!("Lent by {h} (sessions/cap)"),
+                    Lang::Nb => format!(
+                        "Utlånt fra {} (kursdager/grense)",
+                        self.names.association(h)
+                    ),
+                    Lang::En => format!("Lent by {} (sessions/cap)", self.names.association(h)),
                 },
                 col(&|r| {
                     r.lent_by_hub
@@ -188,7 +188,7 @@ impl Comparison {
             .collect();
         for a in assocs {
             rows.push((
-                format!("  {a}"),
+                format!("  {}", self.names.association(a)),
                 col(&|r| {
                     r.coverage_by_association
                         .get(a)
@@ -207,7 +207,7 @@ impl Comparison {
             .rows(lang)
             .into_iter()
             .map(|(label, cells)| {
-                let shown = cells.iter().map(|c| c.show(Style::Plain)).collect();
+                let shown = cells.iter().map(|c| c.read(lang)).collect();
                 (label, shown)
             })
             .collect();
@@ -237,7 +237,16 @@ impl Comparison {
             out.push('\n');
         }
         for (run, moved) in &self.shifts {
-            let list: Vec<String> = moved.iter().map(|(a, d)| format!("{d:+} {a}")).collect();
+            let list: Vec<String> = moved
+                .iter()
+                .map(|(a, d)| {
+                    format!(
+                        "{} {}",
+                        lang.signed(*d as f64, 0),
+                        self.names.association(a)
+                    )
+                })
+                .collect();
             out.push_str(&match lang {
                 Lang::Nb => format!(
                     "\nVinnere og tapere, kjøring {} → {run} (økter dekket): {}\n",
@@ -265,34 +274,28 @@ impl Comparison {
                 ),
             });
             for c in changes {
-                out.push_str(&format!("  {}\n", c.line()));
+                out.push_str(&format!("  {}\n", c.line_named(&self.names)));
             }
         }
         out
     }
 }
 
-/// "8 × tor 10:00–12:00 fra 2027-01-14", or the first date and the count.
+/// "8 × tor 10:00–12:00 fra 14.01.2027": the count, the first session's weekday and
+/// time, and its date.
 fn sessions_summary(sessions: &[Session], lang: Lang) -> String {
     use chrono::Datelike;
     let Some(first) = sessions.first() else {
         return String::new();
     };
-    let day = match (lang, first.date.weekday()) {
-        (Lang::Nb, w) => {
-            ["man", "tir", "ons", "tor", "fre", "lør", "søn"][w.num_days_from_monday() as usize]
-        }
-        (Lang::En, w) => {
-            ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][w.num_days_from_monday() as usize]
-        }
-    };
     format!(
-        "{} × {day} {}–{} {} {}",
+        "{} × {} {}–{} {} {}",
         sessions.len(),
+        lang.weekday_short(first.date.weekday()),
         first.start,
         first.end,
         lang.pick("fra", "from"),
-        first.date
+        lang.date(first.date)
     )
 }
 
@@ -301,14 +304,14 @@ pub fn runs_table(runs: &[RunSummary], lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:>4}  {:<20} {:<16} {:<10} {:<7} {:>10} {:>10} {:>9}  {}",
-        "id",
+        "{:>4}  {:<20} {:<16} {:<11} {:<7} {:>12} {:>14} {:>9}  {}",
+        lang.pick("nr.", "id"),
         "scenario",
         lang.pick("datasett", "dataset"),
         "status",
         lang.pick("løser", "solver"),
         lang.pick("forespørsler", "requests"),
-        lang.pick("vektet", "weighted"),
+        lang.pick("vektet dekning", "weighted"),
         "km",
         lang.pick("laget", "created"),
     );
@@ -316,16 +319,16 @@ pub fn runs_table(runs: &[RunSummary], lang: Lang) -> String {
         let f = &r.figures;
         let _ = writeln!(
             out,
-            "{:>4}  {:<20} {:<16} {:<10} {:<7} {:>10} {:>10} {:>9.0}  {}",
+            "{:>4}  {:<20} {:<16} {:<11} {:<7} {:>12} {:>14} {:>9}  {}",
             r.id,
             r.scenario,
             r.dataset,
-            r.status,
-            r.solver,
+            crate::run::status_name(&r.status, lang).unwrap_or(&r.status),
+            crate::run::solver_name(&r.solver, lang),
             format!("{}/{}", f.requests_covered, f.requests_total),
-            pct(f.weighted_covered, f.weighted_total),
-            f.total_km,
-            r.created_at
+            lang.percent_of(f.weighted_covered, f.weighted_total),
+            lang.number(f.total_km, 0),
+            lang.timestamp(&r.created_at)
         );
     }
     out

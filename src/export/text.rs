@@ -3,8 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::pct;
-use crate::i18n::{Lang, Localized};
+use crate::i18n::{Lang, Localized, Plural};
 use crate::plan::clusters::{ClusterProposal, Membership};
 use crate::plan::{ClusterMode, Outcome, SolverKind, Stage, StageStatus, Violation};
 
@@ -20,17 +19,19 @@ pub fn proposal_text(p: &ClusterProposal, lang: Lang) -> String {
         let demand: f64 = members.iter().map(|m| m.demand).sum();
         let supply = p.supply.get(hub).copied().unwrap_or(0.0);
         s.push_str(&format!(
-            "  {hub} ({} {demand:.0} / {} {supply:.0}):\n",
+            "  {hub} ({} {} / {} {}):\n",
             lang.pick("etterspørsel", "demand"),
-            lang.pick("kapasitet", "supply")
+            lang.number(demand, 0),
+            lang.pick("kapasitet", "supply"),
+            lang.number(supply, 0),
         ));
         for m in members {
             s.push_str(&format!(
-                "    {:<18} {:>6.1} km  {:>4.0} {}\n",
+                "    {:<18} {:>9}  {:>4} {}\n",
                 m.small,
-                m.km,
-                m.demand,
-                lang.pick("økter", "sessions")
+                lang.km(m.km, 1),
+                lang.number(m.demand, 0),
+                lang.noun(m.demand.round() as usize, Plural::SESSION)
             ));
         }
     }
@@ -71,44 +72,48 @@ pub fn summary(
             lang.pick("Forespørsler dekket", "Requests covered"),
             format!(
                 "{} {of} {} ({})",
-                f.requests_covered,
-                f.requests_total,
-                pct(f.requests_covered as f64, f.requests_total as f64)
+                lang.int(f.requests_covered as i64),
+                lang.int(f.requests_total as i64),
+                lang.percent_of(f.requests_covered as f64, f.requests_total as f64)
             ),
         ),
         (
             lang.pick("Økter dekket", "Sessions covered"),
             format!(
                 "{} {of} {} ({})",
-                f.sessions_covered,
-                f.sessions_total,
-                pct(f.sessions_covered as f64, f.sessions_total as f64)
+                lang.int(f.sessions_covered as i64),
+                lang.int(f.sessions_total as i64),
+                lang.percent_of(f.sessions_covered as f64, f.sessions_total as f64)
             ),
         ),
         (
             lang.pick("Vektet dekning", "Weighted coverage"),
             format!(
                 "{} {of} {} ({})",
-                f.weighted_covered,
-                f.weighted_total,
-                pct(f.weighted_covered, f.weighted_total)
+                lang.number(f.weighted_covered, 0),
+                lang.number(f.weighted_total, 0),
+                lang.percent_of(f.weighted_covered, f.weighted_total)
             ),
         ),
         (
             lang.pick("Instruktører brukt", "Instructors used"),
-            format!("{} {of} {instructors}", f.instructors_used),
+            format!(
+                "{} {of} {}",
+                lang.int(f.instructors_used as i64),
+                lang.int(instructors as i64)
+            ),
         ),
         (
             lang.pick("Reise i alt", "Total travel"),
             format!(
-                "{:.0} km {}",
-                f.total_km,
+                "{} {}",
+                lang.km(f.total_km, 0),
                 lang.pick("tur-retur", "round trip")
             ),
         ),
         (
             lang.pick("Største belastning", "Largest load"),
-            format!("{} {}", f.max_load, lang.pick("økter", "sessions")),
+            lang.count(f.max_load, Plural::SESSION),
         ),
     ];
     for (label, value) in rows {
@@ -119,25 +124,17 @@ pub fn summary(
         SolverKind::Greedy => lang.pick("grådig", "greedy"),
     };
     let mode = match o.cluster_mode {
-        ClusterMode::Fixed => lang.pick("fast", "fixed"),
-        ClusterMode::Open => lang.pick("åpen", "open"),
-        ClusterMode::Proposed => lang.pick("foreslått", "proposed"),
+        ClusterMode::Fixed => lang.pick("faste klynger", "fixed clusters"),
+        ClusterMode::Open => lang.pick("åpne klynger", "open clusters"),
+        ClusterMode::Proposed => lang.pick("foreslåtte klynger", "proposed clusters"),
     };
-    let n = o.components.len();
-    s.push_str(&match lang {
-        Lang::Nb => format!(
-            "Løser: {solver}, klyngemodus {mode}, {n} {}, {} aktuelle par, {:.2} s\n",
-            if n == 1 { "komponent" } else { "komponenter" },
-            o.eligible_pairs,
-            o.seconds
-        ),
-        Lang::En => format!(
-            "Solver: {solver}, cluster mode {mode}, {n} {}, {} eligible pairs, {:.2} s\n",
-            if n == 1 { "component" } else { "components" },
-            o.eligible_pairs,
-            o.seconds
-        ),
-    });
+    s.push_str(&format!(
+        "{}: {solver}, {mode}, {}, {}, {} s\n",
+        lang.pick("Løser", "Solver"),
+        lang.count(o.components.len(), Plural::COMPONENT),
+        lang.count(o.eligible_pairs, Plural::PAIR),
+        lang.number(o.seconds, 2)
+    ));
     for st in &o.stages {
         let status = match st.status {
             StageStatus::Optimal => lang.pick("optimal", "optimal"),
@@ -152,11 +149,11 @@ pub fn summary(
         };
         // A share reads as a percentage; every other objective as a number.
         let value = |v: f64| match st.stage {
-            Stage::Fairness | Stage::FairnessFirst => format!("{:.1} %", 100.0 * v),
-            _ => format!("{v:.1}"),
+            Stage::Fairness | Stage::FairnessFirst => lang.percent(v),
+            _ => lang.number(v, 1),
         };
         s.push_str(&format!(
-            "  {} {} ({}): {status}; {} {}, {} {}, gap {:.2} %, {:.2} s\n",
+            "  {} {} ({}): {status}; {} {}, {} {}, {} {} %, {} s\n",
             lang.pick("Trinn", "Stage"),
             st.stage.label(),
             st.stage.name(lang),
@@ -164,31 +161,23 @@ pub fn summary(
             value(st.objective),
             lang.pick("grense", "bound"),
             value(st.bound),
-            100.0 * st.gap,
-            st.seconds
+            lang.pick("avvik", "gap"),
+            lang.number(100.0 * st.gap, 2),
+            lang.number(st.seconds, 2)
         ));
     }
     if let Some(b) = &o.baseline {
-        s.push_str(&match lang {
-            Lang::Nb => format!(
-                "Grådig grunnlinje (for hånd): {} {of} {} forespørsler, vektet dekning {} ({:+}), {:.0} km ({:+.0})\n",
-                b.requests_covered,
-                b.requests_total,
-                b.weighted_covered,
-                b.weighted_covered - f.weighted_covered,
-                b.total_km,
-                b.total_km - f.total_km
-            ),
-            Lang::En => format!(
-                "Greedy baseline (by hand): {} {of} {} requests, weighted coverage {} ({:+}), {:.0} km ({:+.0})\n",
-                b.requests_covered,
-                b.requests_total,
-                b.weighted_covered,
-                b.weighted_covered - f.weighted_covered,
-                b.total_km,
-                b.total_km - f.total_km
-            ),
-        });
+        s.push_str(&format!(
+            "{}: {} {of} {}, {} {} ({}), {} ({})\n",
+            lang.pick("Grådig grunnlinje (for hånd)", "Greedy baseline (by hand)"),
+            lang.int(b.requests_covered as i64),
+            lang.count(b.requests_total, Plural::REQUEST),
+            lang.pick("vektet dekning", "weighted coverage"),
+            lang.number(b.weighted_covered, 0),
+            lang.signed(b.weighted_covered - f.weighted_covered, 0),
+            lang.km(b.total_km, 0),
+            lang.signed(b.total_km - f.total_km, 0)
+        ));
     }
     if !o.uncovered.is_empty() {
         s.push_str(&format!(
@@ -230,15 +219,25 @@ pub fn check_verdict(
 ) -> Result<String, String> {
     if violations.is_empty() {
         return Ok(match lang {
-            Lang::Nb => {
-                format!("Kjøring {id}: rotaen er gyldig ({checked} tildelinger kontrollert).")
-            }
-            Lang::En => format!("Run {id}: the rota is valid ({checked} assignments checked)."),
+            Lang::Nb => format!(
+                "Kjøring {id}: rotaen er gyldig ({} kontrollert).",
+                lang.count(checked, Plural::ASSIGNMENT)
+            ),
+            Lang::En => format!(
+                "Run {id}: the rota is valid ({} checked).",
+                lang.count(checked, Plural::ASSIGNMENT)
+            ),
         });
     }
     let mut msg = match lang {
-        Lang::Nb => format!("Kjøring {id}: {} feil funnet:", violations.len()),
-        Lang::En => format!("Run {id}: {} problem(s) found:", violations.len()),
+        Lang::Nb => format!(
+            "Kjøring {id}: {} funnet:",
+            lang.count(violations.len(), Plural::PROBLEM)
+        ),
+        Lang::En => format!(
+            "Run {id}: {} found:",
+            lang.count(violations.len(), Plural::PROBLEM)
+        ),
     };
     for v in violations {
         msg.push_str("\n  ");

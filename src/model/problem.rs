@@ -157,7 +157,7 @@ impl Localized for ProblemKind {
         match self {
             Unreadable(e) => {
                 if nb {
-                    format!("kan ikke leses: {e}")
+                    format!("kan ikke leses: {}", crate::i18n::foreign_error(e, lang))
                 } else {
                     format!("cannot be read: {e}")
                 }

@@ -62,10 +62,36 @@ impl Violation {
         }
         if !self.detail.is_empty() {
             out.push_str(": ");
-            out.push_str(&self.detail);
+            out.push_str(&localize_detail(&self.detail, lang));
         }
         out
     }
+}
+
+/// A violation's detail is written once, in figures (`2027-W03: 3 > 2`, `12.50 h > 10 h`);
+/// for a reader its ISO weeks, decimals and hour marks are said in their language
+/// (`uke 3 i 2027: 3 > 2`, `12,50 t > 10 t`).
+fn localize_detail(detail: &str, lang: Lang) -> String {
+    let words: Vec<String> = detail
+        .split(' ')
+        .map(|w| {
+            let (core, colon) = match w.strip_suffix(':') {
+                Some(c) => (c, ":"),
+                None => (w, ""),
+            };
+            let shown = if core.contains("-W") {
+                lang.week_code(core)
+            } else if core == "h" {
+                lang.pick("t", "h").to_owned()
+            } else if let (Some((_, frac)), Ok(v)) = (core.split_once('.'), core.parse::<f64>()) {
+                lang.number(v, frac.len())
+            } else {
+                core.to_owned()
+            };
+            format!("{shown}{colon}")
+        })
+        .collect();
+    words.join(" ")
 }
 
 /// Checks a rota given as (request id, instructor id) assignments. Returns every violation

@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 use crate::run::Run;
 use crate::whitespots::{Region, WhiteSpot, region_municipalities, white_spots as find};
 
-use super::{Place, Projection, Px, dataset_points, places};
+use super::{Place, Projection, Px, ScaleBar, dataset_points, places};
 
 /// How many white spots the table lists (the map shows them all).
 const TABLE_ROWS: usize = 10;
@@ -38,6 +38,7 @@ pub(super) struct SpotsMap {
     pub(super) spot_fill: &'static str,
     /// The first cluster's colour, for the legend's hub and small association.
     pub(super) cluster_fill: &'static str,
+    pub(super) scale: ScaleBar,
 }
 
 /// A white spot on the map: a circle whose area grows with the population.
@@ -148,7 +149,7 @@ fn spots_map(
         .collect();
     SpotsMap {
         width: w,
-        height: hgt + 50.0,
+        height: hgt + 70.0,
         towns: towns
             .iter()
             .map(|m| {
@@ -158,8 +159,9 @@ fn spots_map(
             .collect(),
         spots: marks,
         places: places(ds, &proj),
-        legend_y: hgt + 15.0,
+        legend_y: hgt + 35.0,
         spot_fill: SPOT_FILL,
         cluster_fill: super::colour(0),
+        scale: proj.scale_bar(10.0, hgt + 12.0, 160.0),
     }
 }

@@ -90,11 +90,11 @@ impl Limit {
                 } => out.push(match lang {
                     Lang::Nb => format!(
                         "kolliderer med {request} {} {start}–{end}",
-                        date.format("%d.%m.")
+                        lang.short_date(*date)
                     ),
                     Lang::En => format!(
                         "clashes with {request} on {} {start}–{end}",
-                        date.format("%d.%m.")
+                        lang.short_date(*date)
                     ),
                 }),
                 Limit::Week {

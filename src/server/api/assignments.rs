@@ -146,7 +146,11 @@ pub async fn calendar_feed(
 ) -> Result<impl IntoResponse, ApiError> {
     let secret = secret.trim_end_matches(".ics");
     let Some(ics) = state.calendar(secret).await.or_api(Lang::Nb)? else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "no such calendar"));
+        // A calendar app reads no language; both are said.
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "fant ingen slik kalender / no such calendar",
+        ));
     };
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],

@@ -122,7 +122,11 @@ pub fn json_body<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            format!("{}: {e}", lang.pick("ugyldig JSON", "invalid JSON")),
+            format!(
+                "{}: {}",
+                lang.pick("ugyldig JSON", "invalid JSON"),
+                crate::i18n::foreign_error(&e.to_string(), lang)
+            ),
         )
     })
 }
