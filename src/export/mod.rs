@@ -120,13 +120,13 @@ impl Rota {
                 travel_minutes: a.minutes,
                 venue_lat: venue.lat,
                 venue_lon: venue.lon,
-                sessions: r.all_sessions(),
+                sessions: r.part_sessions(a.part),
             });
         }
         let uncovered = uncovered
             .iter()
             .map(|u| UncoveredEntry {
-                request: u.request.clone(),
+                request: u.label(lang),
                 association: ds
                     .requests
                     .iter()
