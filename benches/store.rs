@@ -23,6 +23,7 @@ fn store(c: &mut Criterion) {
     outcome.assignments = (0..ASSIGNMENTS)
         .map(|k| Assignment {
             request: ds.requests[k % ds.requests.len()].id.clone(),
+            part: None,
             instructor: ds.instructors[(k / ds.requests.len()) % ds.instructors.len()]
                 .id
                 .clone(),

@@ -46,16 +46,23 @@ pub enum Change {
     /// Covered in the later run, not in the first.
     Added {
         request: String,
+        /// The session, for a drop-in or guidance (0-based).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        part: Option<u32>,
         instructors: Vec<String>,
     },
     /// Covered in the first run, not in the later one.
     Removed {
         request: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        part: Option<u32>,
         instructors: Vec<String>,
     },
     /// Covered in both, by other instructors.
     InstructorChanged {
         request: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        part: Option<u32>,
         before: Vec<String>,
         after: Vec<String>,
     },
@@ -120,10 +127,11 @@ impl Names {
     }
 }
 
-fn staffing(assignments: &[Assignment]) -> BTreeMap<String, Vec<String>> {
-    let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// Who holds each part (all of a course, or a session of a drop-in or guidance).
+fn staffing(assignments: &[Assignment]) -> BTreeMap<(String, Option<u32>), Vec<String>> {
+    let mut m: BTreeMap<(String, Option<u32>), Vec<String>> = BTreeMap::new();
     for a in assignments {
-        m.entry(a.request.clone())
+        m.entry((a.request.clone(), a.part))
             .or_default()
             .push(a.instructor.clone());
     }
@@ -134,8 +142,25 @@ fn staffing(assignments: &[Assignment]) -> BTreeMap<String, Vec<String>> {
 }
 
 impl Change {
+    /// The request and the part changed.
+    pub fn key(&self) -> (&str, Option<u32>) {
+        match self {
+            Change::Added { request, part, .. }
+            | Change::Removed { request, part, .. }
+            | Change::InstructorChanged { request, part, .. } => (request, *part),
+        }
+    }
+
+    /// The request, and `#n` for the n-th session of a drop-in or guidance (`r41 #3`).
+    pub fn label(&self) -> String {
+        match self.key() {
+            (request, None) => request.to_owned(),
+            (request, Some(k)) => format!("{request} #{}", k + 1),
+        }
+    }
+
     /// One line for people: `~ r16 (Seniornett Stjørdal, smarttelefon): Kari Bakken →
-    /// Ola Strand`.
+    /// Ola Strand` (with `#n` for a session of a drop-in or guidance).
     pub fn line_named(&self, names: &Names) -> String {
         let who = |ids: &[String]| {
             ids.iter()
@@ -143,44 +168,28 @@ impl Change {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        let request = match self.key() {
+            (r, None) => names.request(r).to_owned(),
+            (r, Some(k)) => format!("{} #{}", names.request(r), k + 1),
+        };
         match self {
-            Change::Added {
-                request,
-                instructors,
-            } => format!("+ {}: {}", names.request(request), who(instructors)),
-            Change::Removed {
-                request,
-                instructors,
-            } => format!("− {}: {}", names.request(request), who(instructors)),
-            Change::InstructorChanged {
-                request,
-                before,
-                after,
-            } => format!(
-                "~ {}: {} → {}",
-                names.request(request),
-                who(before),
-                who(after)
-            ),
+            Change::Added { instructors, .. } => format!("+ {request}: {}", who(instructors)),
+            Change::Removed { instructors, .. } => format!("− {request}: {}", who(instructors)),
+            Change::InstructorChanged { before, after, .. } => {
+                format!("~ {request}: {} → {}", who(before), who(after))
+            }
         }
     }
 
     /// One line: `+ r01: i03` (added), `− r01: i03` (removed), `~ r01: i03 → i05`.
     pub fn line(&self) -> String {
+        let request = self.label();
         match self {
-            Change::Added {
-                request,
-                instructors,
-            } => format!("+ {request}: {}", instructors.join(", ")),
-            Change::Removed {
-                request,
-                instructors,
-            } => format!("− {request}: {}", instructors.join(", ")),
-            Change::InstructorChanged {
-                request,
-                before,
-                after,
-            } => {
+            Change::Added { instructors, .. } => format!("+ {request}: {}", instructors.join(", ")),
+            Change::Removed { instructors, .. } => {
+                format!("− {request}: {}", instructors.join(", "))
+            }
+            Change::InstructorChanged { before, after, .. } => {
                 format!("~ {request}: {} → {}", before.join(", "), after.join(", "))
             }
         }
@@ -191,19 +200,22 @@ impl Change {
 /// rota just planned can be diffed before (or without) storing it.
 pub fn diff(before: &[Assignment], after: &[Assignment]) -> Vec<Change> {
     let (a, b) = (staffing(before), staffing(after));
-    let ids: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    let ids: BTreeSet<&(String, Option<u32>)> = a.keys().chain(b.keys()).collect();
     ids.into_iter()
-        .filter_map(|r| match (a.get(r), b.get(r)) {
+        .filter_map(|key| match (a.get(key), b.get(key)) {
             (None, Some(x)) => Some(Change::Added {
-                request: r.clone(),
+                request: key.0.clone(),
+                part: key.1,
                 instructors: x.clone(),
             }),
             (Some(x), None) => Some(Change::Removed {
-                request: r.clone(),
+                request: key.0.clone(),
+                part: key.1,
                 instructors: x.clone(),
             }),
             (Some(x), Some(y)) if x != y => Some(Change::InstructorChanged {
-                request: r.clone(),
+                request: key.0.clone(),
+                part: key.1,
                 before: x.clone(),
                 after: y.clone(),
             }),
@@ -215,12 +227,34 @@ pub fn diff(before: &[Assignment], after: &[Assignment]) -> Vec<Change> {
 fn figures_of(run: &Run) -> RunFigures {
     let ds: &Dataset = &run.dataset;
     let f = &run.summary.figures;
-    let sessions: BTreeMap<&str, usize> = ds
+    // Per request, its parts (all of a course, or each session of a drop-in or guidance)
+    // as (part, sessions); a part is covered when someone holds it.
+    let parts: BTreeMap<&str, Vec<(Option<u32>, usize)>> = ds
         .requests
         .iter()
-        .map(|r| (r.id.as_str(), r.all_sessions().len()))
+        .map(|r| {
+            let parts = r
+                .parts()
+                .into_iter()
+                .map(|p| (p.index, p.sessions.len()))
+                .collect();
+            (r.id.as_str(), parts)
+        })
         .collect();
-    let covered: BTreeSet<&str> = run.assignments.iter().map(|a| a.request.as_str()).collect();
+    let held: BTreeSet<(&str, Option<u32>)> = run
+        .assignments
+        .iter()
+        .map(|a| (a.request.as_str(), a.part))
+        .collect();
+    let covered: BTreeSet<&str> = held.iter().map(|(r, _)| *r).collect();
+    // Sessions (covered, requested) of a request.
+    let sessions_of = |id: &str| -> (usize, usize) {
+        parts.get(id).map_or((0, 0), |ps| {
+            ps.iter().fold((0, 0), |(c, t), &(k, n)| {
+                (c + if held.contains(&(id, k)) { n } else { 0 }, t + n)
+            })
+        })
+    };
     // The smallest share counts, as the fairness stage does, only requests someone could
     // take: covered, or uncovered because those who could are busy or too few.
     let takeable = |id: &str| {
@@ -237,24 +271,44 @@ fn figures_of(run: &Run) -> RunFigures {
                     })
             })
     };
-    let mut takeable_by_assoc: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    // The share the fairness stage maximises (docs/model.md §6): sessions, and for
+    // guidance the appointment slots of each desk.
+    let instructors_on = |id: &str, part: Option<u32>| {
+        run.assignments
+            .iter()
+            .filter(|a| a.request == id && a.part == part)
+            .count()
+    };
+    let mut takeable_by_assoc: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
     for r in ds.requests.iter().filter(|r| takeable(&r.id)) {
         let e = takeable_by_assoc.entry(r.association.as_str()).or_default();
-        let n = sessions[r.id.as_str()];
-        e.1 += n;
-        if covered.contains(r.id.as_str()) {
-            e.0 += n;
+        for part in r.parts() {
+            let (_, amount) = r.worth(&part);
+            let (most, held) = match r.format {
+                crate::model::Format::OneToOne => {
+                    let desks = r.staff_per_part() as usize;
+                    (desks, instructors_on(&r.id, part.index).min(desks))
+                }
+                _ => (1, usize::from(instructors_on(&r.id, part.index) > 0)),
+            };
+            e.0 += amount * held as f64;
+            e.1 += amount * most as f64;
         }
     }
     let mut by_assoc: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for r in &ds.requests {
         let e = by_assoc.entry(r.association.clone()).or_default();
-        let n = sessions[r.id.as_str()];
+        let (c, n) = sessions_of(&r.id);
+        e.0 += c;
         e.1 += n;
-        if covered.contains(r.id.as_str()) {
-            e.0 += n;
-        }
     }
+    let by_id: BTreeMap<&str, &crate::model::Request> =
+        ds.requests.iter().map(|r| (r.id.as_str(), r)).collect();
+    let sessions_held = |a: &crate::plan::Assignment| {
+        by_id
+            .get(a.request.as_str())
+            .map_or(0, |r| r.part_sessions(a.part).len())
+    };
     let mut load: BTreeMap<&str, usize> = BTreeMap::new();
     let mut lent_by_hub: BTreeMap<String, (usize, Option<u32>)> = ds
         .associations
@@ -264,8 +318,7 @@ fn figures_of(run: &Run) -> RunFigures {
         .collect();
     let mut lent = 0;
     for a in &run.assignments {
-        *load.entry(a.instructor.as_str()).or_default() +=
-            sessions.get(a.request.as_str()).copied().unwrap_or(0);
+        *load.entry(a.instructor.as_str()).or_default() += sessions_held(a);
         let hub = ds
             .instructors
             .iter()
@@ -280,8 +333,7 @@ fn figures_of(run: &Run) -> RunFigures {
         if hub.is_some() && cluster != hub {
             lent += 1;
             if let Some(h) = hub {
-                lent_by_hub.entry(h.to_owned()).or_insert((0, None)).0 +=
-                    sessions.get(a.request.as_str()).copied().unwrap_or(0);
+                lent_by_hub.entry(h.to_owned()).or_insert((0, None)).0 += sessions_held(a);
             }
         }
     }
@@ -292,11 +344,7 @@ fn figures_of(run: &Run) -> RunFigures {
         n if n % 2 == 1 => loads[n / 2] as f64,
         n => (loads[n / 2 - 1] + loads[n / 2]) as f64 / 2.0,
     };
-    let instructor_sessions: usize = run
-        .assignments
-        .iter()
-        .map(|a| sessions.get(a.request.as_str()).copied().unwrap_or(0))
-        .sum();
+    let instructor_sessions: usize = run.assignments.iter().map(sessions_held).sum();
     RunFigures {
         run: run.summary.id,
         scenario: run.summary.scenario.clone(),
@@ -329,8 +377,8 @@ fn figures_of(run: &Run) -> RunFigures {
             .collect(),
         smallest_share: takeable_by_assoc
             .iter()
-            .filter(|(_, (_, requested))| *requested > 0)
-            .map(|(a, (covered, requested))| ((*a).to_owned(), *covered as f64 / *requested as f64))
+            .filter(|(_, (_, requested))| *requested > 0.0)
+            .map(|(a, (covered, requested))| ((*a).to_owned(), covered / requested))
             .min_by(|x, y| x.1.total_cmp(&y.1)),
         coverage_by_association: by_assoc,
     }

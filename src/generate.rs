@@ -437,6 +437,9 @@ pub fn generate_spec(spec: &Spec, seed: u64) -> Result<Dataset, SpecError> {
             topic: TOPICS.choose(&mut rng).expect("topics").to_string(),
             language: language.into(),
             instructors_needed: if rng.random_bool(0.1) { 2 } else { 1 },
+            format: Default::default(),
+            slot_minutes: None,
+            desks: None,
             priority: rng.random_range(1..=5),
             series: Some(Series {
                 first_date,

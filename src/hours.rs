@@ -109,7 +109,18 @@ pub fn hours(runs: &[Run], rules: &HoursRules) -> Hours {
                 continue;
             }
             instructors.sort();
-            let sessions = r.all_sessions();
+            instructors.dedup();
+            // The sessions someone taught: all of a course; of a drop-in or guidance, the
+            // sessions staffed.
+            let mut sessions: Vec<crate::model::Session> = Vec::new();
+            for a in run.assignments.iter().filter(|a| a.request == r.id) {
+                for s in r.part_sessions(a.part) {
+                    if !sessions.contains(&s) {
+                        sessions.push(s);
+                    }
+                }
+            }
+            sessions.sort_by_key(|s| (s.date, s.start));
             let minutes = |s: &crate::model::Session| u32::from(s.end.0.saturating_sub(s.start.0));
             let course_minutes: u32 = sessions.iter().map(minutes).sum();
             let counted: Vec<_> = sessions.iter().filter(|s| inside(s.date)).collect();

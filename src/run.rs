@@ -101,11 +101,11 @@ impl Run {
         }
     }
 
-    /// The rota as (request, instructor) pairs, the checker's input.
-    pub fn pairs(&self) -> Vec<(String, String)> {
+    /// The rota as who holds what, the checker's input.
+    pub fn pairs(&self) -> Vec<crate::plan::Held> {
         self.assignments
             .iter()
-            .map(|a| (a.request.clone(), a.instructor.clone()))
+            .map(crate::plan::Held::from)
             .collect()
     }
 

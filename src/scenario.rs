@@ -241,6 +241,9 @@ impl PlannedRequest {
             topic: self.topic.trim().to_lowercase(),
             language: self.language.trim().to_lowercase(),
             instructors_needed: self.instructors_needed,
+            format: Default::default(),
+            slot_minutes: None,
+            desks: None,
             priority: self.priority,
             series,
             sessions: self

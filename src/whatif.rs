@@ -93,8 +93,13 @@ struct Candidate {
 /// kind. `params` should carry a modest time limit: every candidate is re-planned (only
 /// the request's component, `plan::covers`, the candidates in parallel). `rota` is the
 /// plan the request is uncovered in: its assignments name the requests worth dropping.
-pub fn fixes(ds: &Dataset, params: &Params, request: &str, rota: &[Assignment]) -> Vec<Fix> {
-    let candidates = candidates(ds, params, request, rota);
+pub fn fixes(
+    ds: &Dataset,
+    params: &Params,
+    (request, part): (&str, Option<u32>),
+    rota: &[Assignment],
+) -> Vec<Fix> {
+    let candidates = candidates(ds, params, (request, part), rota);
     let confirmed: Vec<bool> = candidates
         .par_iter()
         .map(|c| {
@@ -102,6 +107,7 @@ pub fn fixes(ds: &Dataset, params: &Params, request: &str, rota: &[Assignment]) 
                 c.ds.as_ref().unwrap_or(ds),
                 c.params.as_ref().unwrap_or(params),
                 request,
+                part,
             )
         })
         .collect();
@@ -114,13 +120,22 @@ pub fn fixes(ds: &Dataset, params: &Params, request: &str, rota: &[Assignment]) 
     out
 }
 
-fn candidates(ds: &Dataset, params: &Params, request: &str, rota: &[Assignment]) -> Vec<Candidate> {
+fn candidates(
+    ds: &Dataset,
+    params: &Params,
+    (request, part): (&str, Option<u32>),
+    rota: &[Assignment],
+) -> Vec<Candidate> {
     let inst = Instance::new(ds, params.clone());
-    let Some(&r) = inst.request_index.get(request) else {
+    let Some(&r) = inst
+        .request_index
+        .get(request)
+        .and_then(|units| units.iter().find(|&&u| inst.units[u].part == part))
+    else {
         return Vec::new();
     };
     let elig = Eligibility::build(&inst);
-    let req = &ds.requests[r];
+    let req = inst.request(r);
     let mut out = Vec::new();
 
     // Qualified = passes every static rule; sorted by distance.

@@ -283,7 +283,7 @@ fn the_checker_names_a_broken_answer() {
         cluster_mode: ClusterMode::Fixed,
         answers: p.answers.clone(),
     };
-    let v = klynge::plan::check(&ds, &scenario, &[("r1".into(), "i1".into())]);
+    let v = klynge::plan::check(&ds, &scenario, &[klynge::plan::Held::course("r1", "i1")]);
     let kinds: Vec<HardConstraint> = v.iter().map(|v| v.constraint).collect();
     assert!(kinds.contains(&HardConstraint::DeclinedProposed), "{v:?}");
     assert!(kinds.contains(&HardConstraint::AcceptedDropped), "{v:?}");
@@ -298,7 +298,9 @@ fn the_checker_names_a_broken_answer() {
             .any(|t| t.starts_with("Accepted assignment dropped")),
         "{text:?}"
     );
-    assert!(klynge::plan::check(&ds, &scenario, &[("r1".into(), "i2".into())]).is_empty());
+    assert!(
+        klynge::plan::check(&ds, &scenario, &[klynge::plan::Held::course("r1", "i2")]).is_empty()
+    );
 }
 
 /// People see the published rota, with a newer proposal shown as such: after a "no", the

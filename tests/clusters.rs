@@ -165,10 +165,8 @@ fn the_checker_refuses_two_hubs_for_one_association_while_clusters_are_proposed(
         cluster_mode: ClusterMode::Proposed,
         answers: Default::default(),
     };
-    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-        v.iter()
-            .map(|(r, i)| (r.to_string(), i.to_string()))
-            .collect()
+    let pairs = |v: &[(&str, &str)]| -> Vec<plan::Held> {
+        v.iter().map(|(r, i)| plan::Held::course(*r, *i)).collect()
     };
     let v = plan::check(&ds, &scenario, &pairs(&[("r1", "ia"), ("r2", "ib")]));
     assert_eq!(

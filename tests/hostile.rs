@@ -96,6 +96,9 @@ async fn a_stored_request_that_cannot_be_planned_is_shown_invalid_and_left_out()
         topic: "smarttelefon".into(),
         language: "nb".into(),
         instructors_needed: 1,
+        format: Default::default(),
+        slot_minutes: None,
+        desks: None,
         priority: 3,
         series: Some(Series {
             first_date: chrono::NaiveDate::from_ymd_opt(-390, 3, 1).expect("date"),

@@ -137,7 +137,11 @@ fn rule_distance_holds_the_tighter_minute_limit_of_instructor_and_scenario() {
         }]
     );
     // The checker rejects the pair under the same rule, in minutes.
-    let v = plan::check(&ds, &o.check_scenario(&p), &[("r1".into(), "i1".into())]);
+    let v = plan::check(
+        &ds,
+        &o.check_scenario(&p),
+        &[plan::Held::course("r1", "i1")],
+    );
     assert_eq!(v.len(), 1, "{v:?}");
     assert_eq!(v[0].rule, Some(Rule::Distance));
     assert_eq!(v[0].detail, "45 min > 44 min");
@@ -265,7 +269,7 @@ fn constraint_staffing_k_instructors_or_none() {
     let v = plan::check(
         &ds,
         &solve(&ds).check_scenario(&params()),
-        &[("r1".into(), "i1".into())],
+        &[plan::Held::course("r1", "i1")],
     );
     assert_eq!(
         v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
@@ -291,7 +295,10 @@ fn constraint_overlap_one_place_at_a_time_touching_is_fine() {
     let v = plan::check(
         &ds,
         &solve(&ds).check_scenario(&params()),
-        &[("r1".into(), "i1".into()), ("r3".into(), "i1".into())],
+        &[
+            plan::Held::course("r1", "i1"),
+            plan::Held::course("r3", "i1"),
+        ],
     );
     assert_eq!(
         v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
@@ -338,7 +345,10 @@ fn constraint_weekly_sessions_limit() {
     let v = plan::check(
         &ds,
         &solve(&ds).check_scenario(&params()),
-        &[("r1".into(), "i1".into()), ("r2".into(), "i1".into())],
+        &[
+            plan::Held::course("r1", "i1"),
+            plan::Held::course("r2", "i1"),
+        ],
     );
     assert_eq!(
         v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
@@ -377,7 +387,10 @@ fn constraint_weekly_hours_include_round_trip_travel() {
     let v = plan::check(
         &two,
         &solve(&two).check_scenario(&params()),
-        &[("r1".into(), "i1".into()), ("r2".into(), "i1".into())],
+        &[
+            plan::Held::course("r1", "i1"),
+            plan::Held::course("r2", "i1"),
+        ],
     );
     assert_eq!(
         v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
@@ -405,7 +418,10 @@ fn constraint_total_sessions_limit() {
     let v = plan::check(
         &ds,
         &solve(&ds).check_scenario(&params()),
-        &[("r1".into(), "i1".into()), ("r2".into(), "i1".into())],
+        &[
+            plan::Held::course("r1", "i1"),
+            plan::Held::course("r2", "i1"),
+        ],
     );
     assert_eq!(
         v.iter().map(|v| v.constraint).collect::<Vec<_>>(),
@@ -425,7 +441,7 @@ fn checker_reports_ineligible_assignment_with_the_rule_name() {
     let v = plan::check(
         &ds,
         &solve(&ds).check_scenario(&params()),
-        &[("r1".into(), "i1".into())],
+        &[plan::Held::course("r1", "i1")],
     );
     assert_eq!(v.len(), 1);
     assert_eq!(
@@ -478,9 +494,9 @@ fn back_to_back() -> klynge::model::Dataset {
     ))
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+fn pairs(list: &[(&str, &str)]) -> Vec<plan::Held> {
     list.iter()
-        .map(|(r, i)| (r.to_string(), i.to_string()))
+        .map(|(r, i)| plan::Held::course(*r, *i))
         .collect()
 }
 
@@ -1163,8 +1179,8 @@ fn rule_a_hub_that_does_not_lend_keeps_its_instructors_in_its_cluster() {
 fn checker_reports_a_lending_cap_exceeded_and_a_hub_that_does_not_lend() {
     let (ds, p) = lending(true, Some(2));
     let both = [
-        ("b1".to_owned(), "i1".to_owned()),
-        ("b2".to_owned(), "i1".to_owned()),
+        plan::Held::course("b1", "i1"),
+        plan::Held::course("b2", "i1"),
     ];
     let scenario = solve_with(&ds, &p, SolverKind::Milp).check_scenario(&p);
     let v = plan::check(&ds, &scenario, &both);

@@ -89,7 +89,10 @@ fn the_ferry_minutes_decide_who_may_go_across() {
     let v = plan::check(
         &ds,
         &o.check_scenario(&p),
-        &[("q1".into(), "f2".into()), ("q2".into(), "f1".into())],
+        &[
+            klynge::plan::Held::course("q1", "f2"),
+            klynge::plan::Held::course("q2", "f1"),
+        ],
     );
     assert!(
         v.iter()
@@ -102,7 +105,7 @@ fn the_ferry_minutes_decide_who_may_go_across() {
     let v = plan::check(
         &flat,
         &o.check_scenario(&Params::default()),
-        &[("q1".into(), "f2".into())],
+        &[klynge::plan::Held::course("q1", "f2")],
     );
     assert!(v.is_empty(), "{v:?}");
 }

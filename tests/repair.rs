@@ -22,7 +22,7 @@ impl Spec {
     fn params(&self) -> Params {
         Params {
             repair: Some(Repair {
-                reference: self.reference.clone(),
+                reference: common::held(&self.reference),
             }),
             answers: Answers {
                 accepted: self.pinned.clone(),
@@ -90,7 +90,7 @@ fn exhaustive(ds: &Dataset, p: &Params, rep: &Spec) -> (f64, usize) {
         {
             continue;
         }
-        if !plan::check(ds, &scenario, &rota).is_empty() {
+        if !plan::check(ds, &scenario, &common::held(&rota)).is_empty() {
             continue;
         }
         let cov: f64 = rota
@@ -111,8 +111,8 @@ fn exhaustive(ds: &Dataset, p: &Params, rep: &Spec) -> (f64, usize) {
 
 fn repaired(ds: &Dataset, rep: Spec) -> (plan::Outcome, usize) {
     let o = solve_with(ds, &rep.params(), SolverKind::Milp);
-    let now: BTreeSet<(String, String)> = o.pairs().into_iter().collect();
-    let reference: BTreeSet<(String, String)> = rep.reference.into_iter().collect();
+    let now: BTreeSet<(String, String)> = common::tuples(&o.pairs()).into_iter().collect();
+    let reference: BTreeSet<(String, String)> = rep.reference.iter().cloned().collect();
     let changes = now.symmetric_difference(&reference).count();
     (o, changes)
 }
@@ -139,7 +139,7 @@ fn decline_is_repaired_with_the_proven_fewest_changes() {
         .find(|s| s.stage == Stage::Repair)
         .expect("stage 2");
     assert_eq!(s2.objective, 4.0);
-    assert!(!o.pairs().contains(&("r1".into(), "i1".into())));
+    assert!(!o.pairs().contains(&plan::Held::course("r1", "i1")));
 }
 
 #[test]
@@ -152,7 +152,7 @@ fn confirmed_assignments_are_pinned() {
         forbidden: pairs(&[("r1", "i1")]),
     };
     let (o, changes) = repaired(&ds, rep.clone());
-    assert!(o.pairs().contains(&("r3".into(), "i3".into())));
+    assert!(o.pairs().contains(&plan::Held::course("r3", "i3")));
     assert_eq!(rota(&o), vec!["r1:i2", "r2:i1", "r3:i3"]);
     assert_eq!(
         (o.figures.weighted_covered, changes),
@@ -197,7 +197,7 @@ fn random_small_repairs_match_exhaustive_search() {
         }
         ds.requests[2].priority = 1 + (seed % 5) as u8;
         let base = plan::plan(&ds, &params(), SolverKind::Milp, &|_| {});
-        let reference = base.pairs();
+        let reference = common::tuples(&base.pairs());
         let Some(declined) = reference
             .get(seed as usize % reference.len().max(1))
             .cloned()

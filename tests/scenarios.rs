@@ -96,9 +96,9 @@ async fn comparison_figures_and_diff_are_consistent() {
     }
     // Applying the diff to the first rota gives the second.
     let staffing = |r: &Run| {
-        let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut m: BTreeMap<(String, Option<u32>), Vec<String>> = BTreeMap::new();
         for a in &r.assignments {
-            m.entry(a.request.clone())
+            m.entry((a.request.clone(), a.part))
                 .or_default()
                 .push(a.instructor.clone());
         }
@@ -112,21 +112,14 @@ async fn comparison_figures_and_diff_are_consistent() {
         "a 40 km limit changes the pilot's rota"
     );
     for ch in changes {
+        let key = (ch.key().0.to_owned(), ch.key().1);
         match ch {
-            Change::Added {
-                request,
-                instructors,
-            } => assert!(rota.insert(request.clone(), instructors.clone()).is_none()),
-            Change::Removed { request, .. } => assert!(rota.remove(request).is_some()),
-            Change::InstructorChanged {
-                request,
-                before,
-                after,
-            } => {
-                assert_eq!(
-                    rota.insert(request.clone(), after.clone()).as_ref(),
-                    Some(before)
-                );
+            Change::Added { instructors, .. } => {
+                assert!(rota.insert(key, instructors.clone()).is_none())
+            }
+            Change::Removed { .. } => assert!(rota.remove(&key).is_some()),
+            Change::InstructorChanged { before, after, .. } => {
+                assert_eq!(rota.insert(key, after.clone()).as_ref(), Some(before));
             }
         }
     }
@@ -237,15 +230,21 @@ fn covering_by_one_component_agrees_with_the_whole_plan() {
             .expect("apply");
         let o = plan::plan(&ds, &sc.params, SolverKind::Milp, &|_| {});
         for r in &ds.requests {
-            let whole = o.assignments.iter().any(|a| a.request == r.id);
-            assert_eq!(
-                plan::covers(&ds, &sc.params, &r.id),
-                whole,
-                "{file}: {}",
-                r.id
-            );
+            for part in r.parts() {
+                let whole = o
+                    .assignments
+                    .iter()
+                    .any(|a| a.request == r.id && a.part == part.index);
+                assert_eq!(
+                    plan::covers(&ds, &sc.params, &r.id, part.index),
+                    whole,
+                    "{file}: {} {:?}",
+                    r.id,
+                    part.index
+                );
+            }
         }
-        assert!(!plan::covers(&ds, &sc.params, "no-such-request"));
+        assert!(!plan::covers(&ds, &sc.params, "no-such-request", None));
     }
 }
 
@@ -266,7 +265,7 @@ fn each_proposed_fix_covers_the_request_when_applied() {
         .iter()
         .filter(|u| ["r27", "r28", "r37", "r38"].contains(&u.request.as_str()))
     {
-        for fix in fixes(&ds, &sc.params, &u.request, &o.assignments) {
+        for fix in fixes(&ds, &sc.params, (&u.request, u.part), &o.assignments) {
             let (mut changed, mut params) = (ds.clone(), sc.params.clone());
             match &fix {
                 Fix::ScenarioMaxKm { km } => params.max_km = Some(*km),

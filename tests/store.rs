@@ -60,12 +60,14 @@ async fn round_trip(url: &str) {
     assert_eq!(stored.params, p);
     assert_eq!(stored.cluster_mode, o.cluster_mode);
     let mut expected = o.assignments.clone();
-    expected.sort_by(|a, b| (&a.request, &a.instructor).cmp(&(&b.request, &b.instructor)));
+    expected.sort_by(|a, b| {
+        (&a.request, a.part, &a.instructor).cmp(&(&b.request, b.part, &b.instructor))
+    });
     assert_eq!(stored.assignments.len(), expected.len());
     for (s, e) in stored.assignments.iter().zip(&expected) {
         assert_eq!(
-            (&s.request, &s.instructor, s.minutes),
-            (&e.request, &e.instructor, e.minutes)
+            (&s.request, s.part, &s.instructor, s.minutes),
+            (&e.request, e.part, &e.instructor, e.minutes)
         );
         assert!((s.km - e.km).abs() < 1e-9);
     }

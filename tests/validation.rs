@@ -1676,3 +1676,159 @@ fn a_negative_instructor_max_minutes_is_reported() {
         ProblemKind::NotAWholeNumber(text("-5")),
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Request formats (docs/model.md §2): one test per format rule.
+
+const FORMAT_HEADER: &str = "id,association,topic,language,instructors_needed,priority,first_date,start,end,count,interval_days,venue_lat,venue_lon,format,slot_minutes,desks";
+
+/// The base folder with the format columns, r1 as given and r2 a course.
+fn with_format_row(r1: &str) -> Folder {
+    Folder::base()
+        .line("requests.csv", 1, FORMAT_HEADER)
+        .line("requests.csv", 2, r1)
+        .line("requests.csv", 3, "r2,small,bankid,nb,1,3,,,,,,,,course,,")
+}
+
+#[test]
+fn formats_load_with_their_fields() {
+    let ds = with_format_row(
+        "r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,,,one_to_one,30,2",
+    )
+    .line(
+        "requests.csv",
+        4,
+        "r3,small,smarttelefon,ar;so,2,4,2027-01-12,10:00,12:00,8,7,,,drop-in,,",
+    )
+    .load()
+    .expect("loads");
+    let r1 = &ds.requests[0];
+    assert_eq!(
+        (r1.format, r1.slot_minutes, r1.desks),
+        (klynge::model::Format::OneToOne, Some(30), Some(2))
+    );
+    assert_eq!(ds.requests[1].format, klynge::model::Format::Course);
+    assert_eq!(ds.requests[2].format, klynge::model::Format::DropIn);
+    assert_eq!(ds.requests[2].languages(), vec!["ar", "so"]);
+}
+
+#[test]
+fn unknown_format_is_reported() {
+    let result =
+        with_format_row("r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,,,workshop,,")
+            .load();
+    expect_only(
+        result,
+        "requests.csv:2:format",
+        ProblemKind::UnknownFormat(text("workshop")),
+    );
+}
+
+#[test]
+fn several_languages_on_a_course_are_reported() {
+    let result =
+        with_format_row("r1,small,smarttelefon,ar;so,2,4,2027-01-12,10:00,12:00,8,7,,,course,,")
+            .load();
+    expect_only(
+        result,
+        "requests.csv:2:language",
+        ProblemKind::OneLanguageOnly(text("ar;so")),
+    );
+}
+
+#[test]
+fn a_drop_in_with_more_languages_than_staff_is_reported() {
+    let result =
+        with_format_row("r1,small,smarttelefon,ar;so,1,4,2027-01-12,10:00,12:00,8,7,,,drop_in,,")
+            .load();
+    expect_only(
+        result,
+        "requests.csv:2:language",
+        ProblemKind::MoreLanguagesThanStaff {
+            languages: 2,
+            needed: 1,
+        },
+    );
+}
+
+#[test]
+fn each_language_of_a_drop_in_must_be_a_code() {
+    let result =
+        with_format_row("r1,small,smarttelefon,ar;xx,2,4,2027-01-12,10:00,12:00,8,7,,,drop_in,,")
+            .load();
+    expect_only(
+        result,
+        "requests.csv:2:language",
+        ProblemKind::UnknownLanguageCode(text("xx")),
+    );
+}
+
+#[test]
+fn slot_minutes_on_a_course_is_reported() {
+    let result =
+        with_format_row("r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,,,course,30,")
+            .load();
+    expect_only(
+        result,
+        "requests.csv:2:slot_minutes",
+        ProblemKind::OnlyForOneToOne,
+    );
+}
+
+#[test]
+fn one_to_one_without_slot_minutes_is_reported() {
+    let result =
+        with_format_row("r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,,,one_to_one,,2")
+            .load();
+    expect_only(
+        result,
+        "requests.csv:2:slot_minutes",
+        ProblemKind::SlotMinutesMissing,
+    );
+}
+
+#[test]
+fn one_to_one_with_two_instructors_per_desk_is_reported() {
+    let result =
+        with_format_row("r1,small,smarttelefon,nb,2,4,2027-01-12,10:00,12:00,8,7,,,one_to_one,30,")
+            .load();
+    expect_only(
+        result,
+        "requests.csv:2:instructors_needed",
+        ProblemKind::OneInstructorPerDesk(2),
+    );
+}
+
+#[test]
+fn one_to_one_desks_and_slots_are_in_range() {
+    let result = with_format_row(
+        "r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,,,one_to_one,300,0",
+    )
+    .load();
+    expect_among(result, "requests.csv:2:desks", out_of_range("0", "1…20"));
+    let result = with_format_row(
+        "r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,12:00,8,7,,,one_to_one,300,1",
+    )
+    .load();
+    expect_only(
+        result,
+        "requests.csv:2:slot_minutes",
+        out_of_range("300", "5…240"),
+    );
+}
+
+#[test]
+fn a_one_to_one_block_shorter_than_a_slot_is_reported() {
+    let result = with_format_row(
+        "r1,small,smarttelefon,nb,1,4,2027-01-12,10:00,10:20,8,7,,,one_to_one,30,1",
+    )
+    .load();
+    expect_only(
+        result,
+        "requests.csv:2:slot_minutes",
+        ProblemKind::BlockShorterThanSlot {
+            block: 20,
+            slot: 30,
+        },
+    );
+}

@@ -95,12 +95,19 @@ pub fn conflicts(ds: &Dataset, params: &Params) -> Vec<Conflict> {
     let mut out = Vec::new();
     let mut keepable = Vec::new();
     for (r, i) in &answers.accepted {
-        let (Some(&rk), Some(&ik)) = (
+        let (Some(units), Some(&ik)) = (
             inst.request_index.get(r.as_str()),
             inst.instructor_index.get(i.as_str()),
         ) else {
             continue; // The request was withdrawn or the instructor left: nothing to keep.
         };
+        // A request in parts (a drop-in, guidance): the answer keeps the instructor on
+        // some of its sessions; it can be kept if they can take any one.
+        let rk = units
+            .iter()
+            .copied()
+            .find(|&u| elig.failed_rules(ik, u).is_empty())
+            .unwrap_or(units[0]);
         let conflict = |why| Conflict {
             request: r.clone(),
             instructor: i.clone(),
@@ -111,7 +118,10 @@ pub fn conflicts(ds: &Dataset, params: &Params) -> Vec<Conflict> {
             out.push(conflict(Why::NotEligible(failed)));
             continue;
         }
-        let needed = ds.requests[rk].instructors_needed;
+        if inst.units[rk].part.is_some() {
+            continue;
+        }
+        let needed = inst.units[rk].staff;
         let eligible = elig.by_request[rk].len();
         if eligible < needed as usize {
             let declined = answers
@@ -127,14 +137,14 @@ pub fn conflicts(ds: &Dataset, params: &Params) -> Vec<Conflict> {
             }));
             continue;
         }
-        keepable.push((r.clone(), i.clone()));
+        keepable.push(plan::Held::course(r.clone(), i.clone()));
     }
     // No request may have more accepted instructors than it needs.
     for r in &ds.requests {
         let accepted: Vec<String> = keepable
             .iter()
-            .filter(|(kr, _)| kr == &r.id)
-            .map(|(_, i)| i.clone())
+            .filter(|h| h.request == r.id)
+            .map(|h| h.instructor.clone())
             .collect();
         if accepted.len() > r.instructors_needed as usize {
             for i in &accepted {
@@ -165,10 +175,10 @@ pub fn conflicts(ds: &Dataset, params: &Params) -> Vec<Conflict> {
         // A limit is broken per instructor (and week), not per request: every accepted
         // pair of that instructor takes part in it.
         let Some(i) = &v.instructor else { continue };
-        for (r, ai) in &keepable {
-            if ai == i && v.request.as_ref().is_none_or(|vr| vr == r) {
+        for h in &keepable {
+            if &h.instructor == i && v.request.as_ref().is_none_or(|vr| vr == &h.request) {
                 out.push(Conflict {
-                    request: r.clone(),
+                    request: h.request.clone(),
                     instructor: i.clone(),
                     why: Why::Clash(v.clone()),
                 });

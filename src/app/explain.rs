@@ -9,6 +9,8 @@ use super::error::{AppError, Result};
 
 pub struct Explanation {
     pub request: String,
+    /// The session, for a drop-in or one-to-one guidance.
+    pub part: Option<u32>,
     pub reasons: Vec<Reason>,
     pub fixes: Vec<Fix>,
     /// Where else the association can go meanwhile (refer, never reject).
@@ -62,8 +64,14 @@ pub fn explain(
     {
         let e = Explanation {
             request: u.request.clone(),
+            part: u.part,
             reasons: u.reasons.clone(),
-            fixes: fixes(&run.dataset, &params, &u.request, &run.assignments),
+            fixes: fixes(
+                &run.dataset,
+                &params,
+                (&u.request, u.part),
+                &run.assignments,
+            ),
             referrals: u.referrals.clone(),
         };
         on_request(&e);

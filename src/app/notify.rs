@@ -55,17 +55,18 @@ struct View<'a> {
 }
 
 /// One thing that changed for an instructor.
+/// (For a drop-in or guidance, the part: the session concerned.)
 enum ForInstructor<'a> {
-    Added(&'a Request),
+    Added(&'a Request, Option<u32>),
     /// Same course and people, new times (or place).
-    Moved(&'a Request),
-    Removed(&'a Request),
+    Moved(&'a Request, Option<u32>),
+    Removed(&'a Request, Option<u32>),
 }
 
 /// One course of an association whose staffing or times changed.
 enum ForAssociation<'a> {
-    /// Who comes now (empty: nobody yet).
-    Staffed(&'a Request, Vec<&'a str>),
+    /// Who comes now, by part (empty: nobody yet).
+    Staffed(&'a Request, Vec<(Option<u32>, &'a str)>),
     /// No longer in the published plan.
     Gone(&'a Request),
 }
@@ -138,43 +139,34 @@ impl<'a> View<'a> {
             }
         };
         for change in diff(&self.old_assignments, self.new_assignments) {
-            let (request, before, after) = match &change {
-                Change::Added {
-                    request,
-                    instructors,
-                } => (request, &[][..], &instructors[..]),
-                Change::Removed {
-                    request,
-                    instructors,
-                } => (request, &instructors[..], &[][..]),
-                Change::InstructorChanged {
-                    request,
-                    before,
-                    after,
-                } => (request, &before[..], &after[..]),
+            let (before, after) = match &change {
+                Change::Added { instructors, .. } => (&[][..], &instructors[..]),
+                Change::Removed { instructors, .. } => (&instructors[..], &[][..]),
+                Change::InstructorChanged { before, after, .. } => (&before[..], &after[..]),
             };
+            let (request, part) = change.key();
             let Some(r) = self.request(request) else {
                 continue;
             };
             for who in after.iter().filter(|i| !before.contains(i)) {
-                add(who, ForInstructor::Added(r));
+                add(who, ForInstructor::Added(r, part));
             }
             for who in before.iter().filter(|i| !after.contains(i)) {
-                add(who, ForInstructor::Removed(r));
+                add(who, ForInstructor::Removed(r, part));
             }
         }
         // Kept with the same people, but at other times: those people are told too.
-        let old: BTreeSet<(&str, &str)> = self
+        let old: BTreeSet<(&str, Option<u32>, &str)> = self
             .old_assignments
             .iter()
-            .map(|a| (a.request.as_str(), a.instructor.as_str()))
+            .map(|a| (a.request.as_str(), a.part, a.instructor.as_str()))
             .collect();
         for a in self.new_assignments {
-            if old.contains(&(a.request.as_str(), a.instructor.as_str()))
+            if old.contains(&(a.request.as_str(), a.part, a.instructor.as_str()))
                 && self.moved(&a.request)
                 && let Some(r) = self.new_requests.get(a.request.as_str())
             {
-                add(&a.instructor, ForInstructor::Moved(r));
+                add(&a.instructor, ForInstructor::Moved(r, a.part));
             }
         }
         out
@@ -184,13 +176,13 @@ impl<'a> View<'a> {
     fn staffing<'b>(
         requests: &BTreeMap<&'b str, &'b Request>,
         assignments: &'b [Assignment],
-    ) -> BTreeMap<&'b str, BTreeSet<&'b str>> {
-        let mut m: BTreeMap<&str, BTreeSet<&str>> =
+    ) -> BTreeMap<&'b str, BTreeSet<(Option<u32>, &'b str)>> {
+        let mut m: BTreeMap<&str, BTreeSet<(Option<u32>, &str)>> =
             requests.keys().map(|r| (*r, BTreeSet::new())).collect();
         for a in assignments {
             m.entry(a.request.as_str())
                 .or_default()
-                .insert(a.instructor.as_str());
+                .insert((a.part, a.instructor.as_str()));
         }
         m
     }
@@ -250,12 +242,18 @@ fn session_lines(lang: Lang, sessions: &[Session]) -> String {
         .collect()
 }
 
-/// From the first date: `fra tirsdag 12. januar 2027`.
-fn from_first(lang: Lang, r: &Request) -> String {
-    r.all_sessions()
+/// From the first date: `fra tirsdag 12. januar 2027` (of a part: its session's date,
+/// `tirsdag 12. januar 2027`).
+fn from_first(lang: Lang, r: &Request, part: Option<u32>) -> String {
+    let first = r
+        .part_sessions(part)
         .first()
-        .map(|s| format!(" ({} {})", lang.pick("fra", "from"), lang.long_date(s.date)))
-        .unwrap_or_default()
+        .map(|s| lang.long_date(s.date));
+    match (first, part) {
+        (Some(d), None) => format!(" ({} {d})", lang.pick("fra", "from")),
+        (Some(d), Some(_)) => format!(" ({d})"),
+        (None, _) => String::new(),
+    }
 }
 
 /// `koordinatoren i Seniornett Trondheim` / `the coordinator at Seniornett Trondheim`.
@@ -288,25 +286,25 @@ fn instructor_message(view: &View, person: &Instructor, items: &[ForInstructor])
     );
     for item in items {
         match item {
-            ForInstructor::Added(r) => {
+            ForInstructor::Added(r, part) => {
                 let topic = quoted(lang, &r.topic);
                 body.push_str(&match lang {
                     Lang::Nb => format!("Du er satt opp på {topic} hos {}:\n", place(r)),
                     Lang::En => format!("You are scheduled for {topic} at {}:\n", place(r)),
                 });
-                body.push_str(&session_lines(lang, &r.all_sessions()));
+                body.push_str(&session_lines(lang, &r.part_sessions(*part)));
             }
-            ForInstructor::Moved(r) => {
+            ForInstructor::Moved(r, part) => {
                 let topic = quoted(lang, &r.topic);
                 body.push_str(&match lang {
                     Lang::Nb => format!("{topic} hos {} har fått nye tider:\n", place(r)),
                     Lang::En => format!("{topic} at {} has new times:\n", place(r)),
                 });
-                body.push_str(&session_lines(lang, &r.all_sessions()));
+                body.push_str(&session_lines(lang, &r.part_sessions(*part)));
             }
-            ForInstructor::Removed(r) => {
+            ForInstructor::Removed(r, part) => {
                 let topic = quoted(lang, &r.topic);
-                let from = from_first(lang, r);
+                let from = from_first(lang, r, *part);
                 body.push_str(&match lang {
                     Lang::Nb => format!(
                         "{topic} hos {}{from} er tatt bort fra planen din.\n",
@@ -364,7 +362,7 @@ fn association_message(view: &View, assoc: &Association, items: &[ForAssociation
                 body.push_str(&format!(
                     "{}{}:\n    {}\n",
                     quoted(lang, &r.topic),
-                    from_first(lang, r),
+                    from_first(lang, r, None),
                     lang.pick(
                         "Vi har dessverre ikke funnet noen instruktør ennå. Koordinatoren \
                          følger saken opp og tar kontakt med dere.",
@@ -373,8 +371,26 @@ fn association_message(view: &View, assoc: &Association, items: &[ForAssociation
                     )
                 ));
             }
+            // A drop-in or guidance: who comes, session by session.
+            ForAssociation::Staffed(r, staff) if !r.format.is_course() => {
+                body.push_str(&format!("{}:\n", quoted(lang, &r.topic)));
+                for (k, session) in r.all_sessions().iter().enumerate() {
+                    let names: Vec<String> = staff
+                        .iter()
+                        .filter(|(part, _)| *part == Some(k as u32))
+                        .map(|(_, i)| name_of(i))
+                        .collect();
+                    let line = session_lines(lang, std::slice::from_ref(session));
+                    let who = if names.is_empty() {
+                        lang.pick("ingen ennå", "nobody yet").to_owned()
+                    } else {
+                        join(lang, &names)
+                    };
+                    body.push_str(&format!("{}: {who}\n", line.trim_end()));
+                }
+            }
             ForAssociation::Staffed(r, staff) => {
-                let names: Vec<String> = staff.iter().map(|i| name_of(i)).collect();
+                let names: Vec<String> = staff.iter().map(|(_, i)| name_of(i)).collect();
                 let who = join(lang, &names);
                 body.push_str(&format!(
                     "{}: {who} {}\n",
@@ -391,7 +407,7 @@ fn association_message(view: &View, assoc: &Association, items: &[ForAssociation
                 body.push_str(&format!(
                     "{}{}: {}\n",
                     quoted(lang, &r.topic),
-                    from_first(lang, r),
+                    from_first(lang, r, None),
                     lang.pick("er ikke lenger med i planen.", "is no longer in the plan.")
                 ));
             }
@@ -482,6 +498,9 @@ mod tests {
             topic: "epost".into(),
             language: "nb".into(),
             instructors_needed: 1,
+            format: Default::default(),
+            slot_minutes: None,
+            desks: None,
             priority: 3,
             series: Some(Series {
                 first_date: first.parse().expect("date"),
@@ -530,6 +549,7 @@ mod tests {
             assignments: pairs
                 .iter()
                 .map(|(r, i)| Assignment {
+                    part: None,
                     request: (*r).into(),
                     instructor: (*i).into(),
                     km: 1.0,

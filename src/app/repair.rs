@@ -80,20 +80,11 @@ pub struct PersonChange {
 pub fn by_person(changes: &[Change]) -> BTreeMap<String, Vec<PersonChange>> {
     let mut out: BTreeMap<String, Vec<PersonChange>> = BTreeMap::new();
     for c in changes {
-        let (request, before, after): (&String, &[String], &[String]) = match c {
-            Change::Added {
-                request,
-                instructors,
-            } => (request, &[], instructors),
-            Change::Removed {
-                request,
-                instructors,
-            } => (request, instructors, &[]),
-            Change::InstructorChanged {
-                request,
-                before,
-                after,
-            } => (request, before, after),
+        let request = &c.label();
+        let (before, after): (&[String], &[String]) = match c {
+            Change::Added { instructors, .. } => (&[], instructors),
+            Change::Removed { instructors, .. } => (instructors, &[]),
+            Change::InstructorChanged { before, after, .. } => (before, after),
         };
         for i in before.iter().filter(|i| !after.contains(i)) {
             out.entry(i.clone()).or_default().push(PersonChange {

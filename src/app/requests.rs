@@ -29,6 +29,17 @@ pub struct Submission {
     #[serde(default = "one")]
     #[schema(minimum = 1, default = 1)]
     pub instructors_needed: u32,
+    /// `course` (the default), `drop_in` or `one_to_one`.
+    #[serde(default)]
+    pub format: crate::model::Format,
+    /// One-to-one guidance: minutes per appointment.
+    #[serde(default)]
+    #[schema(minimum = 5, maximum = 240)]
+    pub slot_minutes: Option<u32>,
+    /// One-to-one guidance: parallel desks (default 1).
+    #[serde(default)]
+    #[schema(minimum = 1, maximum = 20)]
+    pub desks: Option<u32>,
     #[serde(default = "three")]
     #[schema(minimum = 1, maximum = 5, default = 3)]
     pub priority: u8,
@@ -62,6 +73,9 @@ pub fn check_submission(
         topic: s.topic.trim().to_lowercase(),
         language: s.language.trim().to_lowercase(),
         instructors_needed: s.instructors_needed,
+        format: s.format,
+        slot_minutes: s.slot_minutes,
+        desks: s.desks,
         priority: s.priority,
         series: s.series.clone(),
         sessions: s.sessions.clone(),

@@ -376,7 +376,7 @@ impl Service {
                     language: r.language.clone(),
                     instructor: a.instructor.clone(),
                     km_one_way: a.km,
-                    sessions: r.all_sessions(),
+                    sessions: r.part_sessions(a.part),
                     answer: answers
                         .get(&(a.request.clone(), a.instructor.clone()))
                         .cloned()

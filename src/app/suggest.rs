@@ -37,33 +37,46 @@ pub fn suggest(run: &Run, request: &str) -> Result<Suggestions> {
         },
     );
     let elig = Eligibility::build(&inst);
-    let r = inst.request_index[request];
+    // A request in parts: its first session the run leaves unstaffed (or its first).
+    let units = &inst.request_index[request];
+    let staffed = |u: usize| {
+        run.assignments
+            .iter()
+            .any(|a| a.request == request && a.part == inst.units[u].part)
+    };
+    let r = units
+        .iter()
+        .copied()
+        .find(|&u| !staffed(u))
+        .unwrap_or(units[0]);
+    let part = inst.units[r].part;
     let n = inst.sessions[r].len();
     let mut pairs: Vec<&plan::eligibility::Pair> =
         elig.by_request[r].iter().map(|&p| &elig.pairs[p]).collect();
     pairs.sort_by(|a, b| a.travel.km.total_cmp(&b.travel.km));
     let scenario = run.check_scenario();
-    let others: Vec<(String, String)> = run
+    let others: Vec<plan::Held> = run
         .assignments
         .iter()
-        .filter(|a| a.request != request)
-        .map(|a| (a.request.clone(), a.instructor.clone()))
+        .filter(|a| a.request != request || a.part != part)
+        .map(plan::Held::from)
         .collect();
     let options = pairs
         .into_iter()
         .map(|p| {
             let ins = &run.dataset.instructors[p.i];
             let mut rota = others.clone();
-            rota.push((request.to_owned(), ins.id.clone()));
+            rota.push(plan::Held::new(request, part, ins.id.clone()));
             let theirs: Vec<plan::Assignment> = run
                 .assignments
                 .iter()
-                .filter(|a| a.instructor == ins.id && a.request != request)
+                .filter(|a| a.instructor == ins.id && (a.request != request || a.part != part))
                 .cloned()
                 .collect();
             let mut with = theirs.clone();
             with.push(plan::Assignment {
                 request: request.to_owned(),
+                part,
                 instructor: ins.id.clone(),
                 km: p.travel.km,
                 minutes: p.travel.minutes,

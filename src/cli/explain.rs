@@ -29,7 +29,10 @@ pub async fn suggest(db: &str, lang: Lang, id: i64, request: &str) -> Result<(),
 
 /// One explained request: the reasons, then each single change that would cover it.
 fn explanation(e: &Explanation, lang: Lang) -> String {
-    let mut s = format!("{}:\n", e.request);
+    let mut s = format!(
+        "{}:\n",
+        klynge::plan::outcome::part_label(&e.request, e.part, lang)
+    );
     for reason in &e.reasons {
         s.push_str(&format!(
             "  {} {}\n",

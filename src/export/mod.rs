@@ -122,7 +122,7 @@ impl Rota {
                 travel_minutes: a.minutes,
                 venue_lat: venue.lat,
                 venue_lon: venue.lon,
-                sessions: r.all_sessions(),
+                sessions: r.part_sessions(a.part),
             });
         }
         let uncovered = uncovered
@@ -135,7 +135,7 @@ impl Rota {
                     .map(|r| r.association.clone())
                     .unwrap_or_default();
                 UncoveredEntry {
-                    request: u.request.clone(),
+                    request: u.label(lang),
                     association_name: ds
                         .association(&association)
                         .map_or_else(|| association.clone(), |a| a.name.clone()),

@@ -297,37 +297,27 @@ impl Comparison {
         for (run, list) in &self.diffs {
             for c in list {
                 let (code, nb, en, request, before, after) = match c {
-                    Change::Added {
-                        request,
-                        instructors,
-                    } => (
+                    Change::Added { instructors, .. } => (
                         "added",
                         "lagt til",
                         "added",
-                        request,
+                        c.label(),
                         String::new(),
                         instructors.join(";"),
                     ),
-                    Change::Removed {
-                        request,
-                        instructors,
-                    } => (
+                    Change::Removed { instructors, .. } => (
                         "removed",
                         "fjernet",
                         "removed",
-                        request,
+                        c.label(),
                         instructors.join(";"),
                         String::new(),
                     ),
-                    Change::InstructorChanged {
-                        request,
-                        before,
-                        after,
-                    } => (
+                    Change::InstructorChanged { before, after, .. } => (
                         "instructor_changed",
                         "ny instruktør",
                         "instructor changed",
-                        request,
+                        c.label(),
                         before.join(";"),
                         after.join(";"),
                     ),
@@ -339,7 +329,7 @@ impl Comparison {
                     },
                     Cell::Int(first),
                     Cell::Int(*run),
-                    Cell::text(request),
+                    Cell::Text(request),
                     Cell::Text(before),
                     Cell::Text(after),
                 ]);

@@ -188,7 +188,7 @@ pub fn summary(
         const SHOWN: usize = 20;
         for u in o.uncovered.iter().take(SHOWN) {
             let reasons: Vec<String> = u.reasons.iter().map(|r| r.localized(lang)).collect();
-            s.push_str(&format!("  {}: {}\n", u.request, reasons.join("; ")));
+            s.push_str(&format!("  {}: {}\n", u.label(lang), reasons.join("; ")));
             for r in &u.referrals {
                 s.push_str(&format!("      → {}\n", referral_line(r, lang)));
             }

@@ -8,8 +8,9 @@ use std::path::Path;
 
 use super::table::Table;
 use crate::model::{
-    Association, AssociationKind, Blackout, Dataset, Instructor, NetworkEdge, Offer, OfferKind,
-    Place, Problem, ProblemKind, Request, Series, Session, Slot, TravelRow, parse_weekday,
+    Association, AssociationKind, Blackout, Dataset, Format, Instructor, NetworkEdge, Offer,
+    OfferKind, Place, Problem, ProblemKind, Request, Series, Session, Slot, TravelRow,
+    parse_weekday,
 };
 
 /// Every file of the format; anything else in a dataset folder is reported as unknown
@@ -309,6 +310,15 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
         };
         let venue_lat = row.float("venue_lat", false, &mut p);
         let venue_lon = row.float("venue_lon", false, &mut p);
+        let format = row.parse(
+            "format",
+            false,
+            &mut p,
+            Format::parse,
+            ProblemKind::UnknownFormat,
+        );
+        let slot_minutes = row.uint("slot_minutes", false, &mut p);
+        let desks = row.uint("desks", false, &mut p);
         if let Some(id) = id {
             // Placeholders for cells with problems (already reported) pass validation.
             ds.requests.push(Request {
@@ -317,6 +327,9 @@ pub fn read_folder(dir: &Path) -> (Dataset, Vec<Problem>) {
                 topic: topic.unwrap_or_default(),
                 language: language.unwrap_or_default(),
                 instructors_needed: needed.unwrap_or(1),
+                format: format.unwrap_or_default(),
+                slot_minutes,
+                desks,
                 priority: priority.unwrap_or(3),
                 series,
                 sessions: Vec::new(),

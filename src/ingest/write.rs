@@ -155,7 +155,7 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
     bl.flush()?;
 
     let mut w = csv::Writer::from_path(dir.join("requests.csv")).map_err(csv_err)?;
-    w.write_record([
+    let header = [
         "id",
         "association",
         "topic",
@@ -169,14 +169,23 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
         "interval_days",
         "venue_lat",
         "venue_lon",
-    ])
-    .map_err(csv_err)?;
+    ];
+    // The format columns only when a request needs them, so that a dataset of courses
+    // keeps its files as they were.
+    let formats = ds.requests.iter().any(|r| !r.format.is_course());
+    let format_header: &[&str] = if formats {
+        &["format", "slot_minutes", "desks"]
+    } else {
+        &[]
+    };
+    w.write_record(header.iter().chain(format_header))
+        .map_err(csv_err)?;
     let mut se = csv::Writer::from_path(dir.join("sessions.csv")).map_err(csv_err)?;
     se.write_record(["request", "date", "start", "end"])
         .map_err(csv_err)?;
     for r in &ds.requests {
         let s = r.series.as_ref();
-        w.write_record([
+        let cells = [
             r.id.as_str(),
             &r.association,
             &r.topic,
@@ -190,7 +199,19 @@ pub fn write_folder(ds: &Dataset, dir: &Path) -> std::io::Result<()> {
             &opt(s.map(|s| s.interval_days)),
             &opt(r.venue_lat),
             &opt(r.venue_lon),
-        ])
+        ];
+        let format_cells = [
+            r.format.code().to_owned(),
+            opt(r.slot_minutes),
+            opt(r.desks),
+        ];
+        let format_cells = if formats { &format_cells[..] } else { &[] };
+        w.write_record(
+            cells
+                .iter()
+                .map(|c| c.as_bytes())
+                .chain(format_cells.iter().map(|c| c.as_bytes())),
+        )
         .map_err(csv_err)?;
         for x in &r.sessions {
             se.write_record([

@@ -5,11 +5,13 @@
 //! record came from (`Origin`), so that validation can point at a file and a line.
 
 pub mod calendar;
+mod format;
 mod offer_time;
 mod problem;
 mod time;
 mod validate;
 
+pub use format::{Format, Part};
 pub use offer_time::{OfferDay, OfferTime};
 pub use problem::{Problem, ProblemKind, Problems, shorten};
 pub use time::{Hm, parse_weekday, weekday_code, weekday_serde};
@@ -190,8 +192,20 @@ pub struct Request {
     /// The requesting association; always a small one.
     pub association: String,
     pub topic: String,
+    /// ISO 639-1; a drop-in may list several, separated by `;` (`Request::languages`).
     pub language: String,
+    /// Per part (`Request::parts`): k for a course or a drop-in session; 1 for one-to-one
+    /// guidance, whose parallel instructors are its `desks`.
     pub instructors_needed: u32,
+    /// Course (the default), drop-in or one-to-one guidance (docs/model.md §2).
+    #[serde(default, skip_serializing_if = "Format::is_course")]
+    pub format: Format,
+    /// One-to-one guidance: the length of one appointment, in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot_minutes: Option<u32>,
+    /// One-to-one guidance: parallel desks, one instructor each (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desks: Option<u32>,
     /// 1 = low … 5 = high.
     pub priority: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]

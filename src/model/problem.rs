@@ -95,6 +95,26 @@ pub enum ProblemKind {
     UnknownPlace(String),
     /// A place id that is already an association's id.
     PlaceIdTaken(String),
+    /// A request `format` that is not course, drop_in or one_to_one.
+    UnknownFormat(String),
+    /// Several languages where the format takes one (a course, one-to-one guidance).
+    OneLanguageOnly(String),
+    /// A drop-in lists more languages than it has instructors per session to cover them.
+    MoreLanguagesThanStaff {
+        languages: usize,
+        needed: u32,
+    },
+    /// A field that only one-to-one guidance takes (`slot_minutes`, `desks`).
+    OnlyForOneToOne,
+    /// One-to-one guidance without `slot_minutes`.
+    SlotMinutesMissing,
+    /// One-to-one guidance with `instructors_needed` other than 1.
+    OneInstructorPerDesk(u32),
+    /// A one-to-one block shorter than one appointment.
+    BlockShorterThanSlot {
+        block: i64,
+        slot: u32,
+    },
 }
 
 /// How much of a value from the input a message quotes.
@@ -145,6 +165,8 @@ impl ProblemKind {
             NotAnOfferTime(v) => NotAnOfferTime(s(v)),
             UnknownPlace(v) => UnknownPlace(s(v)),
             PlaceIdTaken(v) => PlaceIdTaken(s(v)),
+            UnknownFormat(v) => UnknownFormat(s(v)),
+            OneLanguageOnly(v) => OneLanguageOnly(s(v)),
             other => other,
         }
     }
@@ -206,6 +228,13 @@ impl Localized for ProblemKind {
             UnknownPlace(v) => if nb { format!("ukjent sted '{v}' (forventet en id fra places.csv eller en forenings id)") } else { format!("unknown place '{v}' (expected an id from places.csv or an association's id)") },
             PlaceIdTaken(v) => if nb { format!("'{v}' er allerede id-en til en forening: en forening er et sted av seg selv, gi stedet en annen id") } else { format!("'{v}' is already an association's id: an association is a place by itself, give the place another id") },
             NotAWebAddress(v) => if nb { format!("'{v}' er ikke en nettadresse (forventet https://…)") } else { format!("'{v}' is not a web address (expected https://…)") },
+            UnknownFormat(v) => if nb { format!("ukjent format '{v}' (forventet course, drop_in eller one_to_one)") } else { format!("unknown format '{v}' (expected course, drop_in or one_to_one)") },
+            OneLanguageOnly(v) => if nb { format!("'{v}': bare drop-in kan ha flere språk (skilt med ;); kurs og veiledning har ett") } else { format!("'{v}': only a drop-in may have several languages (separated by ;); a course and guidance have one") },
+            MoreLanguagesThanStaff { languages, needed } => if nb { format!("{languages} språk, men bare {needed} instruktør(er) per økt: hvert språk trenger minst én som snakker det") } else { format!("{languages} languages, but only {needed} instructor(s) per session: each language needs at least one speaker") },
+            OnlyForOneToOne => lang.pick("bare veiledning én til én (format one_to_one) bruker dette feltet: la det stå tomt", "only one-to-one guidance (format one_to_one) uses this field: leave it empty").into(),
+            SlotMinutesMissing => lang.pick("veiledning én til én trenger timelengden i minutter (slot_minutes)", "one-to-one guidance needs the appointment length in minutes (slot_minutes)").into(),
+            OneInstructorPerDesk(v) => if nb { format!("veiledning én til én har én instruktør per pult, ikke {v}: oppgi parallelle pulter i desks") } else { format!("one-to-one guidance has one instructor per desk, not {v}: give parallel desks in desks") },
+            BlockShorterThanSlot { block, slot } => if nb { format!("økten varer {block} minutter, kortere enn én time på {slot} minutter") } else { format!("the block lasts {block} minutes, shorter than one appointment of {slot} minutes") },
         }
     }
 }

@@ -210,13 +210,16 @@ pub fn validate(ds: &Dataset) -> Vec<Problem> {
             ),
             Some(AssociationKind::Small) => {}
         }
-        if !r.language.is_empty() && !is_language_code(&r.language) {
-            push(
-                &r.origin,
-                "language",
-                ProblemKind::UnknownLanguageCode(r.language.clone()),
-            );
+        for l in r.languages() {
+            if !is_language_code(l) {
+                push(
+                    &r.origin,
+                    "language",
+                    ProblemKind::UnknownLanguageCode(l.to_owned()),
+                );
+            }
         }
+        format_rules(r, &mut push);
         require(&r.topic, &r.origin, "topic", &mut push);
         if r.instructors_needed == 0 || r.instructors_needed > 10 {
             push(
@@ -531,5 +534,88 @@ fn check_lat_lon(
     }
     if !(-180.0..=180.0).contains(&lon) {
         push(origin, "lon", ProblemKind::LongitudeOutOfRange(lon));
+    }
+}
+
+/// The rules of a request's format (docs/model.md §2): one language except for a drop-in,
+/// whose staff can cover its languages; `slot_minutes` and `desks` for one-to-one
+/// guidance only, which has one instructor per desk and blocks of at least one slot.
+fn format_rules(r: &crate::model::Request, push: &mut impl FnMut(&Origin, &str, ProblemKind)) {
+    use crate::model::Format;
+    let languages = r.languages();
+    match r.format {
+        Format::DropIn
+            if languages.len() > r.instructors_needed as usize && r.instructors_needed >= 1 =>
+        {
+            push(
+                &r.origin,
+                "language",
+                ProblemKind::MoreLanguagesThanStaff {
+                    languages: languages.len(),
+                    needed: r.instructors_needed,
+                },
+            );
+        }
+        Format::Course | Format::OneToOne if languages.len() > 1 => push(
+            &r.origin,
+            "language",
+            ProblemKind::OneLanguageOnly(r.language.clone()),
+        ),
+        _ => {}
+    }
+    if r.format != Format::OneToOne {
+        if r.slot_minutes.is_some() {
+            push(&r.origin, "slot_minutes", ProblemKind::OnlyForOneToOne);
+        }
+        if r.desks.is_some() {
+            push(&r.origin, "desks", ProblemKind::OnlyForOneToOne);
+        }
+        return;
+    }
+    if r.instructors_needed != 1 {
+        push(
+            &r.origin,
+            "instructors_needed",
+            ProblemKind::OneInstructorPerDesk(r.instructors_needed),
+        );
+    }
+    if let Some(d) = r.desks.filter(|d| !(1..=20).contains(d)) {
+        push(
+            &r.origin,
+            "desks",
+            ProblemKind::OutOfRange {
+                value: d.to_string(),
+                expected: "1…20".into(),
+            },
+        );
+    }
+    match r.slot_minutes {
+        None => push(&r.origin, "slot_minutes", ProblemKind::SlotMinutesMissing),
+        Some(m) if !(5..=240).contains(&m) => push(
+            &r.origin,
+            "slot_minutes",
+            ProblemKind::OutOfRange {
+                value: m.to_string(),
+                expected: "5…240".into(),
+            },
+        ),
+        Some(m) => {
+            for s in r.all_sessions() {
+                let block = s.end.minutes() - s.start.minutes();
+                if block > 0 && block < i64::from(m) {
+                    let origin = if s.origin.file.is_empty() {
+                        &r.origin
+                    } else {
+                        &s.origin
+                    };
+                    push(
+                        origin,
+                        "slot_minutes",
+                        ProblemKind::BlockShorterThanSlot { block, slot: m },
+                    );
+                    break;
+                }
+            }
+        }
     }
 }

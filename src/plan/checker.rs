@@ -15,15 +15,19 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Lang;
-use crate::model::{Dataset, LatLon, Session};
+use crate::model::{Dataset, Format, LatLon, Session};
 use crate::travel::{TravelModel, TravelParams};
 
+use super::outcome::Held;
 use super::params::{Answers, ClusterMode};
 use super::rules::{HardConstraint, Rule};
 
 /// A venue as the checker tells venues apart: the requesting association and the point
 /// (latitude and longitude bits) where the sessions are held.
 type Venue<'a> = (&'a str, u64, u64);
+
+/// A part as the checker names it: the request's index and the part (none for a course).
+type PartKey = (usize, Option<u32>);
 
 /// What the checker needs to know about the scenario.
 #[derive(Clone, Debug)]
@@ -94,13 +98,9 @@ fn localize_detail(detail: &str, lang: Lang) -> String {
     words.join(" ")
 }
 
-/// Checks a rota given as (request id, instructor id) assignments. Returns every violation
-/// (empty when the rota is valid).
-pub fn check(
-    ds: &Dataset,
-    scenario: &CheckScenario,
-    assignments: &[(String, String)],
-) -> Vec<Violation> {
+/// Checks a rota given as who holds what (request, part, instructor). Returns every
+/// violation (empty when the rota is valid).
+pub fn check(ds: &Dataset, scenario: &CheckScenario, assignments: &[Held]) -> Vec<Violation> {
     let mut out = answer_violations(ds, &scenario.answers, assignments);
     let travel = TravelModel::for_dataset(scenario.travel, ds);
     let requests: HashMap<&str, usize> = ds
@@ -115,43 +115,76 @@ pub fn check(
         .enumerate()
         .map(|(k, i)| (i.id.as_str(), k))
         .collect();
-    let sessions: Vec<Vec<Session>> = ds.requests.iter().map(|r| r.all_sessions()).collect();
 
-    // Staffing: exactly k distinct instructors per covered request.
-    let mut staff: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (r, i) in assignments {
-        staff.entry(r.as_str()).or_default().push(i.as_str());
+    // Staffing, per part (docs/model.md §3): a course and a drop-in session have exactly k
+    // distinct instructors, a one-to-one block at most one per desk; a part is all of a
+    // course or one session of the other formats. A drop-in session in several languages
+    // has a speaker of each.
+    let mut staff: BTreeMap<(&str, Option<u32>), Vec<&str>> = BTreeMap::new();
+    for h in assignments {
+        staff
+            .entry((h.request.as_str(), h.part))
+            .or_default()
+            .push(h.instructor.as_str());
     }
-    for (r, who) in &staff {
+    for ((r, part), who) in &staff {
+        let staffing = |detail: String| Violation {
+            constraint: HardConstraint::Staffing,
+            rule: None,
+            request: Some(r.to_string()),
+            instructor: None,
+            detail,
+        };
         let Some(&rk) = requests.get(r) else {
-            out.push(Violation {
-                constraint: HardConstraint::Staffing,
-                rule: None,
-                request: Some(r.to_string()),
-                instructor: None,
-                detail: "unknown request / ukjent forespørsel".into(),
-            });
+            out.push(staffing("unknown request / ukjent forespørsel".into()));
             continue;
         };
+        let req = &ds.requests[rk];
+        if !req.has_part(*part) {
+            out.push(staffing(format!(
+                "no part {part:?} of a {} / ingen del {part:?} av {}",
+                req.format.name(Lang::En),
+                req.format.name(Lang::Nb)
+            )));
+            continue;
+        }
         let mut distinct = who.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        let k = ds.requests[rk].instructors_needed as usize;
-        if distinct.len() != who.len() || who.len() != k {
-            out.push(Violation {
-                constraint: HardConstraint::Staffing,
-                rule: None,
-                request: Some(r.to_string()),
-                instructor: None,
-                detail: format!("{} of {k} / {} av {k}", distinct.len(), distinct.len()),
+        let n = distinct.len();
+        let wrong = match req.format {
+            Format::OneToOne => n != who.len() || n > req.staff_per_part() as usize,
+            Format::Course | Format::DropIn => {
+                n != who.len() || n != req.instructors_needed as usize
+            }
+        };
+        if wrong {
+            let k = req.staff_per_part();
+            out.push(staffing(format!("{n} of {k} / {n} av {k}")));
+        }
+        for l in req.languages().iter().filter(|_| req.languages().len() > 1) {
+            let spoken = distinct.iter().any(|i| {
+                instructors
+                    .get(i)
+                    .is_some_and(|&ik| ds.instructors[ik].languages.iter().any(|m| m == l))
             });
+            if !spoken {
+                out.push(Violation {
+                    constraint: HardConstraint::LanguageCover,
+                    rule: None,
+                    request: Some(req.part_label(*part)),
+                    instructor: None,
+                    detail: (*l).to_owned(),
+                });
+            }
         }
     }
 
     // Eligibility, rule by rule; and each instructor's timeline for the later checks.
     // timeline[i] = (request, session, one-way minutes, venue)
-    let mut timeline: BTreeMap<usize, Vec<(usize, Session, i64, Venue)>> = BTreeMap::new();
-    for (r, i) in assignments {
+    let mut timeline: BTreeMap<usize, Vec<(PartKey, Session, i64, Venue)>> = BTreeMap::new();
+    for h in assignments {
+        let (r, i) = (&h.request, &h.instructor);
         let (Some(&rk), Some(&ik)) = (requests.get(r.as_str()), instructors.get(i.as_str())) else {
             if !instructors.contains_key(i.as_str()) {
                 out.push(Violation {
@@ -218,7 +251,11 @@ pub fn check(
         if !ins.topics.contains(&req.topic) {
             fail(Rule::Topic, req.topic.clone());
         }
-        if !ins.languages.contains(&req.language) {
+        if !req
+            .languages()
+            .iter()
+            .any(|l| ins.languages.iter().any(|m| m == l))
+        {
             fail(Rule::Language, req.language.clone());
         }
         let limit = match scenario.max_km {
@@ -239,7 +276,7 @@ pub fn check(
             fail(Rule::Distance, format!("{} min > {limit} min", t.minutes));
         }
         let m = i64::from(t.minutes);
-        for s in &sessions[rk] {
+        for s in &req.part_sessions(h.part) {
             let leave = i64::from(s.start.0) - m;
             let back = i64::from(s.end.0) + m;
             let inside = ins.availability.iter().any(|a| {
@@ -263,16 +300,18 @@ pub fn check(
             timeline
                 .entry(ik)
                 .or_default()
-                .push((rk, s.clone(), m, place));
+                .push(((rk, h.part), s.clone(), m, place));
         }
     }
 
     // Lending caps (open mode): sessions each hub's instructors give outside its cluster.
     if scenario.cluster_mode == ClusterMode::Open {
         let mut lent: BTreeMap<&str, usize> = BTreeMap::new();
-        for (r, i) in assignments {
-            let (Some(&rk), Some(&ik)) = (requests.get(r.as_str()), instructors.get(i.as_str()))
-            else {
+        for h in assignments {
+            let (Some(&rk), Some(&ik)) = (
+                requests.get(h.request.as_str()),
+                instructors.get(h.instructor.as_str()),
+            ) else {
                 continue;
             };
             let hub = ds.instructors[ik].association.as_str();
@@ -280,7 +319,7 @@ pub fn check(
                 .association(&ds.requests[rk].association)
                 .and_then(|a| a.cluster.as_deref());
             if cluster != Some(hub) {
-                *lent.entry(hub).or_default() += sessions[rk].len();
+                *lent.entry(hub).or_default() += ds.requests[rk].part_sessions(h.part).len();
             }
         }
         for (hub, n) in lent {
@@ -301,9 +340,11 @@ pub fn check(
     // One hub per association while clusters are proposed.
     if scenario.cluster_mode == ClusterMode::Proposed {
         let mut hubs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for (r, i) in assignments {
-            if let (Some(&rk), Some(&ik)) = (requests.get(r.as_str()), instructors.get(i.as_str()))
-            {
+        for h in assignments {
+            if let (Some(&rk), Some(&ik)) = (
+                requests.get(h.request.as_str()),
+                instructors.get(h.instructor.as_str()),
+            ) {
                 hubs.entry(ds.requests[rk].association.as_str())
                     .or_default()
                     .insert(ds.instructors[ik].association.as_str());
@@ -346,7 +387,11 @@ pub fn check(
                     out.push(Violation {
                         constraint: HardConstraint::Overlap,
                         rule: None,
-                        request: Some(format!("{} + {}", ds.requests[*ra].id, ds.requests[*rb].id)),
+                        request: Some(format!(
+                            "{} + {}",
+                            ds.requests[ra.0].part_label(ra.1),
+                            ds.requests[rb.0].part_label(rb.1)
+                        )),
                         instructor: Some(ins.id.clone()),
                         detail: format!(
                             "{} {}–{} / {} {}–{}",
@@ -410,14 +455,16 @@ pub fn check(
 
 /// Answers are law: every declined pair in the rota is a violation, and so is every
 /// accepted pair missing from it (while its request and instructor are still in the data).
-fn answer_violations(
-    ds: &Dataset,
-    answers: &Answers,
-    assignments: &[(String, String)],
-) -> Vec<Violation> {
+fn answer_violations(ds: &Dataset, answers: &Answers, assignments: &[Held]) -> Vec<Violation> {
     let mut out = Vec::new();
+    // An answer is given to (request, instructor): all parts of a request in parts.
+    let holds = |r: &str, i: &str| {
+        assignments
+            .iter()
+            .any(|h| h.request == r && h.instructor == i)
+    };
     for (r, i) in &answers.declined {
-        if assignments.iter().any(|(ar, ai)| ar == r && ai == i) {
+        if holds(r, i) {
             out.push(Violation {
                 constraint: HardConstraint::DeclinedProposed,
                 rule: None,
@@ -430,7 +477,7 @@ fn answer_violations(
     for (r, i) in &answers.accepted {
         let still_there =
             ds.requests.iter().any(|x| &x.id == r) && ds.instructors.iter().any(|x| &x.id == i);
-        if still_there && !assignments.iter().any(|(ar, ai)| ar == r && ai == i) {
+        if still_there && !holds(r, i) {
             out.push(Violation {
                 constraint: HardConstraint::AcceptedDropped,
                 rule: None,

@@ -103,7 +103,7 @@ impl Eligibility {
 fn test_pair(inst: &Instance, i: usize, r: usize) -> (u8, Option<Travel>) {
     let ds = inst.ds;
     let ins = &ds.instructors[i];
-    let req = &ds.requests[r];
+    let req = inst.request(r);
     let assoc = &ds.associations[inst.association_index[req.association.as_str()]];
     let mut mask = 0u8;
     if !assoc.opt_in {
@@ -125,7 +125,13 @@ fn test_pair(inst: &Instance, i: usize, r: usize) -> (u8, Option<Travel>) {
     if !ins.topics.contains(&req.topic) {
         mask |= Rule::Topic.bit();
     }
-    if !ins.languages.contains(&req.language) {
+    // A drop-in in several languages takes anyone who speaks one of them; its staff must
+    // cover them all between them (the MILP's language rows).
+    if !req
+        .languages()
+        .iter()
+        .any(|l| ins.languages.iter().any(|m| m == l))
+    {
         mask |= Rule::Language.bit();
     }
     if inst.params.answers.is_declined(&req.id, &ins.id) {

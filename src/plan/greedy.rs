@@ -23,13 +23,13 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
         let pair = &elig.pairs[p];
         inst.params
             .answers
-            .is_accepted(&ds.requests[pair.r].id, &ds.instructors[pair.i].id)
+            .is_accepted(&inst.request(pair.r).id, &ds.instructors[pair.i].id)
     };
     let mut order: Vec<usize> = (0..inst.n_requests()).collect();
     order.sort_by_key(|&r| {
         (
             !elig.by_request[r].iter().any(|&p| accepted(p)),
-            std::cmp::Reverse(ds.requests[r].priority),
+            std::cmp::Reverse(inst.request(r).priority),
             std::cmp::Reverse(inst.sessions[r].len()),
             r,
         )
@@ -46,7 +46,11 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
     let mut chosen = Vec::new();
 
     for r in order {
-        let k = ds.requests[r].instructors_needed as usize;
+        // All k of a course or drop-in session; as many desks of a one-to-one block as
+        // can be staffed, at least one.
+        let unit = &inst.units[r];
+        let k = (unit.staff * unit.most) as usize;
+        let enough = if unit.most > 1 { 1 } else { k };
         let mut candidates = elig.by_request[r].clone();
         // A pair that needs a training (advice) is not something a coordinator has.
         candidates.retain(|&p| !needs_training(inst, elig, p));
@@ -98,12 +102,23 @@ pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
                 lent.get(&h).copied().unwrap_or(0) + (picked_here + 1) * inst.sessions[r].len()
                     <= cap as usize
             });
-            if !(within_week && within_total && within_cap) {
+            // A drop-in in several languages: leave room for a speaker of each.
+            let missing = unit
+                .cover
+                .iter()
+                .filter(|l| {
+                    !picked
+                        .iter()
+                        .chain(std::iter::once(&p))
+                        .any(|&q| ds.instructors[elig.pairs[q].i].languages.contains(l))
+                })
+                .count();
+            if !(within_week && within_total && within_cap) || missing > k - picked.len() - 1 {
                 continue;
             }
             picked.push(p);
         }
-        if picked.len() < k {
+        if picked.len() < enough {
             continue;
         }
         if inst.cluster_mode == ClusterMode::Proposed {
@@ -161,6 +176,6 @@ pub fn needs_training(inst: &Instance, elig: &Eligibility, p: usize) -> bool {
         return false;
     };
     let pair = &elig.pairs[p];
-    let (ins, req) = (&inst.ds.instructors[pair.i], &inst.ds.requests[pair.r]);
+    let (ins, req) = (&inst.ds.instructors[pair.i], inst.request(pair.r));
     tr.needed(&ins.id, req).next().is_some()
 }

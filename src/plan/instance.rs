@@ -21,23 +21,46 @@ pub fn iso_week(date: chrono::NaiveDate) -> u32 {
     (w.year() as u32) * 100 + w.week()
 }
 
+/// What the planner staffs: one part of a request (docs/model.md §3) — a whole course, or
+/// one session of a drop-in or of one-to-one guidance. Everywhere in `plan`, an index `r`
+/// is an index into `Instance::units`.
+#[derive(Clone, Debug)]
+pub struct Unit {
+    /// The request, by index into `ds.requests`.
+    pub request: usize,
+    /// `None` for a course; the session's position for the other formats.
+    pub part: Option<u32>,
+    /// y(r)'s upper bound: 1, or the desks of a one-to-one block.
+    pub most: u32,
+    /// Instructors per unit of y: k(r), or 1 for a one-to-one desk.
+    pub staff: u32,
+    /// The languages its staff must cover between them (a drop-in with several).
+    pub cover: Vec<String>,
+    /// The amount a unit of y stands for in the fairness share (sessions, or slots).
+    pub amount: f64,
+}
+
 pub struct Instance<'a> {
     pub ds: &'a Dataset,
     pub params: Params,
     pub cluster_mode: ClusterMode,
     pub travel: TravelModel,
-    /// Sessions of each request (by index into `ds.requests`), in time order.
+    /// The units planned, request by request in data order.
+    pub units: Vec<Unit>,
+    /// Sessions of each unit, in time order.
     pub sessions: Vec<Vec<Session>>,
-    /// Weighted demand of each request: p(r) · |sessions(r)|.
+    /// Weighted demand of one unit of y(r): p(r)·n(r) for a course, p for a drop-in
+    /// session, p·slots for a one-to-one desk.
     pub weight: Vec<f64>,
     pub homes: Vec<LatLon>,
     pub venues: Vec<LatLon>,
-    /// The venue of each request as a number: requests of one association at one point
+    /// The venue of each unit as a number: requests of one association at one point
     /// share it, and with it their travel (docs/model.md §3).
     pub venue: Vec<usize>,
     pub association_index: HashMap<&'a str, usize>,
     pub instructor_index: HashMap<&'a str, usize>,
-    pub request_index: HashMap<&'a str, usize>,
+    /// The units of each request id, in session order.
+    pub request_index: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Instance<'a> {
@@ -57,38 +80,66 @@ impl<'a> Instance<'a> {
                 ClusterMode::Open
             }
         });
-        let sessions: Vec<Vec<Session>> = ds.requests.iter().map(|r| r.all_sessions()).collect();
-        let weight = ds
-            .requests
-            .iter()
-            .zip(&sessions)
-            .map(|(r, s)| f64::from(r.priority) * s.len() as f64)
-            .collect();
+        let mut units = Vec::new();
+        let mut sessions: Vec<Vec<Session>> = Vec::new();
+        let mut weight = Vec::new();
+        for (k, r) in ds.requests.iter().enumerate() {
+            let cover: Vec<String> = match r.languages().as_slice() {
+                [_] | [] => Vec::new(),
+                many => many.iter().map(|l| l.to_string()).collect(),
+            };
+            for part in r.parts() {
+                let (worth, amount) = r.worth(&part);
+                units.push(Unit {
+                    request: k,
+                    part: part.index,
+                    most: if r.format == crate::model::Format::OneToOne {
+                        r.staff_per_part()
+                    } else {
+                        1
+                    },
+                    staff: if r.format == crate::model::Format::OneToOne {
+                        1
+                    } else {
+                        r.instructors_needed
+                    },
+                    cover: cover.clone(),
+                    amount,
+                });
+                sessions.push(part.sessions);
+                weight.push(worth);
+            }
+        }
         let homes = ds
             .instructors
             .iter()
             .map(|i| ds.home_of(i).expect("validated: instructor's hub exists"))
             .collect();
-        let venues = ds
-            .requests
+        let venues = units
             .iter()
-            .map(|r| {
-                ds.venue_of(r)
+            .map(|u| {
+                ds.venue_of(&ds.requests[u.request])
                     .expect("validated: request's association exists")
             })
             .collect();
         let mut ids: HashMap<crate::model::VenueId, usize> = HashMap::new();
-        let venue = ds
-            .requests
+        let venue = units
             .iter()
-            .map(|r| {
+            .map(|u| {
                 let id = ds
-                    .venue_id(r)
+                    .venue_id(&ds.requests[u.request])
                     .expect("validated: request's association exists");
                 let next = ids.len();
                 *ids.entry(id).or_insert(next)
             })
             .collect();
+        let mut request_index: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, u) in units.iter().enumerate() {
+            request_index
+                .entry(ds.requests[u.request].id.as_str())
+                .or_default()
+                .push(k);
+        }
         Instance {
             ds,
             venue,
@@ -111,12 +162,8 @@ impl<'a> Instance<'a> {
                 .enumerate()
                 .map(|(k, i)| (i.id.as_str(), k))
                 .collect(),
-            request_index: ds
-                .requests
-                .iter()
-                .enumerate()
-                .map(|(k, r)| (r.id.as_str(), k))
-                .collect(),
+            request_index,
+            units,
         }
     }
 
@@ -124,8 +171,14 @@ impl<'a> Instance<'a> {
         self.ds.instructors.len()
     }
 
+    /// The number of units planned.
     pub fn n_requests(&self) -> usize {
-        self.ds.requests.len()
+        self.units.len()
+    }
+
+    /// The request of unit r.
+    pub fn request(&self, r: usize) -> &'a crate::model::Request {
+        &self.ds.requests[self.units[r].request]
     }
 
     /// Total number of sessions over all requests.
@@ -141,14 +194,14 @@ impl<'a> Instance<'a> {
             &ins.id,
             &ins.association,
             self.homes[i],
-            &self.ds.requests[r].association,
+            &self.request(r).association,
             self.venues[r],
         )
     }
 
     /// The association (index) that request r belongs to.
     pub fn requester(&self, r: usize) -> usize {
-        self.association_index[self.ds.requests[r].association.as_str()]
+        self.association_index[self.request(r).association.as_str()]
     }
 
     /// The hub (association index) of instructor i.

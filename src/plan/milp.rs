@@ -21,7 +21,7 @@ use super::decompose::Component;
 use super::eligibility::Eligibility;
 use super::instance::{Instance, iso_week};
 use super::load::{trips, weekly_teaching};
-use super::outcome::{Stage, StageReport, StageStatus};
+use super::outcome::{Held, Stage, StageReport, StageStatus};
 use super::params::{ClusterMode, Fairness};
 
 /// A solved component: the chosen pairs (indices into `Eligibility::pairs`) and the
@@ -63,10 +63,14 @@ impl Model {
             .iter()
             .map(|_| vars.add(variable().binary()))
             .collect();
+        // y(r) ∈ {0,1}, or the desks staffed of a one-to-one block ∈ {0..desks}.
         let y: Vec<Variable> = comp
             .requests
             .iter()
-            .map(|_| vars.add(variable().binary()))
+            .map(|&r| match inst.units[r].most {
+                1 => vars.add(variable().binary()),
+                most => vars.add(variable().integer().min(0).max(most)),
+            })
             .collect();
         let z = vars.add(variable().min(0));
         let f = inst
@@ -82,12 +86,21 @@ impl Model {
         let mut travel_terms = Vec::new();
         let mut u = Vec::new();
 
-        // 1. Σᵢ x(i,r) = k(r)·y(r).
+        // 1. Σᵢ x(i,r) = k(r)·y(r) (k = 1 per desk of a one-to-one block).
         for (ry, &r) in comp.requests.iter().enumerate() {
-            let k = f64::from(inst.ds.requests[r].instructors_needed);
+            let k = f64::from(inst.units[r].staff);
             let staffed: Expression = elig.by_request[r].iter().map(|&p| x[local_pair(p)]).sum();
             constraints.push(constraint!(staffed == k * y[ry]));
             coverage += inst.weight[r] * y[ry];
+            // (1a) A drop-in in several languages: Σ_{i speaks ℓ} x(i,r) ≥ y(r) for each ℓ.
+            for l in &inst.units[r].cover {
+                let speakers: Expression = elig.by_request[r]
+                    .iter()
+                    .filter(|&&p| inst.ds.instructors[elig.pairs[p].i].languages.contains(l))
+                    .map(|&p| x[local_pair(p)])
+                    .sum();
+                constraints.push(constraint!(speakers >= y[ry]));
+            }
         }
 
         // Proposed clusters (docs/model.md §7): c(a,h) = 1 when small association a joins
@@ -123,7 +136,7 @@ impl Model {
                 .collect();
             for (local, &p) in comp.pairs.iter().enumerate() {
                 let pair = &elig.pairs[p];
-                let (ins, req) = (&inst.ds.instructors[pair.i], &inst.ds.requests[pair.r]);
+                let (ins, req) = (&inst.ds.instructors[pair.i], inst.request(pair.r));
                 for k in tr.needed(&ins.id, req) {
                     constraints.push(constraint!(x[local] <= t[k]));
                 }
@@ -235,48 +248,76 @@ impl Model {
             }
         }
 
-        // Fairness: Σ_{r of a} |sessions(r)|·y(r) ≥ f · Σ_{r of a} |sessions(r)| for every
-        // association a with a request in the component.
+        // Fairness: Σ_{r of a} a(r)·y(r) ≥ f · Σ_{r of a} a(r)·most(r) for every association
+        // a with a request in the component; a(r) is sessions, or slots per desk.
         if let Some(f) = f {
             let mut by_assoc: std::collections::BTreeMap<&str, (Expression, f64)> =
                 Default::default();
             for (ry, &r) in comp.requests.iter().enumerate() {
-                let n = inst.sessions[r].len() as f64;
+                let n = inst.units[r].amount;
                 let e = by_assoc
-                    .entry(inst.ds.requests[r].association.as_str())
+                    .entry(inst.request(r).association.as_str())
                     .or_insert_with(|| (Expression::from(0), 0.0));
                 e.0 += n * y[ry];
-                e.1 += n;
+                e.1 += n * f64::from(inst.units[r].most);
             }
             for (_, (covered, requested)) in by_assoc {
                 constraints.push(constraint!(covered >= requested * f));
             }
         }
         // Answers are law: an accepted pair is pinned in every plan. (A declined pair is
-        // not eligible, so it has no x at all.)
-        let key = |p: usize| {
+        // not eligible, so it has no x at all.) An answer is given to (request, instructor):
+        // for a course that is its one x; for a request in parts, the parts the instructor
+        // holds in the rota being repaired, or else at least one of them (docs/model.md §4).
+        let held = |p: usize| {
             let pair = &elig.pairs[p];
-            (
-                inst.ds.requests[pair.r].id.as_str(),
+            Held::new(
+                inst.request(pair.r).id.as_str(),
+                inst.units[pair.r].part,
                 inst.ds.instructors[pair.i].id.as_str(),
             )
         };
+        let reference: std::collections::BTreeSet<Held> = inst
+            .params
+            .repair
+            .as_ref()
+            .map(|rep| rep.reference.iter().cloned().collect())
+            .unwrap_or_default();
+        let mut parts_of_answer: std::collections::BTreeMap<(usize, usize), Vec<usize>> =
+            Default::default();
         for (k, &p) in comp.pairs.iter().enumerate() {
-            let (r, i) = key(p);
-            if inst.params.answers.is_accepted(r, i) {
+            let pair = &elig.pairs[p];
+            let (r, i) = (inst.request(pair.r), &inst.ds.instructors[pair.i]);
+            if !inst.params.answers.is_accepted(&r.id, &i.id) {
+                continue;
+            }
+            if inst.units[pair.r].part.is_none() || reference.contains(&held(p)) {
                 constraints.push(constraint!(x[k] == 1));
             }
+            parts_of_answer
+                .entry((inst.units[pair.r].request, pair.i))
+                .or_default()
+                .push(k);
+        }
+        for ((r, i), ks) in parts_of_answer {
+            let in_reference = reference.iter().any(|h| {
+                h.request == inst.ds.requests[r].id && h.instructor == inst.ds.instructors[i].id
+            });
+            if inst.ds.requests[r].format.is_course() || in_reference {
+                continue;
+            }
+            let some: Expression = ks.iter().map(|&k| x[k]).sum();
+            constraints.push(constraint!(some >= 1));
         }
         // Repair mode: stage 2 counts the changes from the reference rota:
         // Σ_{(i,r) in the reference} (1 − x) + Σ_{(i,r) not in it} x.
-        // A reference pair of this component's requests that is not eligible any more (a
+        // A reference pair of this component's units that is not eligible any more (a
         // decline, a drop-out) has no x: it changes for certain, a constant 1.
         let changes = inst.params.repair.as_ref().map(|rep| {
             let mut changes = Expression::from(0);
             let mut with_x = 0usize;
             for (k, &p) in comp.pairs.iter().enumerate() {
-                let (r, i) = key(p);
-                if rep.reference.iter().any(|(rr, ii)| rr == r && ii == i) {
+                if reference.contains(&held(p)) {
                     changes += 1.0 - x[k];
                     with_x += 1;
                 } else {
@@ -286,10 +327,15 @@ impl Model {
             let of_component = rep
                 .reference
                 .iter()
-                .filter(|(r, _)| {
+                .filter(|h| {
                     inst.request_index
-                        .get(r.as_str())
-                        .is_some_and(|rk| comp.requests.binary_search(rk).is_ok())
+                        .get(h.request.as_str())
+                        .is_some_and(|units| {
+                            units.iter().any(|&u| {
+                                inst.units[u].part == h.part
+                                    && comp.requests.binary_search(&u).is_ok()
+                            })
+                        })
                 })
                 .count();
             changes + (of_component - with_x.min(of_component)) as f64
@@ -600,8 +646,12 @@ impl Model {
                     .requests
                     .binary_search(&r)
                     .expect("request in component");
-                cols[self.x.len() + ry] = 1.0;
+                // y counts the units staffed: k instructors make one.
+                cols[self.x.len() + ry] += 1.0 / f64::from(inst.units[r].staff);
             }
+        }
+        for ry in 0..comp.requests.len() {
+            cols[self.x.len() + ry] = (cols[self.x.len() + ry] + 1e-9).floor();
         }
         // A round trip is made iff one of its requests is taken.
         self.tighten(&mut cols);
@@ -626,8 +676,7 @@ impl Model {
         comp.requests
             .iter()
             .enumerate()
-            .filter(|&(ry, _)| cols[self.x.len() + ry] > 0.5)
-            .map(|(_, &r)| inst.weight[r])
+            .map(|(ry, &r)| inst.weight[r] * cols[self.x.len() + ry].round())
             .sum()
     }
 }

@@ -33,8 +33,8 @@ pub use eligibility::Eligibility;
 pub use explain::{Busy, Limit, Reason, Unavailable};
 pub use instance::Instance;
 pub use outcome::{
-    Assignment, ComponentReport, Figures, Outcome, Stage, StageReport, StageStatus, Uncovered,
-    figures,
+    Assignment, ComponentReport, Figures, Held, Outcome, Stage, StageReport, StageStatus,
+    Uncovered, figures,
 };
 pub use params::{Answers, ClusterMode, Fairness, Params, Repair, Skill, SolverKind, Trainings};
 pub use progress::{OnProgress, Progress, quiet};
@@ -156,11 +156,8 @@ fn model_components(inst: &Instance, elig: &Eligibility) -> Vec<decompose::Compo
     } else if inst.params.fairness.is_on() || inst.cluster_mode == ClusterMode::Proposed {
         // An association's share, and its one hub while clusters are proposed, couple the
         // components its requests fall in.
-        let assoc_of: Vec<&str> = inst
-            .ds
-            .requests
-            .iter()
-            .map(|r| r.association.as_str())
+        let assoc_of: Vec<&str> = (0..inst.n_requests())
+            .map(|r| inst.request(r).association.as_str())
             .collect();
         comps = decompose::merge_by(comps, |r| assoc_of[r]);
     }
@@ -192,13 +189,17 @@ fn time_share(limit: f64, size: usize, total_size: usize, threads: usize) -> f64
     (limit * size as f64 / total_size as f64 * threads as f64).clamp(limit.min(1.0), limit)
 }
 
-/// Whether an optimal plan of `ds` covers `request`. Only the component the request falls
-/// in is solved: components share no variable and no constraint, so the others cannot
-/// change the answer. What `explain` asks of every candidate change, at the cost of one
-/// component instead of the whole plan.
-pub fn covers(ds: &Dataset, params: &Params, request: &str) -> bool {
+/// Whether an optimal plan of `ds` staffs `request` (one `part` of it, for a request in
+/// parts). Only the component the request falls in is solved: components share no
+/// variable and no constraint, so the others cannot change the answer. What `explain` asks
+/// of every candidate change, at the cost of one component instead of the whole plan.
+pub fn covers(ds: &Dataset, params: &Params, request: &str, part: Option<u32>) -> bool {
     let inst = Instance::new(ds, params.clone());
-    let Some(&r) = inst.request_index.get(request) else {
+    let Some(&r) = inst
+        .request_index
+        .get(request)
+        .and_then(|units| units.iter().find(|&&u| inst.units[u].part == part))
+    else {
         return false;
     };
     let elig = Eligibility::build(&inst);
@@ -295,9 +296,10 @@ fn outcome(
     let uncovered = (0..inst.n_requests())
         .filter(|r| !covered.contains(r))
         .map(|r| Uncovered {
-            request: ds.requests[r].id.clone(),
+            request: inst.request(r).id.clone(),
+            part: inst.units[r].part,
             reasons: explain::reasons(inst, elig, r, &chosen),
-            referrals: refer::referrals(ds, &ds.requests[r]),
+            referrals: refer::referrals(ds, inst.request(r)),
         })
         .collect();
     Outcome {
@@ -321,7 +323,8 @@ fn assignments_of(inst: &Instance, elig: &Eligibility, chosen: &[usize]) -> Vec<
         .map(|&p| {
             let pair = &elig.pairs[p];
             Assignment {
-                request: inst.ds.requests[pair.r].id.clone(),
+                request: inst.request(pair.r).id.clone(),
+                part: inst.units[pair.r].part,
                 instructor: inst.ds.instructors[pair.i].id.clone(),
                 km: pair.travel.km,
                 minutes: pair.travel.minutes,
@@ -333,9 +336,6 @@ fn assignments_of(inst: &Instance, elig: &Eligibility, chosen: &[usize]) -> Vec<
 /// The repair of a stored rota: its assignments are the reference of stage 2.
 pub fn repair_spec(assignments: &[Assignment]) -> Repair {
     Repair {
-        reference: assignments
-            .iter()
-            .map(|a| (a.request.clone(), a.instructor.clone()))
-            .collect(),
+        reference: assignments.iter().map(Held::from).collect(),
     }
 }

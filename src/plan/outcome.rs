@@ -2,7 +2,7 @@
 //! the solver's report per stage. Plain data: the store, the comparisons and every output
 //! format read these types, and none of them needs to know how the MILP is built.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -10,22 +10,91 @@ use super::checker::CheckScenario;
 use super::explain::Reason;
 use super::params::{ClusterMode, Params, SolverKind};
 use crate::i18n::Lang;
-use crate::model::{Dataset, VenueId};
+use crate::model::{Dataset, Format, VenueId};
 
-/// One instructor on one request, for all its sessions.
+/// One instructor on one part of a request: all of a course, or one session of a drop-in
+/// or of one-to-one guidance (docs/model.md §3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
     pub request: String,
+    /// The session's position (0-based) for a drop-in or one-to-one guidance; none for a
+    /// course.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<u32>,
     pub instructor: String,
     /// One-way travel.
     pub km: f64,
     pub minutes: u32,
 }
 
-/// A request left uncovered, with the reasons.
+/// Who holds what, as the checker and repair see a rota: an instructor on a part of a
+/// request. Written as `[request, instructor]` for a course (as before parts existed) and
+/// `[request, part, instructor]` for a part.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "HeldForm", into = "HeldForm")]
+pub struct Held {
+    pub request: String,
+    pub part: Option<u32>,
+    pub instructor: String,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+enum HeldForm {
+    Course(String, String),
+    Part(String, u32, String),
+}
+
+impl From<HeldForm> for Held {
+    fn from(f: HeldForm) -> Held {
+        match f {
+            HeldForm::Course(request, instructor) => Held::new(request, None, instructor),
+            HeldForm::Part(request, part, instructor) => Held::new(request, Some(part), instructor),
+        }
+    }
+}
+
+impl From<Held> for HeldForm {
+    fn from(h: Held) -> HeldForm {
+        match h.part {
+            None => HeldForm::Course(h.request, h.instructor),
+            Some(k) => HeldForm::Part(h.request, k, h.instructor),
+        }
+    }
+}
+
+impl Held {
+    pub fn new(
+        request: impl Into<String>,
+        part: Option<u32>,
+        instructor: impl Into<String>,
+    ) -> Held {
+        Held {
+            request: request.into(),
+            part,
+            instructor: instructor.into(),
+        }
+    }
+
+    /// An instructor on a whole course.
+    pub fn course(request: impl Into<String>, instructor: impl Into<String>) -> Held {
+        Held::new(request, None, instructor)
+    }
+}
+
+impl From<&Assignment> for Held {
+    fn from(a: &Assignment) -> Held {
+        Held::new(a.request.clone(), a.part, a.instructor.clone())
+    }
+}
+
+/// A request (or one part of it) left uncovered, with the reasons.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Uncovered {
     pub request: String,
+    /// The uncovered session's position, for a drop-in or one-to-one guidance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<u32>,
     pub reasons: Vec<Reason>,
     /// Other offers to refer the association to (refer, never reject).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -177,56 +246,84 @@ pub struct StageReport {
     pub seconds: f64,
 }
 
-/// The key figures of any rota over `ds` (used for stored rotas too).
+/// The key figures of any rota over `ds` (used for stored rotas too). A part is staffed
+/// when someone holds it; it is worth p·n per part staffed (a course, a drop-in session)
+/// or p·slots per desk staffed (one-to-one guidance, docs/model.md §3). A request is
+/// covered when every part of it is staffed.
 pub fn figures(ds: &Dataset, assignments: &[Assignment]) -> Figures {
-    // Per request: its sessions' dates, its priority and its venue.
-    type Dated<'a> = (Vec<chrono::NaiveDate>, u8, Option<VenueId<'a>>);
-    let dated: BTreeMap<&str, Dated> = ds
-        .requests
-        .iter()
-        .map(|r| {
-            let dates = r.all_sessions().into_iter().map(|s| s.date).collect();
-            (r.id.as_str(), (dates, r.priority, ds.venue_id(r)))
-        })
-        .collect();
-    let sessions: BTreeMap<&str, (usize, u8)> = dated
-        .iter()
-        .map(|(&r, (dates, priority, _))| (r, (dates.len(), *priority)))
-        .collect();
-    let covered: BTreeSet<&str> = assignments.iter().map(|a| a.request.as_str()).collect();
+    let by_id: BTreeMap<&str, &crate::model::Request> =
+        ds.requests.iter().map(|r| (r.id.as_str(), r)).collect();
+    // Instructors per part held.
+    let mut staffed: BTreeMap<(&str, Option<u32>), usize> = BTreeMap::new();
     let mut load: BTreeMap<&str, usize> = BTreeMap::new();
     // One round trip per instructor, venue and day: its one-way km (equal for every request
     // at the venue).
     let mut trips: BTreeMap<(&str, VenueId, chrono::NaiveDate), f64> = BTreeMap::new();
     for a in assignments {
-        let n = sessions.get(a.request.as_str()).map_or(0, |s| s.0);
-        *load.entry(a.instructor.as_str()).or_default() += n;
-        if let Some((dates, _, Some(venue))) = dated.get(a.request.as_str()) {
-            for &d in dates {
-                trips.insert((a.instructor.as_str(), *venue, d), a.km);
+        let Some(r) = by_id.get(a.request.as_str()) else {
+            continue;
+        };
+        *staffed.entry((a.request.as_str(), a.part)).or_default() += 1;
+        let sessions = r.part_sessions(a.part);
+        *load.entry(a.instructor.as_str()).or_default() += sessions.len();
+        if let Some(venue) = ds.venue_id(r) {
+            for s in &sessions {
+                trips.insert((a.instructor.as_str(), venue, s.date), a.km);
             }
         }
     }
     let total_km = trips.values().fold(0.0, |acc, km| acc + 2.0 * km);
-    let weighted = |(n, p): (usize, u8)| n as f64 * f64::from(p);
-    Figures {
+    // Sums start from 0.0 (an empty f64 `sum()` is −0.0, which would print as "-0").
+    let mut f = Figures {
         requests_total: ds.requests.len(),
-        requests_covered: covered.len(),
-        sessions_total: sessions.values().map(|s| s.0).sum(),
-        sessions_covered: covered
-            .iter()
-            .filter_map(|r| sessions.get(r))
-            .map(|s| s.0)
-            .sum(),
-        // Sums start from 0.0 (an empty f64 `sum()` is −0.0, which would print as "-0").
-        weighted_covered: covered
-            .iter()
-            .filter_map(|r| sessions.get(r))
-            .fold(0.0, |acc, &s| acc + weighted(s)),
-        weighted_total: sessions.values().fold(0.0, |acc, &s| acc + weighted(s)),
         instructors_used: load.len(),
         total_km,
         max_load: load.values().copied().max().unwrap_or(0),
+        ..Figures::default()
+    };
+    for r in &ds.requests {
+        let mut all = true;
+        for part in r.parts() {
+            let (worth, _) = r.worth(&part);
+            let n = part.sessions.len();
+            let held = staffed
+                .get(&(r.id.as_str(), part.index))
+                .copied()
+                .unwrap_or(0);
+            let units = match r.format {
+                Format::OneToOne => {
+                    f.weighted_total += worth * f64::from(r.staff_per_part());
+                    held.min(r.staff_per_part() as usize)
+                }
+                _ => {
+                    f.weighted_total += worth;
+                    usize::from(held > 0)
+                }
+            };
+            f.sessions_total += n;
+            if units > 0 {
+                f.sessions_covered += n;
+                f.weighted_covered += worth * units as f64;
+            } else {
+                all = false;
+            }
+        }
+        f.requests_covered += usize::from(all);
+    }
+    f
+}
+
+/// A request as people read it: its id, and which session for a part ("r40, økt 3").
+pub fn part_label(request: &str, part: Option<u32>, lang: Lang) -> String {
+    match part {
+        None => request.to_owned(),
+        Some(k) => format!("{request}, {} {}", lang.pick("økt", "session"), k + 1),
+    }
+}
+
+impl Uncovered {
+    pub fn label(&self, lang: Lang) -> String {
+        part_label(&self.request, self.part, lang)
     }
 }
 
@@ -242,11 +339,8 @@ impl Outcome {
         }
     }
 
-    /// The rota as (request, instructor) pairs, the checker's input.
-    pub fn pairs(&self) -> Vec<(String, String)> {
-        self.assignments
-            .iter()
-            .map(|a| (a.request.clone(), a.instructor.clone()))
-            .collect()
+    /// The rota as who holds what, the checker's input.
+    pub fn pairs(&self) -> Vec<Held> {
+        self.assignments.iter().map(Held::from).collect()
     }
 }

@@ -177,7 +177,7 @@ impl Skill {
     pub fn needed_by(&self, r: &crate::model::Request) -> bool {
         match self {
             Skill::Topic(t) => *t == r.topic,
-            Skill::Language(l) => *l == r.language,
+            Skill::Language(l) => r.languages().contains(&l.as_str()),
         }
     }
 }
@@ -241,11 +241,11 @@ impl Answers {
     }
 }
 
-/// What stage 2 needs: the rota being repaired, as (request, instructor) pairs. (What is
-/// pinned and what may not come back are the answers, `Params::answers`.)
+/// What stage 2 needs: the rota being repaired, as who held what. (What is pinned and
+/// what may not come back are the answers, `Params::answers`.)
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Repair {
-    pub reference: Vec<(String, String)>,
+    pub reference: Vec<super::outcome::Held>,
 }
 
 impl Default for Params {

@@ -28,8 +28,9 @@ pub struct Referral {
     pub km: f64,
 }
 
-/// The offers that teach `r`'s topic in its language, nearest first, at most
-/// `MAX_REFERRALS`. Ties go by id, so the same data always refer the same way.
+/// The offers that teach `r`'s topic in its language (one of them, for a drop-in in
+/// several), nearest first, at most `MAX_REFERRALS`. Ties go by id, so the same data
+/// always refer the same way.
 pub fn referrals(ds: &Dataset, r: &Request) -> Vec<Referral> {
     let Some(venue) = ds.venue_of(r) else {
         return Vec::new();
@@ -37,7 +38,12 @@ pub fn referrals(ds: &Dataset, r: &Request) -> Vec<Referral> {
     let mut out: Vec<Referral> = ds
         .offers
         .iter()
-        .filter(|o| o.topics.contains(&r.topic) && o.languages.contains(&r.language))
+        .filter(|o| {
+            o.topics.contains(&r.topic)
+                && r.languages()
+                    .iter()
+                    .any(|l| o.languages.iter().any(|m| m == l))
+        })
         .map(|o| Referral {
             offer: o.id.clone(),
             provider: o.provider.clone(),

@@ -97,6 +97,8 @@ pub enum HardConstraint {
     LendingCap,
     /// 5. While clusters are proposed, one small association's instructors come from one hub.
     OneHub,
+    /// 1a. A staffed drop-in session in several languages has a speaker of each.
+    LanguageCover,
     /// An instructor's "no" is law: a declined pair is never in a rota again.
     DeclinedProposed,
     /// An instructor's "yes" is law: an accepted pair stays in every later rota.
@@ -128,6 +130,10 @@ impl HardConstraint {
             HardConstraint::LendingCap => lang.pick(
                 "Hubens utlånsgrense overskredet",
                 "Hub's lending cap exceeded",
+            ),
+            HardConstraint::LanguageCover => lang.pick(
+                "Ingen på vakt snakker et av språkene",
+                "Nobody on duty speaks one of the languages",
             ),
             HardConstraint::OneHub => lang.pick(
                 "Foreningen får hjelp fra flere huber",

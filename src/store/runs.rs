@@ -151,8 +151,8 @@ impl Store {
         // each is what made storing slow (benches/store.rs).
         for chunk in o.assignments.chunks(ROWS_PER_INSERT) {
             let sql = multi_row_insert(
-                "INSERT INTO assignments (run_id, request, instructor, km, minutes) VALUES ",
-                5,
+                "INSERT INTO assignments (run_id, request, part, instructor, km, minutes) VALUES ",
+                6,
                 chunk.len(),
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -160,6 +160,7 @@ impl Store {
                 q = q
                     .bind(id)
                     .bind(&a.request)
+                    .bind(part_column(a.part))
                     .bind(&a.instructor)
                     .bind(a.km)
                     .bind(i64::from(a.minutes));
@@ -168,8 +169,8 @@ impl Store {
         }
         for chunk in o.uncovered.chunks(ROWS_PER_INSERT) {
             let sql = multi_row_insert(
-                "INSERT INTO uncovered (run_id, request, reasons, referrals) VALUES ",
-                4,
+                "INSERT INTO uncovered (run_id, request, part, reasons, referrals) VALUES ",
+                5,
                 chunk.len(),
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -177,6 +178,7 @@ impl Store {
                 q = q
                     .bind(id)
                     .bind(&u.request)
+                    .bind(part_column(u.part))
                     .bind(json(&u.reasons))
                     .bind(json(&u.referrals));
             }
@@ -209,7 +211,7 @@ impl Store {
             .map_err(StoreError::Corrupt)?;
 
         let assignments = sqlx::query(
-            "SELECT request, instructor, km, minutes FROM assignments WHERE run_id = $1 ORDER BY request, instructor",
+            "SELECT request, instructor, km, minutes, part FROM assignments WHERE run_id = $1 ORDER BY request, part, instructor",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -218,6 +220,7 @@ impl Store {
         .map(|r| {
             Ok(Assignment {
                 request: r.try_get(0)?,
+                part: part_of_column(r.try_get(4)?),
                 instructor: r.try_get(1)?,
                 km: r.try_get(2)?,
                 minutes: r.try_get::<i64, _>(3)? as u32,
@@ -225,7 +228,7 @@ impl Store {
         })
         .collect::<Result<Vec<_>>>()?;
         let uncovered = sqlx::query(
-            "SELECT request, reasons, referrals FROM uncovered WHERE run_id = $1 ORDER BY request",
+            "SELECT request, reasons, referrals, part FROM uncovered WHERE run_id = $1 ORDER BY request, part",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -235,6 +238,7 @@ impl Store {
             let reasons: Vec<Reason> = from_json(&r.try_get::<String, _>(1)?)?;
             Ok(Uncovered {
                 request: r.try_get(0)?,
+                part: part_of_column(r.try_get(3)?),
                 reasons,
                 referrals: from_json(&r.try_get::<String, _>(2)?)?,
             })
@@ -363,4 +367,14 @@ impl sqlx::Encode<'_, sqlx::Any> for NullableF64 {
             }
         }
     }
+}
+
+/// A part as the tables hold it: the session's position, or −1 for all of a course (the
+/// part is in the primary key, which cannot hold NULL; migrations/0010_parts.sql).
+fn part_column(part: Option<u32>) -> i64 {
+    part.map_or(-1, i64::from)
+}
+
+fn part_of_column(v: i64) -> Option<u32> {
+    u32::try_from(v).ok()
 }

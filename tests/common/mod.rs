@@ -120,6 +120,9 @@ pub fn request(id: &str, assoc: &str, first: &str, start: &str, end: &str, count
         topic: "epost".into(),
         language: "nb".into(),
         instructors_needed: 1,
+        format: Default::default(),
+        slot_minutes: None,
+        desks: None,
         priority: 3,
         series: Some(Series {
             first_date: date(first),
@@ -207,4 +210,19 @@ pub async fn stored_run(ds: &Dataset) -> (tempfile::TempDir, klynge::run::Run) {
         .expect("save");
     let run = store.run(id).await.expect("run");
     (dir, run)
+}
+
+/// A rota as (request, instructor) pairs, for tests about courses (one part each).
+pub fn tuples(held: &[plan::Held]) -> Vec<(String, String)> {
+    held.iter()
+        .map(|h| (h.request.clone(), h.instructor.clone()))
+        .collect()
+}
+
+/// (request, instructor) pairs of courses as who holds what.
+pub fn held(pairs: &[(String, String)]) -> Vec<plan::Held> {
+    pairs
+        .iter()
+        .map(|(r, i)| plan::Held::course(r.clone(), i.clone()))
+        .collect()
 }

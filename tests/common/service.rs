@@ -143,6 +143,9 @@ pub async fn two_clusters() -> TwoClusters {
         topic: "smarttelefon".into(),
         language: "nb".into(),
         instructors_needed: 1,
+        format: Default::default(),
+        slot_minutes: None,
+        desks: None,
         priority: 4,
         series: Some(Series {
             first_date: chrono::NaiveDate::from_ymd_opt(2027, 1, 11).expect("date"),

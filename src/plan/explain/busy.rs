@@ -213,7 +213,7 @@ pub(super) fn busy(inst: &Instance, elig: &Eligibility, p: usize, chosen: &[usiz
         });
         if let Some(t) = clash {
             limits.push(Limit::Clash {
-                request: inst.ds.requests[q.r].id.clone(),
+                request: inst.request(q.r).id.clone(),
                 date: t.date,
                 start: t.start,
                 end: t.end,

@@ -29,6 +29,9 @@ pub enum Reason {
     NoTopic { topic: String },
     /// Instructors teach the topic, but none of them speaks the language.
     NoLanguage { language: String },
+    /// A drop-in in several languages: of the instructors who could come, none speaks
+    /// this one.
+    NoSpeakerCanCome { language: String },
     /// Qualified instructors exist, but the nearest is too far away.
     TooFar {
         nearest: String,
@@ -90,6 +93,13 @@ impl Localized for Reason {
                     format!("ingen som underviser i emnet snakker språket «{language}»")
                 } else {
                     format!("nobody who teaches the topic speaks '{language}'")
+                }
+            }
+            Reason::NoSpeakerCanCome { language } => {
+                if nb {
+                    format!("ingen av dem som kan komme, snakker språket «{language}»")
+                } else {
+                    format!("nobody who can come speaks '{language}'")
                 }
             }
             Reason::TooFar {
@@ -202,7 +212,7 @@ pub struct Unavailable {
 /// The reasons request `r` is uncovered, given the rota's assignments as (pair index).
 pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) -> Vec<Reason> {
     let ds = inst.ds;
-    let req = &ds.requests[r];
+    let req = inst.request(r);
     let n_i = inst.n_instructors();
     let eligible = &elig.by_request[r];
     // Who said no to this request: a reason of its own, never "not available".
@@ -220,12 +230,23 @@ pub fn reasons(inst: &Instance, elig: &Eligibility, r: usize, chosen: &[usize]) 
     };
     if !eligible.is_empty() {
         let mut out = Vec::new();
-        if eligible.len() < req.instructors_needed as usize {
+        let needed = inst.units[r].staff;
+        if eligible.len() < needed as usize {
             out.push(Reason::TooFewEligible {
-                needed: req.instructors_needed,
+                needed,
                 eligible: eligible.len() as u32,
             });
             return with_declined(out);
+        }
+        let unspoken = inst.units[r].cover.iter().find(|l| {
+            !eligible
+                .iter()
+                .any(|&p| ds.instructors[elig.pairs[p].i].languages.contains(l))
+        });
+        if let Some(language) = unspoken {
+            return with_declined(vec![Reason::NoSpeakerCanCome {
+                language: language.clone(),
+            }]);
         }
         let instructors = eligible
             .iter()

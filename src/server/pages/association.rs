@@ -186,6 +186,28 @@ fn submission(form: &HashMap<String, String>, lang: Lang) -> Result<Submission, 
     let interval_days = number(form, "interval_days", "1…366", lang, &mut errors);
     let instructors_needed = number(form, "instructors_needed", "1…10", lang, &mut errors);
     let priority = number(form, "priority", "1…5", lang, &mut errors);
+    // The format and, for one-to-one guidance, its slots and desks (optional fields).
+    let format = crate::model::Format::parse(text("format"));
+    if format.is_none() {
+        errors.push(FieldError {
+            field: "format".into(),
+            message: lang
+                .pick(
+                    "velg kurs, drop-in eller veiledning",
+                    "choose course, drop-in or guidance",
+                )
+                .into(),
+        });
+    }
+    let optional = |k: &str, expected: &str, errors: &mut Vec<FieldError>| {
+        if text(k).is_empty() {
+            None
+        } else {
+            number::<u32>(form, k, expected, lang, errors)
+        }
+    };
+    let slot_minutes = optional("slot_minutes", "5…240", &mut errors);
+    let desks = optional("desks", "1…20", &mut errors);
     // Each field that is missing has said why.
     let (
         Some(first_date),
@@ -195,6 +217,7 @@ fn submission(form: &HashMap<String, String>, lang: Lang) -> Result<Submission, 
         Some(interval_days),
         Some(instructors_needed),
         Some(priority),
+        Some(format),
     ) = (
         first_date,
         start,
@@ -203,6 +226,7 @@ fn submission(form: &HashMap<String, String>, lang: Lang) -> Result<Submission, 
         interval_days,
         instructors_needed,
         priority,
+        format,
     )
     else {
         return Err(errors);
@@ -212,6 +236,9 @@ fn submission(form: &HashMap<String, String>, lang: Lang) -> Result<Submission, 
         topic: form.get("topic").cloned().unwrap_or_default(),
         language: form.get("language").cloned().unwrap_or_default(),
         instructors_needed,
+        format,
+        slot_minutes,
+        desks,
         priority,
         series: Some(Series {
             first_date,
