@@ -985,7 +985,7 @@ fn explanation_names_the_clashing_course_with_its_date_and_times() {
     );
     let text = o.uncovered[0].reasons[0].localized(klynge::i18n::Lang::Nb);
     assert!(
-        text.contains("i1: kolliderer med r1 11.01. 10:00–12:00"),
+        text.contains("i1: kolliderer med r1 man 11.01. 10:00–12:00"),
         "{text}"
     );
 }

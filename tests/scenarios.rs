@@ -476,7 +476,8 @@ async fn the_pilots_planned_association_covers_what_its_volunteer_teaches() {
     assert_eq!(c.runs[0].coverage_by_association.get("namsos"), None);
     assert_eq!(c.shifts[0].1, [("namsos".to_string(), 8)]);
     assert!(
-        c.to_table(klynge::i18n::Lang::En).contains("  namsos"),
+        c.to_table(klynge::i18n::Lang::En)
+            .contains("  Seniornett Namsos (planlagt)"),
         "the comparison lists the planned association"
     );
     // Namsos is a white spot today and not with the planned association.
@@ -537,7 +538,7 @@ async fn compare_shows_what_a_capped_hub_lends_against_its_cap() {
     let table = cmp.to_table(klynge::i18n::Lang::En);
     let row = table
         .lines()
-        .find(|l| l.starts_with("Lent by hub (sessions/cap)"))
+        .find(|l| l.starts_with("Lent by Hub hub (sessions/cap)"))
         .unwrap_or_else(|| panic!("{table}"));
     assert!(row.trim_end().ends_with("2/2"), "{row}");
 }
