@@ -74,14 +74,14 @@ async fn a_term_from_import_to_repaired_rota_in_headless_chromium() {
         ("name", "Nina Nærvik"),
         ("lat", "63,41162"),
         ("lon", "10,79683"),
-        ("topics", "smarttelefon"),
-        ("languages", "nb"),
         ("max_km", "5"),
         ("max_sessions_per_week", "4"),
         ("email", "nina@example.org"),
     ] {
         b.type_into(&format!("#{id}"), value).await;
     }
+    // Topics are checkboxes by name; bokmål is ticked already for a new instructor.
+    b.click("input[name='topics.smarttelefon']").await;
     b.type_into("#availability", "ons 09:00–15:00\ntor 09:00–15:00")
         .await;
     b.click("#save").await;
@@ -110,9 +110,9 @@ async fn a_term_from_import_to_repaired_rota_in_headless_chromium() {
     for day in ["2027-01-13", "2027-01-14"] {
         set(&b, "topic", "smarttelefon").await;
         set(&b, "first_date", day).await;
-        b.type_into("#start", "11:00").await;
-        b.type_into("#end", "13:00").await;
-        b.type_into("#count", "2").await;
+        set(&b, "start", "11:00").await;
+        set(&b, "end", "13:00").await;
+        set(&b, "count", "2").await;
         b.click("#submit").await;
         wait_contains(&b, "#requests", "sendt inn").await;
     }
@@ -165,13 +165,13 @@ async fn a_term_from_import_to_repaired_rota_in_headless_chromium() {
     b.click("#job-run a").await;
     b.click("tr[data-run='1'] .approve").await;
     assert_eq!(
-        b.wait_text("tr[data-run='1'] .status", "approved").await,
-        "approved"
+        b.wait_text("tr[data-run='1'] .status", "godkjent").await,
+        "godkjent"
     );
     b.click("tr[data-run='1'] .publish").await;
     assert_eq!(
-        b.wait_text("tr[data-run='1'] .status", "published").await,
-        "published"
+        b.wait_text("tr[data-run='1'] .status", "publisert").await,
+        "publisert"
     );
     let run1 = state.store.run(1).await.expect("run 1");
     let who = |run: &klynge::run::Run, request: &str| -> Vec<String> {
@@ -237,10 +237,10 @@ async fn a_term_from_import_to_repaired_rota_in_headless_chromium() {
         .await,
         "takket ja"
     );
-    b.click(&format!(
-        "tr[data-run='1'][data-request='{wed}'] form[action$='/decline'] button"
-    ))
-    .await;
+    // A no asks first, on a page of its own.
+    b.click(&format!("tr[data-run='1'][data-request='{wed}'] a.decline"))
+        .await;
+    b.click("#confirm").await;
     assert_eq!(
         b.wait_text(
             &format!("tr[data-run='1'][data-request='{wed}'] .answer"),
@@ -275,13 +275,13 @@ async fn a_term_from_import_to_repaired_rota_in_headless_chromium() {
         .expect("the decline made a repair proposal");
     b.login(&app, &f.coord_hub).await;
     b.click(&format!("tr[data-run='{repair}'] .approve")).await;
-    b.wait_text(&format!("tr[data-run='{repair}'] .status"), "approved")
+    b.wait_text(&format!("tr[data-run='{repair}'] .status"), "godkjent")
         .await;
     b.click(&format!("tr[data-run='{repair}'] .publish")).await;
     assert_eq!(
-        b.wait_text(&format!("tr[data-run='{repair}'] .status"), "published")
+        b.wait_text(&format!("tr[data-run='{repair}'] .status"), "publisert")
             .await,
-        "published"
+        "publisert"
     );
     let run2 = state.store.run(repair).await.expect("repair");
     let new = who(&run2, &wed);

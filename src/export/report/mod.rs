@@ -6,7 +6,10 @@
 //! The page is the askama template `templates/report.html`, which escapes every value;
 //! this module works out what to draw where (the charts' and maps' geometry).
 
+mod run_map;
 mod spots;
+
+pub use run_map::run_map_svg;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
