@@ -268,3 +268,90 @@ async fn a_run_page_and_its_files_are_for_its_own_coordinator() {
         assert_eq!(s, StatusCode::NOT_FOUND, "{uri}");
     }
 }
+
+/// The request form takes every format: a drop-in in two languages and one-to-one
+/// guidance with its slots and desks are stored as such; a field only guidance takes is
+/// refused on a course, beside the field, and nothing is stored.
+#[tokio::test]
+async fn the_request_form_takes_drop_ins_and_guidance() {
+    let f = fixture().await;
+    let base = request_form("2027-01-13", "4");
+    let drop_in = format!("{base}&format=drop_in&extra_language=so&instructors_needed=2")
+        .replace("language=nb&", "language=ar&")
+        .replace("instructors_needed=1&", "");
+    let guidance = format!("{base}&format=one_to_one&slot_minutes=30&desks=2");
+    for form in [&drop_in, &guidance] {
+        let (s, location, body) = page(
+            &f.state,
+            "POST",
+            "/association/requests",
+            &f.malvik,
+            Some(form),
+        )
+        .await;
+        assert_eq!(
+            (s, location.as_str()),
+            (StatusCode::SEE_OTHER, "/association?done=submitted"),
+            "{form}: {body}"
+        );
+    }
+    let stored = f
+        .state
+        .store
+        .live_requests(Some("malvik"))
+        .await
+        .expect("live");
+    let formats: Vec<_> = stored
+        .iter()
+        .map(|l| {
+            (
+                l.request.format,
+                l.request.language.clone(),
+                l.request.instructors_needed,
+                l.request.slot_minutes,
+                l.request.desks,
+            )
+        })
+        .collect();
+    assert_eq!(
+        formats,
+        vec![
+            (
+                klynge::model::Format::DropIn,
+                "ar;so".to_owned(),
+                2,
+                None,
+                None
+            ),
+            (
+                klynge::model::Format::OneToOne,
+                "nb".to_owned(),
+                1,
+                Some(30),
+                Some(2)
+            ),
+        ]
+    );
+    let (_, _, page_body) = page(&f.state, "GET", "/association", &f.malvik, None).await;
+    assert!(page_body.contains("arabisk og somali"), "{page_body}");
+    // slot_minutes on a course: refused beside its field.
+    let (s, _, body) = page(
+        &f.state,
+        "POST",
+        "/association/requests",
+        &f.malvik,
+        Some(&format!("{base}&format=course&slot_minutes=30")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(body.contains("id=\"err-slot_minutes\""), "{body}");
+    assert_eq!(
+        f.state
+            .store
+            .live_requests(Some("malvik"))
+            .await
+            .expect("live")
+            .len(),
+        2
+    );
+}

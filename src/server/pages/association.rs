@@ -95,8 +95,13 @@ impl AssociationPage<'_> {
         names::topic(code, self.lang)
     }
 
+    /// A language, or the languages of a drop-in (`ar;so` → "arabisk og somali").
     fn language(&self, code: &str) -> String {
-        names::language(code, self.lang)
+        let names: Vec<String> = code
+            .split(';')
+            .map(|c| names::language(c.trim(), self.lang))
+            .collect();
+        names.join(self.lang.pick(" og ", " and "))
     }
 
     fn day(&self, iso: &str) -> String {
@@ -105,9 +110,11 @@ impl AssociationPage<'_> {
 }
 
 /// The form's fields with their labels, in the form's order: (field, bokmål, English).
-const FIELDS: [(&str, &str, &str); 10] = [
+const FIELDS: [(&str, &str, &str); 14] = [
+    ("format", "Slags hjelp", "Kind of help"),
     ("topic", "Emne", "Topic"),
     ("language", "Språk", "Language"),
+    ("extra_language", "Også på språket", "Also in the language"),
     ("first_date", "Første kursdag", "First course day"),
     ("start", "Fra klokken", "From"),
     ("end", "Til klokken", "Until"),
@@ -122,6 +129,12 @@ const FIELDS: [(&str, &str, &str); 10] = [
         "Antall instruktører",
         "Instructors needed",
     ),
+    (
+        "slot_minutes",
+        "Minutter per time",
+        "Minutes per appointment",
+    ),
+    ("desks", "Pulter", "Desks"),
     ("priority", "Prioritet", "Priority"),
     ("note", "Merknad", "Note"),
 ];
@@ -361,7 +374,12 @@ fn submission(form: &HashMap<String, String>, lang: Lang) -> Result<Submission, 
     Ok(Submission {
         association: None,
         topic: form.get("topic").cloned().unwrap_or_default(),
-        language: form.get("language").cloned().unwrap_or_default(),
+        // A drop-in may be in two languages; its staff covers both (docs/model.md §3).
+        language: match text("extra_language") {
+            "" => text("language").to_owned(),
+            extra if extra == text("language") => extra.to_owned(),
+            extra => format!("{};{extra}", text("language")),
+        },
         instructors_needed,
         format,
         slot_minutes,

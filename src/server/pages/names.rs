@@ -4,7 +4,7 @@
 use crate::i18n::Lang;
 
 /// (code, bokmål, English)
-const TOPICS: [(&str, &str, &str); 7] = [
+const TOPICS: [(&str, &str, &str); 8] = [
     ("smarttelefon", "Smarttelefon", "Smartphone"),
     ("nettbank", "Nettbank", "Online banking"),
     ("bankid", "BankID", "BankID"),
@@ -16,6 +16,7 @@ const TOPICS: [(&str, &str, &str); 7] = [
         "Digital sikkerhet",
         "Staying safe online",
     ),
+    ("digihjelp", "Digital hjelp", "Digital help"),
 ];
 
 /// (code, bokmål, English): the languages of Norway's seniors and its larger immigrant
