@@ -158,6 +158,11 @@ struct PlannedRequest {
     sessions: Vec<PlannedSession>,
     venue_lat: Option<f64>,
     venue_lon: Option<f64>,
+    /// `course` (the default), `drop_in` or `one_to_one`, as in requests.csv.
+    #[serde(default)]
+    format: crate::model::Format,
+    slot_minutes: Option<u32>,
+    desks: Option<u32>,
 }
 
 fn middle_priority() -> u8 {
@@ -241,9 +246,9 @@ impl PlannedRequest {
             topic: self.topic.trim().to_lowercase(),
             language: self.language.trim().to_lowercase(),
             instructors_needed: self.instructors_needed,
-            format: Default::default(),
-            slot_minutes: None,
-            desks: None,
+            format: self.format,
+            slot_minutes: self.slot_minutes,
+            desks: self.desks,
             priority: self.priority,
             series,
             sessions: self

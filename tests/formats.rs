@@ -303,3 +303,37 @@ fn a_repair_keeps_the_sessions_of_a_yes() {
     want.sort();
     assert_eq!(now, want);
 }
+
+/// Every output of the pilot's drop-in, through the command line: the rota lists each
+/// session with its own staff, an instructor's calendar has one event per session they
+/// staff, the summary and `explain` name the uncovered session, and the data exported
+/// reads back with its format.
+#[test]
+fn the_pilot_drop_in_through_the_command_line() {
+    use common::cli::{klynge, pilot, stdout};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.db");
+    stdout(klynge(&db).arg("import").arg(pilot()));
+    let summary = stdout(klynge(&db).args(["--lang", "en", "plan"]));
+    assert!(summary.contains("  r41, session 4: "), "{summary}");
+    let csv = stdout(klynge(&db).args(["rota", "1", "--format", "csv"]));
+    let r41: Vec<&str> = csv.lines().filter(|l| l.contains(",r41,")).collect();
+    assert_eq!(
+        r41.len(),
+        10,
+        "five sessions, two instructors each: {r41:?}"
+    );
+    assert!(!r41.iter().any(|l| l.contains("2027-02-03")), "{r41:?}");
+    let ics = stdout(klynge(&db).args(["rota", "1", "--format", "ics", "--instructor", "i26"]));
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 5, "{ics}");
+    let explained = stdout(klynge(&db).args(["--lang", "nb", "explain", "1", "r41"]));
+    assert!(explained.starts_with("r41, økt 4:"), "{explained}");
+    let back = dir.path().join("back");
+    stdout(klynge(&db).args(["export"]).arg(&back));
+    let ds = klynge::ingest::load(&back).expect("exported data loads");
+    let r42 = ds.requests.iter().find(|r| r.id == "r42").expect("r42");
+    assert_eq!(
+        (r42.format, r42.slot_minutes, r42.desks),
+        (Format::OneToOne, Some(30), Some(2))
+    );
+}

@@ -552,7 +552,7 @@ async fn sign_in(f: &Fixture, token: &str) -> String {
         .to_owned();
     assert!(
         cookie.contains("HttpOnly")
-            && cookie.contains("SameSite=Strict")
+            && cookie.contains("SameSite=Lax")
             && cookie.contains("Max-Age="),
         "{cookie}"
     );

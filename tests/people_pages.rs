@@ -106,7 +106,10 @@ async fn the_coordinators_pages_add_an_instructor_with_errors_beside_the_fields(
     )
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
-    assert_eq!(location, "/coordinator/people");
+    assert_eq!(
+        location, "/coordinator/people?done=saved",
+        "the list confirms it"
+    );
     let added = f
         .state
         .base()
@@ -140,7 +143,7 @@ async fn the_coordinators_pages_add_an_instructor_with_errors_beside_the_fields(
     .await;
     assert_eq!(
         (s, location.as_str()),
-        (StatusCode::SEE_OTHER, "/coordinator/people")
+        (StatusCode::SEE_OTHER, "/coordinator/people?done=retired")
     );
     assert!(!f.state.base().instructors.iter().any(|i| i.id == "i77"));
     // Unknown kinds and other clusters' records are not found.

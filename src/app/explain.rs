@@ -36,13 +36,17 @@ pub fn explain(
         if !run.dataset.requests.iter().any(|x| x.id == r) {
             return Err(AppError::UnknownRequest(r.to_owned()));
         }
-        let by: Vec<String> = run
+        let mut by: Vec<String> = run
             .assignments
             .iter()
             .filter(|a| a.request == r)
             .map(|a| a.instructor.clone())
             .collect();
-        if !by.is_empty() {
+        by.sort();
+        by.dedup();
+        // A drop-in or guidance with sessions left uncovered: those are explained.
+        let partly = run.uncovered.iter().any(|u| u.request == r);
+        if !by.is_empty() && !partly {
             return Ok(Explained::Covered {
                 request: r.to_owned(),
                 by,

@@ -22,6 +22,7 @@ pub mod plan;
 pub mod records;
 pub mod repair;
 pub mod requests;
+pub mod runs;
 pub mod service;
 pub mod suggest;
 mod views;

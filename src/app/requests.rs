@@ -113,6 +113,66 @@ pub fn check_submission(
     }
 }
 
+/// How far ahead a course may be asked for: about a term and the next, so that a typo in
+/// the year (2072 for 2027) is caught.
+pub const MAX_DAYS_AHEAD: i64 = 366;
+
+/// A new request's days against `today`: the first session not in the past, the last
+/// within `MAX_DAYS_AHEAD`. Each problem names the days allowed.
+pub fn check_dates(
+    request: &Request,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> Result<(), Vec<FieldError>> {
+    let days: Vec<chrono::NaiveDate> = request.all_sessions().iter().map(|s| s.date).collect();
+    let (Some(&first), Some(&last)) = (days.iter().min(), days.iter().max()) else {
+        return Ok(());
+    };
+    let limit = today + chrono::Duration::days(MAX_DAYS_AHEAD);
+    let show = |d: chrono::NaiveDate| lang.long_date(d);
+    let mut errors = Vec::new();
+    if first < today {
+        errors.push(FieldError {
+            field: "first_date".into(),
+            message: match lang {
+                Lang::Nb => format!(
+                    "{} er før i dag; velg en dag fra og med {}",
+                    show(first),
+                    show(today)
+                ),
+                Lang::En => format!(
+                    "{} is in the past; choose a day from {} on",
+                    show(first),
+                    show(today)
+                ),
+            },
+        });
+    } else if last > limit {
+        // On the first day when it alone is too late, else on the number of days.
+        let field = if first > limit { "first_date" } else { "count" };
+        errors.push(FieldError {
+            field: field.into(),
+            message: match lang {
+                Lang::Nb => format!(
+                    "kurset slutter {}, mer enn ett år fram; siste mulige kursdag er {}",
+                    show(last),
+                    show(limit)
+                ),
+                Lang::En => format!(
+                    "the course ends on {}, more than a year ahead; the last possible day is {}",
+                    show(last),
+                    show(limit)
+                ),
+            },
+        });
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 /// Where a request stands, as its association sees it.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RequestStatus {

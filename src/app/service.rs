@@ -34,6 +34,9 @@ pub struct Service {
     pub time_limit_s: f64,
     /// Wakes this process's worker when a job is queued here (others poll: `app::jobs`).
     pub(super) job_queued: tokio::sync::Notify,
+    /// The day submissions are checked against (no course in the past, none beyond a
+    /// year); `None`: the clock's day. Tests fix it so that their dates stay valid.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// What an answer did: the answer recorded, and for a decline the repair proposal made,
@@ -80,6 +83,7 @@ impl Service {
             editing: tokio::sync::Mutex::new(()),
             time_limit_s,
             job_queued: tokio::sync::Notify::new(),
+            today: None,
         };
         service.refresh().await?;
         Ok(service)
@@ -242,11 +246,18 @@ impl Service {
     ) -> Result<String> {
         let base = self.refresh().await?;
         let request = check_submission(&base, association, s, lang).map_err(AppError::Fields)?;
+        super::requests::check_dates(&request, self.today(), lang).map_err(AppError::Fields)?;
         let id = self.store.submit_request(&request, s.note.trim()).await?;
         self.store
             .audit(&super::lifecycle::actor(by), "submit", &id, association)
             .await?;
         Ok(id)
+    }
+
+    /// The day submissions are checked against: `today` when fixed, else the clock's.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
     /// A request is required from coordinators: the field error that says so.

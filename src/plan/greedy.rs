@@ -1,7 +1,9 @@
-//! The greedy baseline: what a coordinator does by hand. Requests are taken highest
-//! priority first (then the most sessions); each gets the nearest eligible instructors who
-//! are still free for all its sessions and within their limits. A request that cannot get
-//! all the instructors it needs gets none. Accepted answers go first; declined pairs are
+//! The greedy baseline: what a coordinator does by hand. Parts of requests (a course, a
+//! drop-in session, a guidance block) are taken highest priority first (then the most
+//! sessions); each gets the nearest eligible instructors who are still free for all its
+//! sessions and within their limits, leaving room for a speaker of each of a drop-in's
+//! languages. A part that cannot get all the instructors it needs gets none (a guidance
+//! block: as many desks as it can). Accepted answers go first; declined pairs are
 //! not eligible at all. Clashes and hours follow docs/model.md §3: a session at a venue the
 //! instructor already teaches at that day clashes only if the sessions overlap, and that
 //! venue-day costs no second round trip.

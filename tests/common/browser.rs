@@ -106,7 +106,9 @@ impl Browser {
     /// click only once the server has answered.
     pub async fn wait_text(&self, css: &str, expected: &str) -> String {
         let mut last = String::new();
-        for _ in 0..150 {
+        // Bounded by time, not tries: each try may wait the session's implicit timeout.
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        while std::time::Instant::now() < deadline {
             let v = wd(
                 self.driver,
                 "POST",
@@ -344,9 +346,143 @@ pub async fn start(dir: &std::path::Path) -> (Browser, KillOnDrop) {
         addr,
         "POST",
         &format!("/session/{}/timeouts", b.session),
-        Some(json!({ "implicit": 10000, "pageLoad": 60000 })),
+        Some(json!({ "implicit": 10000, "pageLoad": 60000, "script": 60000 })),
     )
     .await;
 
     (b, driver)
+}
+
+/// axe-core's browser build, as `.ci/run` installs it (`npm ci --prefix tests/support/axe`),
+/// or where `KLYNGE_AXE` says.
+pub fn axe_source() -> Option<String> {
+    let path = std::env::var("KLYNGE_AXE").map_or_else(
+        |_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/support/axe/node_modules/axe-core/axe.min.js")
+        },
+        std::path::PathBuf::from,
+    );
+    let found = std::fs::read_to_string(&path).ok();
+    if found.is_none() {
+        eprintln!(
+            "\n!!!!! SKIPPING the accessibility check: no axe-core at {} (npm ci --prefix tests/support/axe) !!!!!\n",
+            path.display()
+        );
+    }
+    found
+}
+
+impl Browser {
+    /// Makes the page `width` CSS pixels wide, as a phone (under 500) or a desktop.
+    pub async fn viewport(&self, width: u32, height: u32) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500 }),
+        )
+        .await;
+    }
+
+    /// A PNG of the whole page (beyond the window too), written to `path`.
+    pub async fn screenshot(&self, path: &std::path::Path) {
+        use base64::Engine;
+        let size = self
+            .eval("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+            .await;
+        let w = size[0].as_f64().unwrap_or(1280.0);
+        let h = size[1].as_f64().unwrap_or(800.0).min(8000.0);
+        let shot = self
+            .cdp(
+                "Page.captureScreenshot",
+                json!({ "format": "png", "captureBeyondViewport": true,
+                        "clip": { "x": 0, "y": 0, "width": w, "height": h, "scale": 1 } }),
+            )
+            .await;
+        let data = shot["value"]["data"].as_str().unwrap_or_default();
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .unwrap_or_else(|e| panic!("screenshot is not base64: {e}"));
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("screenshot dir");
+        }
+        std::fs::write(path, png).expect("write screenshot");
+    }
+
+    /// Every action button (`button`, `input[type=submit]`, `a.button`) that is shown must lie
+    /// inside the window horizontally and be at least 44 px tall; the page must not be wider
+    /// than the window.
+    /// `width` is the window's width as set: a phone's browser zooms out to fit a page that
+    /// is too wide, so the page's own idea of the window's width would hide the overflow.
+    pub async fn check_layout(&self, width: u32) -> Vec<String> {
+        let v = self
+            .eval(
+                &r#"(() => {
+  const out = [];
+  const w = WIDTH;
+  const sw = document.documentElement.scrollWidth;
+  if (sw > w + 1) out.push(`the page is ${sw} px wide in a window of ${w}`);
+  for (const e of document.querySelectorAll('button, input[type=submit], a.button')) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue; // not shown (display: none)
+    const name = (e.id ? '#' + e.id + ' ' : '') + JSON.stringify((e.innerText || e.value || '').trim().slice(0, 40));
+    if (r.left < -0.5 || r.right > w + 0.5) out.push(`${name} is off-screen: ${Math.round(r.left)}..${Math.round(r.right)} of ${w}`);
+    if (r.height < 43.5) out.push(`${name} is ${r.height.toFixed(1)} px tall (< 44)`);
+  }
+  return out;
+})()"#
+                    .replace("WIDTH", &width.to_string()),
+            )
+            .await;
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![format!("the layout check did not run: {v}")])
+    }
+
+    /// axe-core's serious and critical findings on the page, one line each.
+    pub async fn axe(&self, source: &str) -> Vec<String> {
+        // WebDriver's scripts run outside the page's Content-Security-Policy.
+        self.script(&format!("{source}\n;window.__axe_loaded = true;"))
+            .await;
+        let v = wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/execute/async", self.session),
+            Some(json!({ "script": r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] })
+  .then(r => done(r.violations
+     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+     .map(v => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)))
+  .catch(e => done(['axe failed: ' + e]));
+"#, "args": [] })),
+        )
+        .await;
+        v["value"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![format!("axe did not answer: {v}")])
+    }
+
+    /// Presses a key (a WebDriver key code such as "\u{E004}", Tab) on the page.
+    pub async fn press(&self, key: &str) {
+        wd(
+            self.driver,
+            "POST",
+            &format!("/session/{}/actions", self.session),
+            Some(
+                json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+                { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }
+            ] }] }),
+            ),
+        )
+        .await;
+    }
 }

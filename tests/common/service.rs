@@ -46,7 +46,10 @@ pub async fn fixture_on(store: Store, dir: tempfile::TempDir) -> Fixture {
     klynge::app::data::import(&store, "test", "fixture", &base)
         .await
         .expect("import the fixture");
-    let state = Arc::new(Service::open(store, 10.0).await.expect("service"));
+    let mut service = Service::open(store, 10.0).await.expect("service");
+    // The pilot's term starts in January 2027: submissions for it stay in the future.
+    service.today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1);
+    let state = Arc::new(service);
     start_worker(&state);
     Fixture {
         dir,
@@ -180,7 +183,10 @@ pub async fn two_clusters() -> TwoClusters {
     klynge::app::data::import(&store, "test", "fixture", &base)
         .await
         .expect("import the fixture");
-    let state = Arc::new(Service::open(store, 10.0).await.expect("service"));
+    let mut service = Service::open(store, 10.0).await.expect("service");
+    // The pilot's term starts in January 2027: submissions for it stay in the future.
+    service.today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1);
+    let state = Arc::new(service);
     start_worker(&state);
     TwoClusters {
         dir,

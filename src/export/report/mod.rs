@@ -9,7 +9,10 @@
 //! Long because it holds the geometry of the charts (bars, axes, ticks, legends) and of
 //! the run maps (projection, marks, scale bar) that the template draws.
 
+mod run_map;
 mod spots;
+
+pub use run_map::run_map_svg;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

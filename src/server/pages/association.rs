@@ -10,7 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::{OrPage, PageError, PageLang, back_to, filters, render};
+use super::frame::{Done, Frame};
+use super::{Confirm, OrPage, PageError, PageLang, confirm, done_to, filters, names, render, show};
 use crate::app::requests::{FieldError, RequestStatus, Submission};
 use crate::app::{AppError, Service};
 use crate::i18n::Lang;
@@ -19,16 +20,6 @@ use crate::server::auth::{ASSOCIATION, PageCaller};
 use crate::store::Principal;
 
 type Association = PageCaller<ASSOCIATION>;
-
-const TOPICS: [&str; 7] = [
-    "smarttelefon",
-    "nettbank",
-    "bankid",
-    "helsenorge",
-    "epost",
-    "pc-grunnkurs",
-    "digital-sikkerhet",
-];
 
 /// What the form shows before anything is typed.
 const DEFAULTS: [(&str, &str); 7] = [
@@ -46,9 +37,15 @@ const DEFAULTS: [(&str, &str); 7] = [
 struct AssociationPage<'a> {
     lang: Lang,
     title: &'a str,
+    frame: Frame,
     /// The association's name.
     name: String,
-    topics: &'a [&'a str],
+    /// (code, name) of the topics and languages to choose from.
+    topics: Vec<(String, String)>,
+    languages: Vec<(String, String)>,
+    /// The first and last day the form allows (ISO), for the date input's limits.
+    min_date: String,
+    max_date: String,
     /// What was typed, when the form comes back with problems.
     values: &'a HashMap<String, String>,
     errors: &'a [FieldError],
@@ -69,10 +66,78 @@ impl AssociationPage<'_> {
         )
     }
 
-    fn selected(&self, topic: &str) -> bool {
-        self.values.get("topic").is_some_and(|v| v == topic)
+    fn selected(&self, field: &str, code: &str) -> bool {
+        self.values.get(field).map_or_else(
+            || field == "language" && code == "nb",
+            |v| v.trim().eq_ignore_ascii_case(code),
+        )
+    }
+
+    /// The problems of `field`, for the text beside it and the summary.
+    fn problems_of(&self, field: &str) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect()
+    }
+
+    /// A field's label, for the summary of problems at the top.
+    fn label_of(&self, field: &str) -> String {
+        FIELDS
+            .iter()
+            .find(|(f, _, _)| *f == field)
+            .map_or(field, |(_, nb, en)| self.lang.pick(nb, en))
+            .to_owned()
+    }
+
+    fn topic(&self, code: &str) -> String {
+        names::topic(code, self.lang)
+    }
+
+    /// A language, or the languages of a drop-in (`ar;so` → "arabisk og somali").
+    fn language(&self, code: &str) -> String {
+        let names: Vec<String> = code
+            .split(';')
+            .map(|c| names::language(c.trim(), self.lang))
+            .collect();
+        names.join(self.lang.pick(" og ", " and "))
+    }
+
+    fn day(&self, iso: &str) -> String {
+        show::date_text(iso, self.lang)
     }
 }
+
+/// The form's fields with their labels, in the form's order: (field, bokmål, English).
+const FIELDS: [(&str, &str, &str); 14] = [
+    ("format", "Slags hjelp", "Kind of help"),
+    ("topic", "Emne", "Topic"),
+    ("language", "Språk", "Language"),
+    ("extra_language", "Også på språket", "Also in the language"),
+    ("first_date", "Første kursdag", "First course day"),
+    ("start", "Fra klokken", "From"),
+    ("end", "Til klokken", "Until"),
+    ("count", "Antall kursdager", "Number of course days"),
+    (
+        "interval_days",
+        "Dager mellom hver gang",
+        "Days between sessions",
+    ),
+    (
+        "instructors_needed",
+        "Antall instruktører",
+        "Instructors needed",
+    ),
+    (
+        "slot_minutes",
+        "Minutter per time",
+        "Minutes per appointment",
+    ),
+    ("desks", "Pulter", "Desks"),
+    ("priority", "Prioritet", "Priority"),
+    ("note", "Merknad", "Note"),
+];
 
 /// The page with the association's requests, the form filled with `values` and `errors`
 /// beside their fields.
@@ -83,22 +148,41 @@ async fn view(
     status: StatusCode,
     values: &HashMap<String, String>,
     errors: &[FieldError],
+    done: &Done,
 ) -> Result<Response, PageError> {
     let requests = state
         .request_statuses(|a| a == who.subject, lang)
         .await
         .or_page(lang)?;
-    let name = state
-        .base()
+    let base = state.base();
+    let name = base
         .association(&who.subject)
         .map_or_else(|| who.subject.clone(), |a| a.name.clone());
+    let today = state.today();
+    let last = today + chrono::Duration::days(crate::app::requests::MAX_DAYS_AHEAD);
+    let topics = names::topics(
+        base.instructors
+            .iter()
+            .flat_map(|i| i.topics.iter().cloned()),
+        lang,
+    );
+    let languages = names::languages(
+        base.instructors
+            .iter()
+            .flat_map(|i| i.languages.iter().cloned()),
+        lang,
+    );
     Ok(render(
         status,
         &AssociationPage {
             lang,
             title: lang.pick("Kursforespørsler", "Course requests"),
+            frame: Frame::of(state, who, lang, "/association").flash(done, lang),
             name,
-            topics: &TOPICS,
+            topics,
+            languages,
+            min_date: today.to_string(),
+            max_date: last.to_string(),
             values,
             errors,
             requests,
@@ -109,8 +193,10 @@ async fn view(
 pub async fn page(
     State(state): State<Arc<Service>>,
     c: Association,
+    done: Done,
 ) -> Result<Response, PageError> {
-    view(&state, &c.who, c.lang, StatusCode::OK, &HashMap::new(), &[]).await
+    let values = HashMap::new();
+    view(&state, &c.who, c.lang, StatusCode::OK, &values, &[], &done).await
 }
 
 /// Submits the form; on problems, the form comes back (400) with what was typed.
@@ -121,7 +207,7 @@ pub async fn submit(
 ) -> Result<Response, PageError> {
     let errors = match submission(&form, c.lang) {
         Ok(s) => match state.submit(&c.who, &c.who.subject, &s, c.lang).await {
-            Ok(_) => return Ok(back_to("/association", c.lang).into_response()),
+            Ok(_) => return Ok(done_to("/association", c.lang, "submitted").into_response()),
             Err(AppError::Fields(errors)) => errors,
             Err(e) => return Err(e).or_page(c.lang),
         },
@@ -134,8 +220,67 @@ pub async fn submit(
         StatusCode::BAD_REQUEST,
         &form,
         &errors,
+        &Done::default(),
     )
     .await
+}
+
+/// The confirm step before a withdrawal: which request, and a button that withdraws it.
+pub async fn confirm_withdraw(
+    State(state): State<Arc<Service>>,
+    c: Association,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let lang = c.lang;
+    let requests = state
+        .request_statuses(|a| a == c.who.subject, lang)
+        .await
+        .or_page(lang)?;
+    let Some(r) = requests
+        .iter()
+        .find(|r| r.id == id && r.status != "withdrawn")
+    else {
+        return Err(no_such_request(lang));
+    };
+    let what = format!(
+        "{} ({}){}",
+        names::topic(&r.topic, lang),
+        names::language(&r.language, lang),
+        r.first_date
+            .as_deref()
+            .map(|d| format!(", {}", show::date_text(d, lang)))
+            .unwrap_or_default()
+    );
+    let path = format!("/association/requests/{}/withdraw", segment(&id));
+    Ok(confirm(Confirm {
+        lang,
+        title: lang.pick("Trekke forespørselen?", "Withdraw the request?"),
+        frame: Frame::of(&state, &c.who, lang, &path),
+        question: match lang {
+            Lang::Nb => format!(
+                "Vil du trekke forespørselen om {what}? Den blir ikke planlagt, og en instruktør som er satt opp får beskjed."
+            ),
+            Lang::En => format!(
+                "Do you want to withdraw the request for {what}? It will not be planned, and an instructor already on it is told."
+            ),
+        },
+        action: format!("{path}{}", lang.query()),
+        yes: lang.pick("Ja, trekk forespørselen", "Yes, withdraw it"),
+        back: format!("/association{}", lang.query()),
+    }))
+}
+
+/// An id as one URL path segment.
+fn segment(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn no_such_request(lang: Lang) -> PageError {
+    PageError::new(
+        StatusCode::NOT_FOUND,
+        lang.pick("Fant ingen slik forespørsel.", "No such request."),
+        lang,
+    )
 }
 
 pub async fn withdraw(
@@ -144,13 +289,8 @@ pub async fn withdraw(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     match state.withdraw(&c.who, &id, |a| a == c.who.subject).await {
-        Ok(()) => Ok(back_to("/association", c.lang).into_response()),
-        Err(AppError::UnknownRequest(_)) => Err(PageError::new(
-            StatusCode::NOT_FOUND,
-            c.lang
-                .pick("Fant ingen slik forespørsel.", "No such request."),
-            c.lang,
-        )),
+        Ok(()) => Ok(done_to("/association", c.lang, "withdrawn").into_response()),
+        Err(AppError::UnknownRequest(_)) => Err(no_such_request(c.lang)),
         Err(e) => Err(e).or_page(c.lang),
     }
 }
@@ -234,7 +374,12 @@ fn submission(form: &HashMap<String, String>, lang: Lang) -> Result<Submission, 
     Ok(Submission {
         association: None,
         topic: form.get("topic").cloned().unwrap_or_default(),
-        language: form.get("language").cloned().unwrap_or_default(),
+        // A drop-in may be in two languages; its staff covers both (docs/model.md §3).
+        language: match text("extra_language") {
+            "" => text("language").to_owned(),
+            extra if extra == text("language") => extra.to_owned(),
+            extra => format!("{};{extra}", text("language")),
+        },
         instructors_needed,
         format,
         slot_minutes,

@@ -9,7 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::{OrPage, PageError, PageLang, back_to, render};
+use super::frame::{Done, Frame};
+use super::{OrPage, PageError, PageLang, back_to, done_to, render, show};
 use crate::app::Service;
 use crate::app::jobs::JobView;
 use crate::app::requests::RequestStatus;
@@ -24,6 +25,7 @@ type Coordinator = PageCaller<COORDINATOR>;
 struct CoordinatorPage<'a> {
     lang: Lang,
     title: &'a str,
+    frame: Frame,
     runs: Vec<RunSummary>,
     /// The cluster's submitted requests (left out if they cannot be read).
     requests: Option<Vec<RequestStatus>>,
@@ -35,12 +37,26 @@ struct CoordinatorPage<'a> {
 struct JobPage<'a> {
     lang: Lang,
     title: &'a str,
+    frame: Frame,
     job: JobView,
+}
+
+impl CoordinatorPage<'_> {
+    fn status(&self, s: &str) -> String {
+        show::run_status(s, self.lang)
+    }
+    fn km(&self, km: &f64) -> String {
+        show::number(*km, 0, self.lang)
+    }
+    fn when(&self, t: &str) -> String {
+        show::date_text(t, self.lang)
+    }
 }
 
 pub async fn page(
     State(state): State<Arc<Service>>,
     c: Coordinator,
+    done: Done,
 ) -> Result<Response, PageError> {
     let runs = state.runs(&c.who).await.or_page(c.lang)?;
     let requests = state
@@ -52,6 +68,7 @@ pub async fn page(
         &CoordinatorPage {
             lang: c.lang,
             title: c.lang.pick("Koordinator", "Coordinator"),
+            frame: Frame::of(&state, &c.who, c.lang, "/coordinator").flash(&done, c.lang),
             runs,
             requests,
         },
@@ -72,7 +89,7 @@ pub async fn approve(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     state.approve(&c.who, id).await.or_page(c.lang)?;
-    Ok(back_to("/coordinator", c.lang).into_response())
+    Ok(done_to(&format!("/coordinator#run-{id}"), c.lang, "approved").into_response())
 }
 
 pub async fn publish(
@@ -81,7 +98,7 @@ pub async fn publish(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     state.publish(&c.who, id).await.or_page(c.lang)?;
-    Ok(back_to("/coordinator", c.lang).into_response())
+    Ok(done_to(&format!("/coordinator#run-{id}"), c.lang, "published").into_response())
 }
 
 /// Queues a repair of a run and goes to the job's page.
@@ -99,6 +116,7 @@ pub async fn job(
     State(state): State<Arc<Service>>,
     c: Coordinator,
     Path(id): Path<i64>,
+    done: Done,
 ) -> Result<Response, PageError> {
     let job = state.job(&c.who, id, c.lang).await.or_page(c.lang)?;
     let title = match job.repairs {
@@ -110,6 +128,8 @@ pub async fn job(
         &JobPage {
             lang: c.lang,
             title,
+            frame: Frame::of(&state, &c.who, c.lang, &format!("/coordinator/jobs/{id}"))
+                .flash(&done, c.lang),
             job,
         },
     ))
@@ -122,5 +142,5 @@ pub async fn retry(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     state.retry_job(&c.who, id).await.or_page(c.lang)?;
-    Ok(back_to(&format!("/coordinator/jobs/{id}"), c.lang).into_response())
+    Ok(done_to(&format!("/coordinator/jobs/{id}"), c.lang, "retried").into_response())
 }

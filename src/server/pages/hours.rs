@@ -31,6 +31,7 @@ pub struct Period {
 struct HoursPage<'a> {
     lang: Lang,
     title: &'a str,
+    frame: super::Frame,
     hours: Hours,
     from: &'a str,
     to: &'a str,
@@ -75,6 +76,7 @@ pub async fn page(
     State(state): State<Arc<Service>>,
     c: Coordinator,
     Query(p): Query<Period>,
+    uri: axum::http::Uri,
 ) -> Result<Response, PageError> {
     let (rules, problem) = rules(&p, c.lang);
     let hours = state.hours(&c.who, &rules).await.or_page(c.lang)?;
@@ -91,6 +93,7 @@ pub async fn page(
                 "Timer til studieforbundet",
                 "Hours for the study association",
             ),
+            frame: super::Frame::of(&state, &c.who, c.lang, &super::frame::here_of(&uri)),
             hours,
             from: &p.from,
             to: &p.to,

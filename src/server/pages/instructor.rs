@@ -11,7 +11,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{OrPage, PageError, PageLang, back_to, filters, render};
+use super::frame::{Done, Frame};
+use super::{
+    Confirm, OrPage, PageError, PageLang, back_to, confirm, done_to, filters, names, render, show,
+};
 use crate::app::records::{AwayRecord, OwnTimes, SlotRecord};
 use crate::app::requests::FieldError;
 use crate::app::service::AssignmentView;
@@ -26,6 +29,7 @@ type Instructor = PageCaller<INSTRUCTOR>;
 struct InstructorPage<'a> {
     lang: Lang,
     title: &'a str,
+    frame: Frame,
     assignments: Vec<AssignmentView>,
     times: OwnTimes,
     weekdays: &'a [(&'a str, &'a str, &'a str)],
@@ -52,6 +56,26 @@ impl InstructorPage<'_> {
     fn date(&self, iso: &str) -> String {
         crate::app::records::show_iso_day(iso)
     }
+
+    fn day(&self, d: &chrono::NaiveDate) -> String {
+        show::date(*d, self.lang)
+    }
+
+    fn topic(&self, code: &str) -> String {
+        names::topic(code, self.lang)
+    }
+
+    fn language(&self, code: &str) -> String {
+        names::language(code, self.lang)
+    }
+
+    fn problems_of(&self, field: &str) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect()
+    }
 }
 
 const WEEKDAYS: [(&str, &str, &str); 7] = [
@@ -69,11 +93,30 @@ const WEEKDAYS: [(&str, &str, &str); 7] = [
 struct FeedPage<'a> {
     lang: Lang,
     title: &'a str,
+    frame: Frame,
     url: String,
+    /// The same address as `webcal://`, which phones open in their calendar app.
+    webcal: String,
+    /// The address as a QR code (SVG), to scan with a phone from a computer's screen.
+    qr: String,
 }
 
-pub async fn page(State(state): State<Arc<Service>>, c: Instructor) -> Result<Response, PageError> {
-    view(&state, &c, StatusCode::OK, &HashMap::new(), &[], None).await
+pub async fn page(
+    State(state): State<Arc<Service>>,
+    c: Instructor,
+    done: Done,
+) -> Result<Response, PageError> {
+    let flash = Frame::of(&state, &c.who, c.lang, "/instructor").flash(&done, c.lang);
+    view(
+        &state,
+        &c,
+        StatusCode::OK,
+        &HashMap::new(),
+        &[],
+        None,
+        Some(flash),
+    )
+    .await
 }
 
 async fn view(
@@ -83,6 +126,7 @@ async fn view(
     values: &HashMap<String, String>,
     errors: &[FieldError],
     note: Option<String>,
+    frame: Option<Frame>,
 ) -> Result<Response, PageError> {
     let assignments = state
         .assignments_for(Some(&c.who.subject))
@@ -93,6 +137,7 @@ async fn view(
         &InstructorPage {
             lang: c.lang,
             title: c.lang.pick("Mine kurs", "My courses"),
+            frame: frame.unwrap_or_else(|| Frame::of(state, &c.who, c.lang, "/instructor")),
             assignments,
             times: state.own_times(&c.who.subject).or_page(c.lang)?,
             weekdays: &WEEKDAYS,
@@ -150,7 +195,15 @@ pub async fn add_time(
             ("away", times.away.len() - 1)
         }
     };
-    changed(&state, &c, &times, &form, &format!("{name}[{k}]")).await
+    changed(
+        &state,
+        &c,
+        &times,
+        &form,
+        &format!("{name}[{k}]"),
+        "time-added",
+    )
+    .await
 }
 
 /// Removes a weekly time or an away-period by its place in the list.
@@ -166,7 +219,7 @@ pub async fn remove_time(
     };
     if k >= items {
         // Already removed (a second click, another tab): nothing to do.
-        return Ok(back_to("/instructor", c.lang).into_response());
+        return Ok(back_to("/instructor#times", c.lang).into_response());
     }
     match list(&segment, c.lang)? {
         List::Availability => {
@@ -176,7 +229,7 @@ pub async fn remove_time(
             times.away.remove(k);
         }
     }
-    changed(&state, &c, &times, &HashMap::new(), "").await
+    changed(&state, &c, &times, &HashMap::new(), "", "time-removed").await
 }
 
 /// Stores the changed times; the page says when a repair proposal was made. Problems of
@@ -187,10 +240,11 @@ async fn changed(
     times: &OwnTimes,
     form: &HashMap<String, String>,
     prefix: &str,
+    done: &str,
 ) -> Result<Response, PageError> {
     match state.set_own_times(&c.who.subject, times, c.lang).await {
         Ok(edited) if edited.repair_runs.is_empty() && edited.repair_problem.is_none() => {
-            Ok(back_to("/instructor", c.lang).into_response())
+            Ok(done_to("/instructor", c.lang, done).into_response())
         }
         Ok(_) => {
             let note = c.lang.pick(
@@ -204,6 +258,7 @@ async fn changed(
                 &HashMap::new(),
                 &[],
                 Some(note.into()),
+                None,
             )
             .await
         }
@@ -218,7 +273,7 @@ async fn changed(
                     message: e.message,
                 })
                 .collect();
-            view(state, c, StatusCode::BAD_REQUEST, form, &errors, None).await
+            view(state, c, StatusCode::BAD_REQUEST, form, &errors, None, None).await
         }
         Err(e) => Err(e).or_page(c.lang),
     }
@@ -234,7 +289,66 @@ pub async fn answer(
         .record_answer(run, &request, &c.who.subject, &answer)
         .await
         .or_page(c.lang)?;
-    Ok(back_to("/instructor", c.lang).into_response())
+    let done = if answer == "decline" {
+        "declined"
+    } else {
+        "accepted"
+    };
+    Ok(done_to("/instructor", c.lang, done).into_response())
+}
+
+/// The confirm step before a "no" (a "yes" needs none: it changes no one else's plans).
+/// A GET of the accept address goes back to the page.
+pub async fn confirm_answer(
+    State(state): State<Arc<Service>>,
+    c: Instructor,
+    Path((run, request, answer)): Path<(i64, String, String)>,
+) -> Result<Response, PageError> {
+    let lang = c.lang;
+    if answer != "decline" {
+        return Ok(back_to("/instructor", lang).into_response());
+    }
+    let mine = state
+        .assignments_for(Some(&c.who.subject))
+        .await
+        .or_page(lang)?;
+    let Some(a) = mine.iter().find(|a| a.run == run && a.request == request) else {
+        return Err(PageError::new(
+            StatusCode::NOT_FOUND,
+            lang.pick("Fant ikke kurset.", "No such course."),
+            lang,
+        ));
+    };
+    let first = a
+        .sessions
+        .first()
+        .map(|s| format!(", {} {}", show::date(s.date, lang), s.start))
+        .unwrap_or_default();
+    let what = format!(
+        "{} – {}{first}",
+        names::topic(&a.topic, lang),
+        a.association
+    );
+    let path = format!(
+        "/instructor/{run}/{}/decline",
+        percent_encoding::utf8_percent_encode(&request, percent_encoding::NON_ALPHANUMERIC)
+    );
+    Ok(confirm(Confirm {
+        lang,
+        title: lang.pick("Takke nei?", "Decline?"),
+        frame: Frame::of(&state, &c.who, lang, &path),
+        question: match lang {
+            Lang::Nb => format!(
+                "Vil du takke nei til {what}? Koordinatoren får beskjed og finner en annen instruktør."
+            ),
+            Lang::En => format!(
+                "Do you want to decline {what}? The coordinator is told and will find another instructor."
+            ),
+        },
+        action: format!("{path}{}", lang.query()),
+        yes: lang.pick("Ja, jeg takker nei", "Yes, I decline"),
+        back: format!("/instructor{}", lang.query()),
+    }))
 }
 
 /// Makes a new calendar link (the old one stops working) and shows it.
@@ -248,12 +362,35 @@ pub async fn feed(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let scheme = if https { "https" } else { "http" };
+    let address = format!("{host}/calendar/{secret}.ics");
+    let url = format!("{scheme}://{address}");
     Ok(render(
         StatusCode::OK,
         &FeedPage {
             lang: c.lang,
             title: c.lang.pick("Kalender", "Calendar"),
-            url: format!("http://{host}/calendar/{secret}.ics"),
+            frame: Frame::of(&state, &c.who, c.lang, "/instructor"),
+            qr: qr_svg(&url),
+            webcal: format!("webcal://{address}"),
+            url,
         },
     ))
+}
+
+/// `text` as a QR code in SVG (empty if it is too long for one, which an address is not).
+fn qr_svg(text: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<svg::Color<'_>>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
 }

@@ -12,6 +12,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::frame::{Done, Frame};
 use super::{Message, PageLang, login_link, render};
 use crate::app::Service;
 use crate::i18n::Lang;
@@ -25,14 +26,16 @@ use crate::store::Role;
 struct LoginPage<'a> {
     lang: Lang,
     title: &'a str,
+    frame: Frame,
 }
 
-pub async fn login_page(UserLang(lang): UserLang) -> Response {
+pub async fn login_page(UserLang(lang): UserLang, done: Done) -> Response {
     render(
         StatusCode::OK,
         &LoginPage {
             lang,
             title: lang.pick("klynge – logg inn", "klynge – log in"),
+            frame: Frame::public(Some("/".into())).flash(&done, lang),
         },
     )
 }
@@ -57,6 +60,7 @@ pub async fn login(
             &Message {
                 lang,
                 title: "klynge",
+                frame: Frame::public(Some("/".into())),
                 error: Some(&error),
                 link: login_link(lang, lang.pick("Prøv igjen", "Try again")),
             },
@@ -118,23 +122,30 @@ pub async fn logout(
         [
             (
                 header::SET_COOKIE,
-                format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+                format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0"),
             ),
-            (header::LOCATION, format!("/{}", lang.query())),
+            (
+                header::LOCATION,
+                super::frame::join(&format!("/{}", lang.query()), "done=signed-out"),
+            ),
         ],
     )
         .into_response()
 }
 
-/// The session cookie: HttpOnly, SameSite=Strict, expiring with the session, and
-/// `Secure` when the request came over HTTPS (through a proxy that says so).
+/// The session cookie: HttpOnly, expiring with the session, and `Secure` when the request
+/// came over HTTPS (through a proxy that says so with `X-Forwarded-Proto: https`).
+/// SameSite=Lax, not Strict: with Strict, a browser opening klynge from a link in an e-mail
+/// or a bookmark arrives without its cookie and looks signed out. Forms from other sites
+/// are still refused: Lax sends no cookie on their posts, and `auth::same_origin` checks
+/// the Origin of every post besides.
 fn session_cookie(id: &str, headers: &HeaderMap) -> String {
     let https = headers
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|p| p.eq_ignore_ascii_case("https"));
     format!(
-        "{SESSION_COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+        "{SESSION_COOKIE}={id}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{}",
         Service::SESSION_DAYS * 24 * 3600,
         if https { "; Secure" } else { "" }
     )

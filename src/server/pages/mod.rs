@@ -4,12 +4,19 @@
 
 mod association;
 mod coordinator;
+mod frame;
 mod hours;
 mod instructor;
 mod login;
+mod names;
 mod overview;
 mod people;
 mod record_form;
+mod run;
+mod show;
+mod week;
+
+pub use frame::Frame;
 
 use askama::Template;
 use axum::Router;
@@ -31,12 +38,15 @@ pub fn routes() -> Router<State> {
         .route("/logout", post(login::logout))
         .route("/association", get(association::page))
         .route("/association/requests", post(association::submit))
+        // GET: the confirm step (works without script); POST: the withdrawal.
         .route(
             "/association/requests/{id}/withdraw",
-            post(association::withdraw),
+            get(association::confirm_withdraw).post(association::withdraw),
         )
         .route("/coordinator", get(coordinator::page))
         .route("/coordinator/plan", post(coordinator::plan))
+        .route("/coordinator/runs/{id}", get(run::page))
+        .route("/coordinator/runs/{id}/files/{name}", get(run::file))
         .route("/coordinator/runs/{id}/approve", post(coordinator::approve))
         .route("/coordinator/runs/{id}/publish", post(coordinator::publish))
         .route("/coordinator/runs/{id}/repair", post(coordinator::repair))
@@ -50,7 +60,10 @@ pub fn routes() -> Router<State> {
             "/coordinator/{kind}/{id}",
             get(people::form).post(people::save),
         )
-        .route("/coordinator/{kind}/{id}/retire", post(people::retire))
+        .route(
+            "/coordinator/{kind}/{id}/retire",
+            get(people::confirm_retire).post(people::retire),
+        )
         .route("/instructor", get(instructor::page))
         .route("/instructor/feed", post(instructor::feed))
         // {list}: availability or away.
@@ -61,8 +74,31 @@ pub fn routes() -> Router<State> {
         )
         .route(
             "/instructor/{run}/{request}/{answer}",
-            post(instructor::answer),
+            get(instructor::confirm_answer).post(instructor::answer),
         )
+        .method_not_allowed_fallback(not_a_page)
+}
+
+/// A GET of an address that only takes forms (the language switch on a page that answered
+/// a post, a bookmark, a reload): on to the page the form belongs to, instead of a blank
+/// 405. Other methods and the API keep their 405.
+async fn not_a_page(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if method != axum::http::Method::GET || path.starts_with("/api/") {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let page = ["/coordinator", "/association", "/instructor"]
+        .into_iter()
+        .find(|p| path.starts_with(p))
+        .unwrap_or("/");
+    let lang = match uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv == "lang=en"))
+    {
+        true => Lang::En,
+        false => Lang::Nb,
+    };
+    back_to(page, lang).into_response()
 }
 
 /// What the templates ask of the language beyond `Lang::pick`.
@@ -115,6 +151,7 @@ fn render(status: StatusCode, page: &impl Template) -> Response {
 struct Message<'a> {
     lang: Lang,
     title: &'a str,
+    frame: Frame,
     error: Option<&'a str>,
     /// (href, text)
     link: Option<(String, &'a str)>,
@@ -133,6 +170,7 @@ impl IntoResponse for LoginNeeded {
             &Message {
                 lang,
                 title: "klynge",
+                frame: Frame::public(None),
                 error: Some(&self.error.message),
                 link: login_link(lang, lang.pick("Logg inn", "Log in")),
             },
@@ -162,6 +200,7 @@ impl IntoResponse for PageError {
             &Message {
                 lang: self.lang,
                 title: "klynge",
+                frame: Frame::public(None),
                 error: Some(&self.error.message),
                 link: None,
             },
@@ -186,4 +225,32 @@ impl<T> OrPage<T> for crate::app::Result<T> {
 /// After a form: back to `page`, in the same language.
 fn back_to(page: &str, lang: Lang) -> Redirect {
     Redirect::to(&format!("{page}{}", lang.query()))
+}
+
+/// After a form that did something: back to `page`, which confirms it (`done` is a key of
+/// `frame::flash_text`).
+fn done_to(page: &str, lang: Lang, done: &str) -> Redirect {
+    let to = frame::join(page, &format!("done={done}"));
+    Redirect::to(&match lang {
+        Lang::En => frame::join(&to, "lang=en"),
+        Lang::Nb => to,
+    })
+}
+
+/// The confirm step before something that cannot be undone: what will happen, a button
+/// that does it (a form posting to `action`) and a way back. Works without script.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct Confirm<'a> {
+    lang: Lang,
+    title: &'a str,
+    frame: Frame,
+    question: String,
+    action: String,
+    yes: &'a str,
+    back: String,
+}
+
+fn confirm(c: Confirm<'_>) -> Response {
+    render(StatusCode::OK, &c)
 }

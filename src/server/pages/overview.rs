@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{OrPage, PageError, render};
+use super::{OrPage, PageError, PageLang, render};
 use crate::app::Service;
 use crate::app::overview::Overview;
 use crate::i18n::Lang;
@@ -30,6 +30,7 @@ pub struct Window {
 struct OverviewPage<'a> {
     lang: Lang,
     title: &'a str,
+    frame: super::Frame,
     overview: Overview,
     links: Links,
 }
@@ -81,6 +82,7 @@ pub async fn page(
     UserLang(lang): UserLang,
     Path(municipality): Path<String>,
     Query(w): Query<Window>,
+    uri: axum::http::Uri,
 ) -> Result<Response, PageError> {
     let from = match w.from.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => chrono::Local::now().date_naive(),
@@ -124,6 +126,7 @@ pub async fn page(
         &OverviewPage {
             lang,
             title: &title,
+            frame: super::Frame::public(Some(super::frame::here_of(&uri))),
             overview,
             links,
         },

@@ -3,7 +3,8 @@
 //! beside its field. The forms are read into the API's records here; the use cases check
 //! everything else.
 //!
-//! Long because the three forms' fields are written out one by one, as the form reads.
+//! Long because the three forms' fields are written out one by one, as the form reads,
+//! and each destructive action has its confirm step here.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,11 +15,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::frame::{Done, Frame};
 use super::record_form::{
     association_values, instructor_values, offer_values, read_association_form,
     read_instructor_form, read_offer_form,
 };
-use super::{Message, OrPage, PageError, PageLang, back_to, filters, render};
+use super::{
+    Confirm, Message, OrPage, PageError, PageLang, confirm, done_to, filters, names, render,
+};
 use crate::app::edit::Edited;
 use crate::app::offers::OfferRecord;
 use crate::app::records::{AssociationRecord, InstructorRecord};
@@ -35,6 +39,7 @@ type Coordinator = PageCaller<COORDINATOR>;
 struct PeoplePage<'a> {
     lang: Lang,
     title: &'a str,
+    frame: Frame,
     instructors: Vec<InstructorRecord>,
     associations: Vec<AssociationRecord>,
     offers: Vec<OfferRecord>,
@@ -50,6 +55,9 @@ pub struct Field {
     rows: usize,
     /// (value, text); not empty: a choice.
     options: Vec<(String, String)>,
+    /// With options: any number of them, as checkboxes (`name.value=on`, folded into one
+    /// comma-separated value by `fold_checks`).
+    checks: bool,
     readonly: bool,
     errors: Vec<String>,
 }
@@ -59,18 +67,75 @@ pub struct Field {
 struct RecordPage<'a> {
     lang: Lang,
     title: &'a str,
+    frame: Frame,
     action: String,
     fields: Vec<Field>,
     errors: &'a [FieldError],
     retire: Option<String>,
 }
 
-pub async fn list(State(state): State<Arc<Service>>, c: Coordinator) -> Response {
+impl Field {
+    /// The ids of the hint and the problems that describe the field, if any.
+    fn described(&self) -> String {
+        let mut ids = Vec::new();
+        if !self.hint.is_empty() {
+            ids.push(format!("hint-{}", self.name));
+        }
+        if !self.errors.is_empty() {
+            ids.push(format!("err-{}", self.name));
+        }
+        ids.join(" ")
+    }
+
+    /// Whether a checkbox's value is among the field's values.
+    fn has(&self, v: &str) -> bool {
+        self.value.split(',').any(|x| x.trim() == v)
+    }
+}
+
+impl PeoplePage<'_> {
+    fn topics(&self, codes: &[String]) -> String {
+        let shown: Vec<String> = codes.iter().map(|c| names::topic(c, self.lang)).collect();
+        shown.join(", ")
+    }
+
+    fn languages(&self, codes: &[String]) -> String {
+        let shown: Vec<String> = codes
+            .iter()
+            .map(|c| names::language(c, self.lang))
+            .collect();
+        shown.join(", ")
+    }
+}
+
+/// Checkboxes post `topics.nettbank=on`: folded into `topics=nettbank, …` as the text
+/// field has it, so that the form reader stays one. A form posted by hand with the text
+/// field itself is read as before.
+fn fold_checks(form: &mut HashMap<String, String>) {
+    for field in ["topics", "languages", "willing_languages"] {
+        let prefix = format!("{field}.");
+        let mut picked: Vec<String> = form
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix).map(str::to_owned))
+            .collect();
+        let marker = format!("{field}.present");
+        if picked.is_empty() && !form.contains_key(&marker) {
+            continue;
+        }
+        picked.retain(|p| p != "present");
+        picked.sort();
+        form.retain(|k, _| !k.starts_with(&prefix));
+        form.insert(field.to_owned(), picked.join(", "));
+    }
+}
+
+pub async fn list(State(state): State<Arc<Service>>, c: Coordinator, done: Done) -> Response {
     render(
         StatusCode::OK,
         &PeoplePage {
             lang: c.lang,
             title: c.lang.pick("Folk og foreninger", "People and associations"),
+            frame: Frame::of(&state, &c.who, c.lang, "/coordinator/people").flash(&done, c.lang),
             instructors: state.instructors_for(&c.who),
             associations: state.associations_for(&c.who),
             offers: state.offers_for(&c.who),
@@ -163,8 +228,9 @@ pub async fn save(
     State(state): State<Arc<Service>>,
     c: Coordinator,
     Path((segment, id)): Path<(String, String)>,
-    Form(form): Form<HashMap<String, String>>,
+    Form(mut form): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
+    fold_checks(&mut form);
     let kind = kind(&segment, c.lang)?;
     let existing = (id != "new").then_some(id.as_str());
     let saved = match kind {
@@ -182,7 +248,7 @@ pub async fn save(
         },
     };
     match saved {
-        Ok(edited) => Ok(done(edited, c.lang)),
+        Ok(edited) => Ok(done(&state, &c, edited, "saved")),
         Err(AppError::Fields(errors)) => Ok(record_page(
             &state,
             &c,
@@ -208,7 +274,7 @@ pub async fn retire(
         Kind::Offer => state.remove_offer(&c.who, &id, c.lang).await,
     };
     match retired {
-        Ok(edited) => Ok(done(edited, c.lang)),
+        Ok(edited) => Ok(done(&state, &c, edited, "retired")),
         Err(AppError::Fields(errors)) => Err(PageError::new(
             StatusCode::BAD_REQUEST,
             &errors
@@ -222,11 +288,51 @@ pub async fn retire(
     }
 }
 
+/// The confirm step before retiring a record: whose, and a button that retires it.
+pub async fn confirm_retire(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+    Path((segment, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let lang = c.lang;
+    let kind = kind(&segment, lang)?;
+    let name = match kind {
+        Kind::Instructor => state.instructor_for(&c.who, &id).or_page(lang)?.name,
+        Kind::Association => state.association_for(&c.who, &id).or_page(lang)?.name,
+        Kind::Offer => state.offer_for(&c.who, &id).or_page(lang)?.provider,
+    };
+    let path = format!(
+        "{}/{}",
+        kind.path(),
+        percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC)
+    );
+    Ok(confirm(Confirm {
+        lang,
+        title: lang.pick(
+            "Fjerne fra klyngens data?",
+            "Remove from the cluster's data?",
+        ),
+        frame: Frame::of(&state, &c.who, lang, &format!("{path}/retire")),
+        question: match lang {
+            Lang::Nb => format!(
+                "Vil du fjerne {name} fra klyngens data? Det som er publisert, blir stående til en ny plan er publisert."
+            ),
+            Lang::En => format!(
+                "Do you want to remove {name} from the cluster's data? What is published stays until a new plan is published."
+            ),
+        },
+        action: format!("{path}/retire{}", lang.query()),
+        yes: lang.pick("Ja, fjern", "Yes, remove"),
+        back: format!("{path}{}", lang.query()),
+    }))
+}
+
 /// After a change: back to the list, or, when the change broke the published rota, a page
 /// that says a repair proposal waits (or why none could be made).
-fn done(edited: Edited, lang: Lang) -> Response {
+fn done(state: &Service, c: &Coordinator, edited: Edited, what: &str) -> Response {
+    let lang = c.lang;
     if edited.repair_runs.is_empty() && edited.repair_problem.is_none() {
-        return back_to("/coordinator/people", lang).into_response();
+        return done_to("/coordinator/people", lang, what).into_response();
     }
     let text = match (&edited.repair_problem, lang) {
         (Some(p), _) => format!(
@@ -251,6 +357,7 @@ fn done(edited: Edited, lang: Lang) -> Response {
         &Message {
             lang,
             title: lang.pick("Lagret", "Saved"),
+            frame: Frame::of(state, &c.who, lang, "/coordinator/people"),
             error: Some(&text),
             link: Some((
                 format!("/coordinator{}", lang.query()),
@@ -309,6 +416,7 @@ fn record_page(
         hint: "",
         rows: 1,
         options: Vec::new(),
+        checks: false,
         readonly: name == "id" && existing.is_some(),
         errors: beside(errors, name, lang),
     };
@@ -318,6 +426,37 @@ fn record_page(
     };
     let rows = |f: Field, rows: usize| Field { rows, ..f };
     let choose = |f: Field, options: Vec<(String, String)>| Field { options, ..f };
+    let check = |f: Field, options: Vec<(String, String)>| Field {
+        options,
+        checks: true,
+        ..f
+    };
+    let base = state.base();
+    // The choices: the known ones, those the data uses, and whatever the form holds now.
+    let held = |k: &str| -> Vec<String> {
+        value(k)
+            .split(',')
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    let topics = names::topics(
+        base.instructors
+            .iter()
+            .flat_map(|i| i.topics.iter().cloned())
+            .chain(held("topics")),
+        lang,
+    );
+    let languages = |k: &str| {
+        names::languages(
+            base.instructors
+                .iter()
+                .flat_map(|i| i.languages.iter().cloned())
+                .chain(["en".to_owned(), "ar".into(), "uk".into(), "pl".into()])
+                .chain(held(k)),
+            lang,
+        )
+    };
     let fields = match kind {
         Kind::Instructor => vec![
             hint(field("id", "Kort id", "Short id"), "f.eks. i41", "e.g. i41"),
@@ -336,24 +475,22 @@ fn record_page(
                 "empty: lives at the hub",
             ),
             field("lon", "Bosted, lengdegrad", "Home, longitude"),
-            hint(
-                field("topics", "Emner", "Topics"),
-                "skilt med komma, f.eks. smarttelefon, bankid",
-                "separated by commas, e.g. smarttelefon, bankid",
+            check(field("topics", "Emner", "Topics"), topics.clone()),
+            check(
+                field("languages", "Underviser på", "Teaches in"),
+                languages("languages"),
             ),
             hint(
-                field("languages", "Språk", "Languages"),
-                "språkkoder skilt med komma, f.eks. nb, en",
-                "language codes separated by commas, e.g. nb, en",
-            ),
-            hint(
-                field(
-                    "willing_languages",
-                    "Kan læres opp til å undervise på",
-                    "Willing to be trained to teach in",
+                check(
+                    field(
+                        "willing_languages",
+                        "Kan læres opp til å undervise på",
+                        "Willing to be trained to teach in",
+                    ),
+                    languages("willing_languages"),
                 ),
-                "språkkoder, f.eks. ar; brukes bare i kursråd",
-                "language codes, e.g. ar; used only in training advice",
+                "brukes bare i kursråd",
+                "used only in training advice",
             ),
             hint(
                 field(
@@ -500,15 +637,10 @@ fn record_page(
                     })
                     .collect(),
             ),
-            hint(
-                field("topics", "Emner", "Topics"),
-                "skilt med komma, f.eks. smarttelefon, bankid",
-                "separated by commas, e.g. smarttelefon, bankid",
-            ),
-            hint(
+            check(field("topics", "Emner", "Topics"), topics),
+            check(
                 field("languages", "Språk", "Languages"),
-                "språkkoder skilt med komma, f.eks. nb, ar",
-                "language codes separated by commas, e.g. nb, ar",
+                languages("languages"),
             ),
             field("municipality", "Kommune", "Municipality"),
             field("lat", "Breddegrad", "Latitude"),
@@ -544,11 +676,13 @@ fn record_page(
         (Kind::Offer, None) => lang.pick("Nytt tilbud", "New offer"),
         (Kind::Offer, Some(_)) => lang.pick("Endre tilbud", "Edit offer"),
     };
+    let here = format!("{}/{}", kind.path(), filters_segment(segment));
     render(
         status,
         &RecordPage {
             lang,
             title,
+            frame: Frame::of(state, &c.who, lang, &here),
             action: format!("{}/{}", kind.path(), filters_segment(segment)),
             fields,
             errors,
