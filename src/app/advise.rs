@@ -152,12 +152,17 @@ pub fn advise(run: &Run, budget: usize, time_limit_s: f64) -> Result<Advice> {
     let after = &confirmed.outcome;
     advice.weighted_after = after.figures.weighted_covered;
     advice.requests_after = after.figures.requests_covered;
-    let was_uncovered: BTreeSet<&str> = run.uncovered.iter().map(|u| u.request.as_str()).collect();
+    // By part: a drop-in's session staffed now, not just any session of it.
+    let was_uncovered: BTreeSet<(&str, Option<u32>)> = run
+        .uncovered
+        .iter()
+        .map(|u| (u.request.as_str(), u.part))
+        .collect();
     advice.newly_covered = after
         .assignments
         .iter()
+        .filter(|a| was_uncovered.contains(&(a.request.as_str(), a.part)))
         .map(|a| a.request.as_str())
-        .filter(|r| was_uncovered.contains(r))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .map(str::to_owned)
@@ -209,10 +214,16 @@ pub async fn advise_blocking(run: Run, budget: usize, time_limit_s: f64) -> Resu
 fn candidates(ds: &Dataset, params: &Params, run: &Run) -> Vec<(String, Skill)> {
     let inst = Instance::new(ds, params.clone());
     let elig = Eligibility::build(&inst);
-    let uncovered: BTreeSet<&str> = run.uncovered.iter().map(|u| u.request.as_str()).collect();
+    let uncovered: BTreeSet<(&str, Option<u32>)> = run
+        .uncovered
+        .iter()
+        .map(|u| (u.request.as_str(), u.part))
+        .collect();
     let mut out = BTreeSet::new();
-    for (r, req) in ds.requests.iter().enumerate() {
-        if !uncovered.contains(req.id.as_str()) {
+    // r is a unit of the instance: a course, or one session of a drop-in or guidance.
+    for r in 0..inst.n_requests() {
+        let req = inst.request(r);
+        if !uncovered.contains(&(req.id.as_str(), inst.units[r].part)) {
             continue;
         }
         for (i, ins) in ds.instructors.iter().enumerate() {
@@ -222,14 +233,19 @@ fn candidates(ds: &Dataset, params: &Params, run: &Run) -> Vec<(String, Skill)> 
             let trainable = failed
                 .iter()
                 .all(|rule| matches!(rule, Rule::Topic | Rule::Language));
-            if !trainable || (language && !ins.willing_languages.contains(&req.language)) {
+            // A language the instructor is willing to teach in (one of a drop-in's).
+            let willing = req
+                .languages()
+                .into_iter()
+                .find(|l| ins.willing_languages.iter().any(|w| w == l));
+            if !trainable || (language && willing.is_none()) {
                 continue;
             }
             if topic {
                 out.insert((ins.id.clone(), Skill::Topic(req.topic.clone())));
             }
-            if language {
-                out.insert((ins.id.clone(), Skill::Language(req.language.clone())));
+            if let Some(l) = willing.filter(|_| language) {
+                out.insert((ins.id.clone(), Skill::Language(l.to_owned())));
             }
         }
     }
