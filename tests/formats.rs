@@ -226,11 +226,9 @@ fn one_instructor_cannot_staff_two_overlapping_parts() {
     );
 }
 
-#[test]
-fn a_yes_to_a_drop_in_keeps_the_instructor_on_it() {
+/// The Monday–Tuesday drop-in, and i1 (near) and i2 (far) free on both days.
+fn near_and_far_on_mon_tue() -> Dataset {
     use chrono::Weekday::{Mon, Tue};
-    // i1 (near) and i2 (far) are both free Monday and Tuesday; i2 said yes to the drop-in:
-    // the plan keeps i2 on at least one session, though i1 is nearer.
     let mut both = weekdays("09:00", "15:00");
     both.retain(|s| s.weekday == Mon || s.weekday == Tue);
     let mut i1 = instructor("i1");
@@ -239,11 +237,18 @@ fn a_yes_to_a_drop_in_keeps_the_instructor_on_it() {
     i2.availability = both;
     i2.lat = Some(HUB_LAT + 0.2);
     i2.lon = Some(HUB_LON);
-    let ds = dataset(
+    dataset(
         vec![small("a", 10.0)],
         vec![i1, i2],
         vec![drop_in_mon_tue(1, "nb")],
-    );
+    )
+}
+
+#[test]
+fn a_yes_to_a_drop_in_keeps_the_instructor_on_it() {
+    // i1 (near) and i2 (far) are both free Monday and Tuesday; i2 said yes to the drop-in:
+    // the plan keeps i2 on at least one session, though i1 is nearer.
+    let ds = near_and_far_on_mon_tue();
     let p = plan::Params {
         answers: plan::Answers {
             accepted: vec![("d".into(), "i2".into())],
@@ -269,22 +274,9 @@ fn a_yes_to_a_drop_in_keeps_the_instructor_on_it() {
 
 #[test]
 fn a_repair_keeps_the_sessions_of_a_yes() {
-    use chrono::Weekday::{Mon, Tue};
     // The rota being repaired had i2 on Monday and i1 on Tuesday; i2 said yes. The repair
     // keeps i2's Monday (pinned), and without other reason changes nothing.
-    let mut both = weekdays("09:00", "15:00");
-    both.retain(|s| s.weekday == Mon || s.weekday == Tue);
-    let mut i1 = instructor("i1");
-    i1.availability = both.clone();
-    let mut i2 = instructor("i2");
-    i2.availability = both;
-    i2.lat = Some(HUB_LAT + 0.2);
-    i2.lon = Some(HUB_LON);
-    let ds = dataset(
-        vec![small("a", 10.0)],
-        vec![i1, i2],
-        vec![drop_in_mon_tue(1, "nb")],
-    );
+    let ds = near_and_far_on_mon_tue();
     let reference = vec![Held::new("d", Some(0), "i2"), Held::new("d", Some(1), "i1")];
     let p = plan::Params {
         answers: plan::Answers {
@@ -326,6 +318,22 @@ fn the_pilot_drop_in_through_the_command_line() {
     assert!(!r41.iter().any(|l| l.contains("2027-02-03")), "{r41:?}");
     let ics = stdout(klynge(&db).args(["rota", "1", "--format", "ics", "--instructor", "i26"]));
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 5, "{ics}");
+    // A drop-in's line on the map carries the one session it stands for.
+    let geo: serde_json::Value = serde_json::from_str(&stdout(
+        klynge(&db).args(["rota", "1", "--format", "geojson"]),
+    ))
+    .expect("geojson");
+    let lines: Vec<&serde_json::Value> = geo["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .filter(|f| f["properties"]["request"] == "r41")
+        .collect();
+    assert_eq!(lines.len(), 10);
+    assert!(
+        lines.iter().all(|f| f["properties"]["sessions"] == 1),
+        "{lines:?}"
+    );
     let explained = stdout(klynge(&db).args(["--lang", "nb", "explain", "1", "r41"]));
     assert!(explained.starts_with("r41, økt 4:"), "{explained}");
     let back = dir.path().join("back");

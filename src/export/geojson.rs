@@ -12,13 +12,18 @@ use crate::plan::Assignment;
 pub fn to_geojson(ds: &Dataset, assignments: &[Assignment]) -> String {
     let mut requested: BTreeMap<&str, usize> = BTreeMap::new();
     let mut covered: BTreeMap<&str, usize> = BTreeMap::new();
-    let staffed: std::collections::BTreeSet<&str> =
-        assignments.iter().map(|a| a.request.as_str()).collect();
+    // By part: all of a course, or each session of a drop-in or guidance.
+    let staffed: std::collections::BTreeSet<(&str, Option<u32>)> = assignments
+        .iter()
+        .map(|a| (a.request.as_str(), a.part))
+        .collect();
     for r in &ds.requests {
-        let n = r.all_sessions().len();
-        *requested.entry(r.association.as_str()).or_default() += n;
-        if staffed.contains(r.id.as_str()) {
-            *covered.entry(r.association.as_str()).or_default() += n;
+        for part in r.parts() {
+            let n = part.sessions.len();
+            *requested.entry(r.association.as_str()).or_default() += n;
+            if staffed.contains(&(r.id.as_str(), part.index)) {
+                *covered.entry(r.association.as_str()).or_default() += n;
+            }
         }
     }
     let mut features: Vec<Value> = ds
@@ -60,7 +65,7 @@ pub fn to_geojson(ds: &Dataset, assignments: &[Assignment]) -> String {
                 "instructor": i.id,
                 "topic": r.topic,
                 "km_one_way": a.km,
-                "sessions": r.all_sessions().len(),
+                "sessions": r.part_sessions(a.part).len(),
             }
         }));
     }

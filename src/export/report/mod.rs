@@ -362,16 +362,18 @@ fn count_ticks(max: usize) -> Vec<usize> {
 
 /// The load chart of run number `k` (for its colour).
 fn load(k: usize, run: &Run, names: &crate::compare::Names, lang: Lang) -> Load {
-    let sessions: BTreeMap<&str, usize> = run
+    let requests: BTreeMap<&str, &crate::model::Request> = run
         .dataset
         .requests
         .iter()
-        .map(|r| (r.id.as_str(), r.all_sessions().len()))
+        .map(|r| (r.id.as_str(), r))
         .collect();
+    // Sessions an assignment gives: all of a course, one of a drop-in or guidance.
     let mut load: BTreeMap<&str, usize> = BTreeMap::new();
     for a in &run.assignments {
-        *load.entry(a.instructor.as_str()).or_default() +=
-            sessions.get(a.request.as_str()).copied().unwrap_or(0);
+        *load.entry(a.instructor.as_str()).or_default() += requests
+            .get(a.request.as_str())
+            .map_or(0, |r| r.part_sessions(a.part).len());
     }
     let mut loads: Vec<(&str, usize)> = load.into_iter().collect();
     loads.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
