@@ -1832,3 +1832,25 @@ fn a_one_to_one_block_shorter_than_a_slot_is_reported() {
         },
     );
 }
+
+#[test]
+fn formats_round_trip_through_json() {
+    // The pilot has a drop-in in two languages and one-to-one guidance.
+    let pilot = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trondelag");
+    let ds = load(&pilot).expect("pilot loads");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("pilot.json");
+    write_json(&ds, &path).expect("write json");
+    let text = std::fs::read_to_string(&path).expect("read json");
+    assert!(
+        text.contains("\"format\": \"drop_in\"") && text.contains("\"slot_minutes\": 30"),
+        "the formats are written"
+    );
+    let back = load(&path).expect("json loads");
+    assert_eq!(back.to_canonical_json(), ds.to_canonical_json());
+    let r41 = back.requests.iter().find(|r| r.id == "r41").expect("r41");
+    assert_eq!(
+        (r41.format, r41.languages()),
+        (klynge::model::Format::DropIn, vec!["ar", "so"])
+    );
+}
