@@ -127,11 +127,7 @@ fn candidates(
     rota: &[Assignment],
 ) -> Vec<Candidate> {
     let inst = Instance::new(ds, params.clone());
-    let Some(&r) = inst
-        .request_index
-        .get(request)
-        .and_then(|units| units.iter().find(|&&u| inst.units[u].part == part))
-    else {
+    let Some(r) = inst.unit_of(request, part) else {
         return Vec::new();
     };
     let elig = Eligibility::build(&inst);

@@ -176,6 +176,15 @@ impl<'a> Instance<'a> {
         self.units.len()
     }
 
+    /// The unit of `part` of the request with id `request` (`None` for a course's one).
+    pub fn unit_of(&self, request: &str, part: Option<u32>) -> Option<usize> {
+        self.request_index
+            .get(request)?
+            .iter()
+            .copied()
+            .find(|&u| self.units[u].part == part)
+    }
+
     /// The request of unit r.
     pub fn request(&self, r: usize) -> &'a crate::model::Request {
         &self.ds.requests[self.units[r].request]

@@ -195,11 +195,7 @@ fn time_share(limit: f64, size: usize, total_size: usize, threads: usize) -> f64
 /// of every candidate change, at the cost of one component instead of the whole plan.
 pub fn covers(ds: &Dataset, params: &Params, request: &str, part: Option<u32>) -> bool {
     let inst = Instance::new(ds, params.clone());
-    let Some(&r) = inst
-        .request_index
-        .get(request)
-        .and_then(|units| units.iter().find(|&&u| inst.units[u].part == part))
-    else {
+    let Some(r) = inst.unit_of(request, part) else {
         return false;
     };
     let elig = Eligibility::build(&inst);

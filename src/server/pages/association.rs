@@ -251,7 +251,10 @@ pub async fn confirm_withdraw(
             .map(|d| format!(", {}", show::date_text(d, lang)))
             .unwrap_or_default()
     );
-    let path = format!("/association/requests/{}/withdraw", segment(&id));
+    let path = format!(
+        "/association/requests/{}/withdraw",
+        super::path_segment(&id)
+    );
     Ok(confirm(Confirm {
         lang,
         title: lang.pick("Trekke forespørselen?", "Withdraw the request?"),
@@ -268,11 +271,6 @@ pub async fn confirm_withdraw(
         yes: lang.pick("Ja, trekk forespørselen", "Yes, withdraw it"),
         back: format!("/association{}", lang.query()),
     }))
-}
-
-/// An id as one URL path segment.
-fn segment(id: &str) -> String {
-    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 fn no_such_request(lang: Lang) -> PageError {

@@ -331,7 +331,7 @@ pub async fn confirm_answer(
     );
     let path = format!(
         "/instructor/{run}/{}/decline",
-        percent_encoding::utf8_percent_encode(&request, percent_encoding::NON_ALPHANUMERIC)
+        super::path_segment(&request)
     );
     Ok(confirm(Confirm {
         lang,

@@ -138,6 +138,12 @@ mod filters {
 }
 
 /// A page as the answer, with `status`; 500 if the template cannot be rendered.
+/// An id as one segment of a page's path, for addresses built in code (the templates use
+/// the `segment` filter).
+fn path_segment(id: &str) -> String {
+    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
 fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),

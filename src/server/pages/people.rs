@@ -301,11 +301,7 @@ pub async fn confirm_retire(
         Kind::Association => state.association_for(&c.who, &id).or_page(lang)?.name,
         Kind::Offer => state.offer_for(&c.who, &id).or_page(lang)?.provider,
     };
-    let path = format!(
-        "{}/{}",
-        kind.path(),
-        percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC)
-    );
+    let path = format!("{}/{}", kind.path(), super::path_segment(&id));
     Ok(confirm(Confirm {
         lang,
         title: lang.pick(
@@ -676,17 +672,18 @@ fn record_page(
         (Kind::Offer, None) => lang.pick("Nytt tilbud", "New offer"),
         (Kind::Offer, Some(_)) => lang.pick("Endre tilbud", "Edit offer"),
     };
-    let here = format!("{}/{}", kind.path(), filters_segment(segment));
+    let here = format!("{}/{}", kind.path(), super::path_segment(segment));
     render(
         status,
         &RecordPage {
             lang,
             title,
             frame: Frame::of(state, &c.who, lang, &here),
-            action: format!("{}/{}", kind.path(), filters_segment(segment)),
+            action: format!("{}/{}", kind.path(), super::path_segment(segment)),
             fields,
             errors,
-            retire: existing.map(|id| format!("{}/{}/retire", kind.path(), filters_segment(id))),
+            retire: existing
+                .map(|id| format!("{}/{}/retire", kind.path(), super::path_segment(id))),
         },
     )
 }
@@ -697,11 +694,6 @@ fn yes_no(lang: Lang) -> Vec<(String, String)> {
         ("true".into(), lang.pick("ja", "yes").into()),
         ("false".into(), lang.pick("nei", "no").into()),
     ]
-}
-
-/// An id as a path segment (the templates do the same with the `segment` filter).
-fn filters_segment(id: &str) -> String {
-    percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// The messages for field `name`: its own, and those of the lines of a list
