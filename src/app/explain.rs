@@ -3,7 +3,7 @@
 
 use crate::plan::{Params, Reason};
 use crate::run::Run;
-use crate::whatif::{Fix, fixes};
+use crate::whatif::{Fix, WhatIf};
 
 use super::error::{AppError, Result};
 
@@ -60,6 +60,8 @@ pub fn explain(
         cluster_mode: Some(run.cluster_mode),
         ..run.params.clone()
     };
+    // The run's data is prepared once for all the requests explained.
+    let whatif = WhatIf::new(&run.dataset, &params);
     let mut out = Vec::new();
     for u in run
         .uncovered
@@ -70,12 +72,7 @@ pub fn explain(
             request: u.request.clone(),
             part: u.part,
             reasons: u.reasons.clone(),
-            fixes: fixes(
-                &run.dataset,
-                &params,
-                (&u.request, u.part),
-                &run.assignments,
-            ),
+            fixes: whatif.fixes((&u.request, u.part), &run.assignments),
             referrals: u.referrals.clone(),
         };
         on_request(&e);

@@ -18,16 +18,21 @@ use super::params::ClusterMode;
 
 /// The chosen pairs (indices into `Eligibility::pairs`).
 pub fn solve(inst: &Instance, elig: &Eligibility) -> Vec<usize> {
+    let all: Vec<usize> = (0..inst.n_requests()).collect();
+    solve_for(inst, elig, &all)
+}
+
+/// `solve` on the units `units` alone: what it picks for them is what `solve` picks when
+/// `units` are whole components (no instructor of theirs serves another unit).
+pub fn solve_for(inst: &Instance, elig: &Eligibility, units: &[usize]) -> Vec<usize> {
     let ds = inst.ds;
     // Answers are law: requests with an accepted instructor come first, and their
     // accepted instructors are tried first.
     let accepted = |p: usize| {
         let pair = &elig.pairs[p];
-        inst.params
-            .answers
-            .is_accepted(&inst.request(pair.r).id, &ds.instructors[pair.i].id)
+        inst.is_accepted(pair.i, pair.r)
     };
-    let mut order: Vec<usize> = (0..inst.n_requests()).collect();
+    let mut order: Vec<usize> = units.to_vec();
     order.sort_by_key(|&r| {
         (
             !elig.by_request[r].iter().any(|&p| accepted(p)),

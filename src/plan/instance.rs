@@ -1,6 +1,7 @@
 //! A dataset prepared for planning: sessions expanded, locations resolved, indices built.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use chrono::Datelike;
 
@@ -19,6 +20,21 @@ pub fn absolute_minute(date: chrono::NaiveDate, minute_of_day: i64) -> i64 {
 pub fn iso_week(date: chrono::NaiveDate) -> u32 {
     let w = date.iso_week();
     (w.year() as u32) * 100 + w.week()
+}
+
+/// Numbers the distinct points of `points` (−0° and 0° are one point): each point's
+/// number, and how many there are.
+fn number_points(points: &[LatLon]) -> (Vec<usize>, usize) {
+    let mut ids: HashMap<(u64, u64), usize> = HashMap::new();
+    let numbers = points
+        .iter()
+        .map(|p| {
+            let next = ids.len();
+            *ids.entry(((p.lat + 0.0).to_bits(), (p.lon + 0.0).to_bits()))
+                .or_insert(next)
+        })
+        .collect();
+    (numbers, ids.len())
 }
 
 /// What the planner staffs: one part of a request (docs/model.md §3) — a whole course, or
@@ -54,6 +70,16 @@ pub struct Instance<'a> {
     pub weight: Vec<f64>,
     pub homes: Vec<LatLon>,
     pub venues: Vec<LatLon>,
+    /// Travel between two points depends on the points alone (where no table row
+    /// applies): each instructor's home and each unit's venue as a numbered point, and the
+    /// travel of each pair of points computed once, when first asked for.
+    home_point: Vec<usize>,
+    venue_point: Vec<usize>,
+    venue_points: usize,
+    between: Vec<OnceLock<crate::travel::Travel>>,
+    /// The answers by (index into `ds.requests`, instructor index): asked of every pair.
+    accepted: HashSet<(usize, usize)>,
+    declined: HashSet<(usize, usize)>,
     /// The venue of each unit as a number: requests of one association at one point
     /// share it, and with it their travel (docs/model.md §3).
     pub venue: Vec<usize>,
@@ -110,12 +136,12 @@ impl<'a> Instance<'a> {
                 weight.push(worth);
             }
         }
-        let homes = ds
+        let homes: Vec<LatLon> = ds
             .instructors
             .iter()
             .map(|i| ds.home_of(i).expect("validated: instructor's hub exists"))
             .collect();
-        let venues = units
+        let venues: Vec<LatLon> = units
             .iter()
             .map(|u| {
                 ds.venue_of(&ds.requests[u.request])
@@ -133,6 +159,35 @@ impl<'a> Instance<'a> {
                 *ids.entry(id).or_insert(next)
             })
             .collect();
+        let (home_point, home_points) = number_points(&homes);
+        let (venue_point, venue_points) = number_points(&venues);
+        // At most 2 million pairs of points (48 MB); beyond that, computed every time.
+        let cells = home_points.saturating_mul(venue_points);
+        let between = std::iter::repeat_with(OnceLock::new)
+            .take(if cells <= 2_000_000 { cells } else { 0 })
+            .collect();
+        let instructor_index: HashMap<&str, usize> = ds
+            .instructors
+            .iter()
+            .enumerate()
+            .map(|(k, i)| (i.id.as_str(), k))
+            .collect();
+        let by_id: HashMap<&str, usize> = ds
+            .requests
+            .iter()
+            .enumerate()
+            .map(|(k, r)| (r.id.as_str(), k))
+            .collect();
+        let answer_set = |pairs: &[(String, String)]| -> HashSet<(usize, usize)> {
+            pairs
+                .iter()
+                .filter_map(|(r, i)| {
+                    Some((*by_id.get(r.as_str())?, *instructor_index.get(i.as_str())?))
+                })
+                .collect()
+        };
+        let accepted = answer_set(&params.answers.accepted);
+        let declined = answer_set(&params.answers.declined);
         let mut request_index: HashMap<&str, Vec<usize>> = HashMap::new();
         for (k, u) in units.iter().enumerate() {
             request_index
@@ -150,18 +205,19 @@ impl<'a> Instance<'a> {
             weight,
             homes,
             venues,
+            home_point,
+            venue_point,
+            venue_points,
+            between,
+            accepted,
+            declined,
             association_index: ds
                 .associations
                 .iter()
                 .enumerate()
                 .map(|(k, a)| (a.id.as_str(), k))
                 .collect(),
-            instructor_index: ds
-                .instructors
-                .iter()
-                .enumerate()
-                .map(|(k, i)| (i.id.as_str(), k))
-                .collect(),
+            instructor_index,
             request_index,
             units,
         }
@@ -199,13 +255,30 @@ impl<'a> Instance<'a> {
     /// say): the one place the planner asks the travel model.
     pub fn travel_of(&self, i: usize, r: usize) -> crate::travel::Travel {
         let ins = &self.ds.instructors[i];
-        self.travel.travel(
-            &ins.id,
-            &ins.association,
-            self.homes[i],
-            &self.request(r).association,
-            self.venues[r],
-        )
+        if let Some(t) =
+            self.travel
+                .table_row(&ins.id, &ins.association, &self.request(r).association)
+        {
+            return t;
+        }
+        let compute = || self.travel.between(self.homes[i], self.venues[r]);
+        match self
+            .between
+            .get(self.home_point[i] * self.venue_points + self.venue_point[r])
+        {
+            Some(cell) => *cell.get_or_init(compute),
+            None => compute(),
+        }
+    }
+
+    /// Whether instructor `i` has said yes to unit r's request.
+    pub fn is_accepted(&self, i: usize, r: usize) -> bool {
+        self.accepted.contains(&(self.units[r].request, i))
+    }
+
+    /// Whether instructor `i` has said no to unit r's request.
+    pub fn is_declined(&self, i: usize, r: usize) -> bool {
+        self.declined.contains(&(self.units[r].request, i))
     }
 
     /// The association (index) that request r belongs to.

@@ -287,8 +287,7 @@ impl Model {
             Default::default();
         for (k, &p) in comp.pairs.iter().enumerate() {
             let pair = &elig.pairs[p];
-            let (r, i) = (inst.request(pair.r), &inst.ds.instructors[pair.i]);
-            if !inst.params.answers.is_accepted(&r.id, &i.id) {
+            if !inst.is_accepted(pair.i, pair.r) {
                 continue;
             }
             if inst.units[pair.r].part.is_none() || reference.contains(&held(p)) {
@@ -447,6 +446,7 @@ impl Model {
         if let Some(w) = warm {
             let _ = model.try_set_solution(Some(w), None, None, None);
         }
+        dump(&mut model, stage, warm);
         let solved = model.try_solve().map_err(|e| format!("{e:?}"))?;
         let status = match solved.status() {
             HighsModelStatus::Optimal
@@ -493,6 +493,29 @@ impl Model {
                 seconds: started.elapsed().as_secs_f64(),
             },
         ))
+    }
+}
+
+/// Writes the stage's model as `KLYNGE_DUMP_MODELS/<columns>-<stage>.mps`, and its warm
+/// start as `.start` (one column value per line), when that variable names a folder: a
+/// developer's tool, to study a stage with highspy (numbers only, no names of people).
+fn dump(model: &mut highs::Model, stage: Stage, warm: Option<&[f64]>) {
+    let Some(dir) = std::env::var_os("KLYNGE_DUMP_MODELS") else {
+        return;
+    };
+    let path =
+        std::path::Path::new(&dir).join(format!("{}-{}.mps", model.num_cols(), stage.label()));
+    if let Ok(path) = std::ffi::CString::new(path.to_string_lossy().as_bytes()) {
+        // SAFETY: the pointer is the live model's, and the path a NUL-terminated string
+        // that outlives the call.
+        unsafe { highs_sys::Highs_writeModel(model.as_mut_ptr(), path.as_ptr()) };
+    }
+    if let Some(w) = warm {
+        let text: String = w.iter().map(|v| format!("{v}\n")).collect();
+        let _ = std::fs::write(
+            std::path::Path::new(&dir).join(format!("{}-{}.start", w.len(), stage.label())),
+            text,
+        );
     }
 }
 

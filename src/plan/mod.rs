@@ -199,20 +199,28 @@ pub fn covers(ds: &Dataset, params: &Params, request: &str, part: Option<u32>) -
         return false;
     };
     let elig = Eligibility::build(&inst);
-    if elig.by_request[r].is_empty() {
+    covers_unit(&inst, &elig, r)
+}
+
+/// `covers` for unit r of an instance whose eligibility is already known (`explain` makes
+/// a candidate's from the plan's own, `Eligibility::retest_instructor`).
+pub fn covers_unit(inst: &Instance, elig: &Eligibility, r: usize) -> bool {
+    if elig.by_request.get(r).is_none_or(Vec::is_empty) {
         return false;
     }
-    let comps = model_components(&inst, &elig);
+    let comps = model_components(inst, elig);
     let Some(comp) = comps.iter().find(|c| c.requests.binary_search(&r).is_ok()) else {
         return false;
     };
     let total_size: usize = comps.iter().map(|c| c.size()).sum::<usize>().max(1);
     let limit = inst.params.time_limit_s.max(0.1);
     let share = time_share(limit, comp.size(), total_size, inst.params.threads.max(1));
-    let warm = greedy::solve(&inst, &elig);
+    // Greedy on the component alone finds there what it finds on the whole instance: no
+    // instructor of the component serves a request outside it.
+    let warm = greedy::solve_for(inst, elig, &comp.requests);
     let sol = milp::solve_component(
-        &inst,
-        &elig,
+        inst,
+        elig,
         comp,
         &warm,
         (share, inst.params.mip_rel_gap),

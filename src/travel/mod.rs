@@ -58,7 +58,9 @@ pub fn minutes_for(km: f64, speed_kmh: f64) -> u32 {
 #[derive(Clone, Debug, Default)]
 pub struct TravelModel {
     pub params: TravelParams,
-    table: HashMap<(String, String), (f64, Option<u32>)>,
+    /// Travel table rows by `from` (an instructor or a hub), then by `to` (an association):
+    /// looked up with borrowed ids, so that a lookup allocates nothing.
+    table: HashMap<String, HashMap<String, (f64, Option<u32>)>>,
     /// Shared, so that clones share the caches of shortest paths.
     network: Option<Arc<Network>>,
 }
@@ -66,10 +68,14 @@ pub struct TravelModel {
 impl TravelModel {
     /// The model with a travel table and no network.
     pub fn new(params: TravelParams, rows: &[TravelRow]) -> Self {
-        let table = rows
-            .iter()
-            .map(|t| ((t.from.clone(), t.to.clone()), (t.km, t.minutes)))
-            .collect();
+        let mut table: HashMap<String, HashMap<String, (f64, Option<u32>)>> = HashMap::new();
+        for t in rows {
+            // A later row for the same pair wins, as it did when the table was one map.
+            table
+                .entry(t.from.clone())
+                .or_default()
+                .insert(t.to.clone(), (t.km, t.minutes));
+        }
         TravelModel {
             params,
             table,
@@ -96,19 +102,30 @@ impl TravelModel {
         to: &str,
         venue: LatLon,
     ) -> Travel {
-        let row = self
-            .table
-            .get(&(instructor.to_owned(), to.to_owned()))
-            .or_else(|| self.table.get(&(hub.to_owned(), to.to_owned())));
-        match row {
-            Some(&(km, minutes)) => Travel {
-                km,
-                minutes: minutes.unwrap_or_else(|| minutes_for(km, self.params.speed_kmh)),
-            },
-            None => self
-                .by_network(home, venue)
-                .unwrap_or_else(|| self.estimate(home, venue)),
+        self.table_row(instructor, hub, to)
+            .unwrap_or_else(|| self.between(home, venue))
+    }
+
+    /// The travel table's figures for `instructor` (or else their `hub`) to association
+    /// `to`, if the table lists either.
+    pub fn table_row(&self, instructor: &str, hub: &str, to: &str) -> Option<Travel> {
+        if self.table.is_empty() {
+            return None;
         }
+        let row = |from: &str| self.table.get(from).and_then(|m| m.get(to));
+        let &(km, minutes) = row(instructor).or_else(|| row(hub))?;
+        Some(Travel {
+            km,
+            minutes: minutes.unwrap_or_else(|| minutes_for(km, self.params.speed_kmh)),
+        })
+    }
+
+    /// Travel between two points where no table row applies: by the network where it
+    /// connects them, else the estimate. Depends on the points alone, so callers may keep
+    /// it per pair of points (`plan::Instance` does).
+    pub fn between(&self, home: LatLon, venue: LatLon) -> Travel {
+        self.by_network(home, venue)
+            .unwrap_or_else(|| self.estimate(home, venue))
     }
 
     /// The straight-line estimate: geodesic × detour factor, at the average speed.
