@@ -61,6 +61,10 @@ pub enum AppError {
     JobNotFailed(i64),
     /// The mail settings (`KLYNGE_SMTP_URL`, `KLYNGE_SMTP_FROM`) cannot be used.
     MailSetup(String),
+    /// An instructor with no e-mail address (for a sign-in link).
+    NoAddress(String),
+    /// An instructor with no valid token yet (a sign-in link signs in as one).
+    NoToken(String),
     Store(StoreError),
 }
 
@@ -79,7 +83,8 @@ impl AppError {
             | AppError::Fields(_)
             | AppError::BadAnswer
             | AppError::UnknownSubject(_)
-            | AppError::MailSetup(_) => ErrorKind::BadInput,
+            | AppError::MailSetup(_)
+            | AppError::NoAddress(_) => ErrorKind::BadInput,
             AppError::UnknownRequest(_)
             | AppError::UnknownRecord(_)
             | AppError::NoSuchAssignment => ErrorKind::NotFound,
@@ -94,6 +99,7 @@ impl AppError {
             | AppError::NotApproved(_)
             | AppError::NotAnswerable(_)
             | AppError::JobNotFailed(_)
+            | AppError::NoToken(_)
             | AppError::Answers(_) => ErrorKind::Conflict,
             AppError::Rejected(_)
             | AppError::Clusters(_)
@@ -225,6 +231,18 @@ impl AppError {
                     "The mail settings (KLYNGE_SMTP_URL, KLYNGE_SMTP_FROM) cannot be used"
                 )
             ),
+            AppError::NoAddress(id) => match lang {
+                Lang::Nb => format!("instruktør {id} har ingen e-postadresse å sende lenken til"),
+                Lang::En => format!("instructor {id} has no e-mail address to send the link to"),
+            },
+            AppError::NoToken(id) => match lang {
+                Lang::Nb => format!(
+                    "instruktør {id} har ingen gyldig tilgangsnøkkel ennå, og lenken logger inn med den: lag en først («klynge token create --role instructor --for {id}»)"
+                ),
+                Lang::En => format!(
+                    "instructor {id} has no valid token yet, and the link signs in with it: make one first (`klynge token create --role instructor --for {id}`)"
+                ),
+            },
             AppError::Store(e) => store_message(e, lang, for_terminal),
         }
     }

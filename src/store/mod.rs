@@ -7,6 +7,7 @@
 mod audit;
 mod data;
 mod jobs;
+mod links;
 mod outbox;
 mod privacy;
 mod runs;
@@ -15,6 +16,7 @@ mod service;
 pub use audit::AuditEntry;
 pub use data::Change;
 pub use jobs::{Job, Reason};
+pub use links::{LinkState, LinkUse};
 pub use outbox::{NewMessage, OutboxEntry, RecipientKind};
 pub use privacy::ERASED;
 pub use runs::NewRun;
