@@ -127,6 +127,18 @@ impl Names {
     }
 }
 
+impl crate::i18n::Naming for Names {
+    fn instructor<'a>(&'a self, id: &'a str) -> &'a str {
+        Names::instructor(self, id)
+    }
+    fn association<'a>(&'a self, id: &'a str) -> &'a str {
+        Names::association(self, id)
+    }
+    fn request<'a>(&'a self, id: &'a str) -> &'a str {
+        Names::request(self, id)
+    }
+}
+
 /// Who holds each part (all of a course, or a session of a drop-in or guidance).
 fn staffing(assignments: &[Assignment]) -> BTreeMap<(String, Option<u32>), Vec<String>> {
     let mut m: BTreeMap<(String, Option<u32>), Vec<String>> = BTreeMap::new();

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Lang, Localized};
+use crate::i18n::{Ids, Lang, Localized, Naming};
 use crate::model::{Dataset, Hm, Slot};
 use rayon::prelude::*;
 
@@ -33,7 +33,16 @@ pub enum Fix {
 }
 
 impl Localized for Fix {
+    /// The change with records named by their ids; a person reads `told`.
     fn localized(&self, lang: Lang) -> String {
+        self.told(lang, &Ids)
+    }
+}
+
+impl Fix {
+    /// The change as a person reads it: instructors and requests named as `names` names
+    /// them.
+    pub fn told(&self, lang: Lang, names: &dyn Naming) -> String {
         match (self, lang) {
             (Fix::ScenarioMaxKm { km }, Lang::Nb) => {
                 format!("dekket hvis reisegrensen for alle var {}", lang.km(*km, 0))
@@ -42,13 +51,18 @@ impl Localized for Fix {
                 "covered if everyone's travel limit were {}",
                 lang.km(*km, 0)
             ),
-            (Fix::InstructorMaxKm { instructor, km }, Lang::Nb) => {
-                format!("dekket hvis {instructor} ville reise {}", lang.km(*km, 0))
-            }
-            (Fix::InstructorMaxKm { instructor, km }, Lang::En) => {
-                format!("covered if {instructor} would travel {}", lang.km(*km, 0))
-            }
+            (Fix::InstructorMaxKm { instructor, km }, Lang::Nb) => format!(
+                "dekket hvis {} ville reise {}",
+                names.instructor(instructor),
+                lang.km(*km, 0)
+            ),
+            (Fix::InstructorMaxKm { instructor, km }, Lang::En) => format!(
+                "covered if {} would travel {}",
+                names.instructor(instructor),
+                lang.km(*km, 0)
+            ),
             (Fix::AlsoFree { instructor, slots }, lang) => {
+                let instructor = names.instructor(instructor);
                 let list: Vec<String> = slots
                     .iter()
                     .map(|(d, a, b)| {
@@ -69,12 +83,14 @@ impl Localized for Fix {
                     }
                 }
             }
-            (Fix::DropRequest { request, priority }, Lang::Nb) => {
-                format!("dekket hvis forespørsel {request} (prioritet {priority}) ble tatt ut")
-            }
-            (Fix::DropRequest { request, priority }, Lang::En) => {
-                format!("covered if request {request} (priority {priority}) were dropped")
-            }
+            (Fix::DropRequest { request, priority }, Lang::Nb) => format!(
+                "dekket hvis forespørsel {} ble tatt ut (den har prioritet {priority})",
+                names.request(request)
+            ),
+            (Fix::DropRequest { request, priority }, Lang::En) => format!(
+                "covered if request {} were dropped (its priority is {priority})",
+                names.request(request)
+            ),
         }
     }
 }

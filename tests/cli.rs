@@ -410,6 +410,32 @@ fn scenarios_compare_explain_and_suggest() {
         "{r27}"
     );
     assert!(r27.contains("were dropped"), "{r27}");
+    // People read names: the instructors the reasons and changes speak of are named, and
+    // no instructor id (`i05`) stands where a name should.
+    let pilot_names: Vec<(String, String)> =
+        std::fs::read_to_string(pilot().join("instructors.csv"))
+            .expect("instructors.csv")
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let mut f = l.split(',');
+                Some((f.next()?.to_owned(), f.next()?.to_owned()))
+            })
+            .collect();
+    for text in [&r27, &stdout(klynge(&db).args(["explain", "1"]))] {
+        assert!(
+            pilot_names
+                .iter()
+                .any(|(_, name)| text.contains(name.as_str())),
+            "no instructor named: {text}"
+        );
+        for (id, _) in &pilot_names {
+            let bare = text
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|word| word == id);
+            assert!(!bare, "the id {id} where its name should be: {text}");
+        }
+    }
     let km40 = stdout(klynge(&db).args(["--lang", "en", "explain", "2"]));
     assert!(
         km40.contains("(limit 40 km)") && km40.contains("covered if everyone's travel limit were"),

@@ -335,7 +335,11 @@ fn the_pilot_drop_in_through_the_command_line() {
         "{lines:?}"
     );
     let explained = stdout(klynge(&db).args(["--lang", "nb", "explain", "1", "r41"]));
-    assert!(explained.starts_with("r41, økt 4:"), "{explained}");
+    // The request with its association and topic, as people know it, then the session.
+    assert!(
+        explained.starts_with("r41 (Seniornett Stjørdal, digihjelp), økt 4:"),
+        "{explained}"
+    );
     let back = dir.path().join("back");
     stdout(klynge(&db).args(["export"]).arg(&back));
     let ds = klynge::ingest::load(&back).expect("exported data loads");

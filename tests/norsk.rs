@@ -1,7 +1,11 @@
 //! Bokmål done properly (issue 12): every user-visible string the tests can reach — the
 //! command line's human outputs, errors and help on the pilot, the report, and the pages
-//! rendered through the router — is scanned for English words left in bokmål and for
-//! numbers written with a decimal point.
+//! rendered through the router (the public ones, each role's, a run's page and the pages
+//! of a plan, a repair and a failed job) — is scanned for English words left in bokmål
+//! and for numbers written with a decimal point.
+//!
+//! Long because the scanner is written out here with its word lists, and each surface it
+//! scans is set up in turn.
 //!
 //! What is data is taken out before the scan, since a name or a code is not a leak: URLs,
 //! e-mail addresses, file paths, text in «guillemets» (the user's own values), topic ids,
@@ -420,16 +424,56 @@ fn the_command_line_in_bokmal_has_no_english_and_no_decimal_points() {
 #[tokio::test]
 async fn the_pages_in_bokmal_have_no_english_and_no_decimal_points() {
     let f = common::service::fixture().await;
-    let run = common::service::plan(&f.state, &f.coord_all).await;
+    // A plan, a repair of it and a job that fails: the run page and the three job pages.
+    let planned = common::service::queue_and_follow(&f.state, "/api/runs", &f.coord_all).await;
+    assert_eq!(planned["status"], "done", "{planned}");
+    let run = planned["run"].as_i64().expect("run");
+    let repaired = common::service::repair(&f.state, &f.coord_all, run).await;
+    let failed = f
+        .state
+        .store
+        .enqueue_job(
+            "unknown",
+            "coordinator:*",
+            r#"{"role":"coordinator","subject":"*"}"#,
+        )
+        .await
+        .expect("enqueue");
+    let start = std::time::Instant::now();
+    loop {
+        let (_, text) = common::service::api(
+            &f.state,
+            "GET",
+            &format!("/api/jobs/{failed}"),
+            &f.coord_all,
+            None,
+        )
+        .await;
+        if text.contains("\"failed\"") {
+            break;
+        }
+        assert!(start.elapsed().as_secs() < 60, "{text}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let mut found = Vec::new();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let job = |j: &serde_json::Value| format!("/coordinator/jobs/{}", j["id"]);
     let pages = [
-        ("/", None),
-        ("/tilbud/Stjørdal", None),
-        ("/coordinator", Some(&f.coord_hub)),
-        ("/coordinator/people", Some(&f.coord_hub)),
-        ("/coordinator/hours", Some(&f.coord_hub)),
-        ("/association", Some(&f.malvik)),
-        ("/instructor", Some(&f.i01)),
+        ("/".to_owned(), None),
+        ("/tilbud/Stjørdal".to_owned(), None),
+        ("/coordinator".to_owned(), Some(&f.coord_hub)),
+        ("/coordinator/people".to_owned(), Some(&f.coord_hub)),
+        ("/coordinator/hours".to_owned(), Some(&f.coord_hub)),
+        (format!("/coordinator/runs/{run}"), Some(&f.coord_all)),
+        (
+            format!("/coordinator/runs/{run}?by=instructor"),
+            Some(&f.coord_all),
+        ),
+        (job(&planned), Some(&f.coord_all)),
+        (job(&repaired), Some(&f.coord_all)),
+        (format!("/coordinator/jobs/{failed}"), Some(&f.coord_all)),
+        ("/association".to_owned(), Some(&f.malvik)),
+        ("/instructor".to_owned(), Some(&f.i01)),
     ];
     for (uri, token) in pages {
         let bearer = token.map(|t| format!("Bearer {t}"));
@@ -441,8 +485,26 @@ async fn the_pages_in_bokmal_have_no_english_and_no_decimal_points() {
         let (status, _, html) =
             common::service::send(&f.state, "GET", &uri, &headers, String::new()).await;
         assert!(status.is_success(), "{uri}: {status}");
-        found.extend(leaks(&format!("page {uri}"), &visible(&html), &[]));
+        let text = visible(&html);
+        found.extend(leaks(&format!("page {uri}"), &text, &[]));
+        seen.push((uri, text));
     }
+    // The scan saw the pages themselves: the run's uncovered requests with their reasons,
+    // a job that is done with its run, and one that failed with why.
+    let text_of = |uri: &str| {
+        seen.iter()
+            .find(|(u, _)| u == uri)
+            .map_or("", |(_, t)| t.as_str())
+    };
+    let run_page = text_of(&format!("/coordinator/runs/{run}"));
+    assert!(
+        run_page.contains("Ikke dekket") && run_page.contains("Hvorfor"),
+        "{run_page}"
+    );
+    let done = text_of(&job(&planned));
+    assert!(done.contains(&format!("kjøring {run}")), "{done}");
+    let fail = text_of(&format!("/coordinator/jobs/{failed}"));
+    assert!(fail.contains("planleggingen feilet"), "{fail}");
     // An error from the API in the caller's language.
     let (status, body) = common::service::api(
         &f.state,

@@ -111,7 +111,7 @@ async fn a_publication_tells_the_people_concerned_and_a_repair_only_those_it_cha
     let store = &f.state.store;
     let run1 = store.run(1).await.expect("run 1");
     let first = rows(store).await;
-    assert!(first.iter().all(|r| r.run_id == 1));
+    assert!(first.iter().all(|r| r.run_id == Some(1)));
     let used: BTreeSet<String> = run1
         .assignments
         .iter()
@@ -232,7 +232,7 @@ async fn a_publication_tells_the_people_concerned_and_a_repair_only_those_it_cha
     let second: Vec<OutboxEntry> = rows(store)
         .await
         .into_iter()
-        .filter(|r| r.run_id == repair)
+        .filter(|r| r.run_id == Some(repair))
         .collect();
     let changed = changed_instructors(&run1, &run2);
     assert!(changed.contains("i01"), "{changed:?}");
@@ -445,7 +445,7 @@ async fn rows_iff_published(f: Fixture, url: &str, break_sql: &[&str], mend_sql:
     );
     let n = store.count("outbox").await.expect("count");
     assert!(n > 0);
-    assert!(rows(store).await.iter().all(|r| r.run_id == 1));
+    assert!(rows(store).await.iter().all(|r| r.run_id == Some(1)));
     assert_eq!(
         call(&f, "POST", "/api/runs/1/publish").await.0,
         StatusCode::OK

@@ -123,6 +123,79 @@ impl Service {
             .filter(|p| self.subject_exists(p.role, &p.subject)))
     }
 
+    /// How long a sign-in link sent by e-mail is good for.
+    pub const LINK_HOURS: i64 = 24;
+
+    /// Sends instructor `id` a sign-in link by e-mail: one outbox message with the link
+    /// (`base` is the service's address as the browser reached it), good once, for
+    /// `LINK_HOURS`. Only a coordinator of the instructor's cluster may (another's is
+    /// unknown, as on the people page); the instructor needs an address and a valid token,
+    /// which the link signs in as. The sending is audited.
+    pub async fn send_signin_link(&self, who: &Principal, id: &str, base: &str) -> Result<()> {
+        let person = self.instructor_for(who, id)?;
+        let Some(address) = person.email.clone().filter(|a| !a.trim().is_empty()) else {
+            return Err(AppError::NoAddress(id.to_owned()));
+        };
+        let lang: crate::i18n::Lang = person
+            .lang
+            .as_deref()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or_default();
+        let ttl = chrono::Duration::hours(Self::LINK_HOURS);
+        let hours = Self::LINK_HOURS;
+        let sent = self
+            .store
+            .create_signin_link(Role::Instructor, id, ttl, |secret| {
+                let link = format!("{}/login/link/{secret}", base.trim_end_matches('/'));
+                let (subject, body) = match lang {
+                    crate::i18n::Lang::Nb => (
+                        "Innloggingslenke til klynge".to_owned(),
+                        format!(
+                            "Hei {},\n\nkoordinatoren har sendt deg en lenke som logger deg inn i klynge:\n\n{link}\n\nLenken virker én gang og i {hours} timer. Var det ikke du som trengte den, kan du se bort fra denne e-posten.\n",
+                            person.name
+                        ),
+                    ),
+                    crate::i18n::Lang::En => (
+                        "Your sign-in link to klynge".to_owned(),
+                        format!(
+                            "Hello {},\n\nyour coordinator has sent you a link that signs you in to klynge:\n\n{link}\n\nThe link works once and for {hours} hours. If you did not need it, you can ignore this e-mail.\n",
+                            person.name
+                        ),
+                    ),
+                };
+                crate::store::NewMessage {
+                    recipient_kind: crate::store::RecipientKind::Instructor,
+                    recipient: id.to_owned(),
+                    address: Some(address.clone()),
+                    lang: lang.to_string(),
+                    subject,
+                    body,
+                }
+            })
+            .await?;
+        if sent.is_none() {
+            return Err(AppError::NoToken(id.to_owned()));
+        }
+        let actor = super::lifecycle::actor(who);
+        self.store
+            .audit(&actor, "send sign-in link", &format!("instructor {id}"), "")
+            .await?;
+        Ok(())
+    }
+
+    /// Whom sign-in link `secret` would sign in, without using it (for the page that asks
+    /// first, since mail scanners follow links too).
+    pub async fn signin_link_state(&self, secret: &str) -> Result<crate::store::LinkState> {
+        Ok(self.store.signin_link_state(secret).await?)
+    }
+
+    /// Uses sign-in link `secret` once: a session as its token's holder, as a login with
+    /// the token opens.
+    pub async fn use_signin_link(&self, secret: &str) -> Result<crate::store::LinkUse> {
+        let ttl = chrono::Duration::days(Self::SESSION_DAYS);
+        Ok(self.store.use_signin_link(secret, ttl).await?)
+    }
+
     /// Ends a browser session (logout).
     pub async fn sign_out(&self, id: &str) -> Result<()> {
         self.store.end_session(id).await?;

@@ -4,7 +4,7 @@
 use crate::i18n::{Lang, Localized};
 use crate::model::Problems;
 use crate::plan::Violation;
-use crate::store::StoreError;
+use crate::store::{StoreError, Trouble};
 
 use super::requests::FieldError;
 
@@ -61,6 +61,10 @@ pub enum AppError {
     JobNotFailed(i64),
     /// The mail settings (`KLYNGE_SMTP_URL`, `KLYNGE_SMTP_FROM`) cannot be used.
     MailSetup(String),
+    /// An instructor with no e-mail address (for a sign-in link).
+    NoAddress(String),
+    /// An instructor with no valid token yet (a sign-in link signs in as one).
+    NoToken(String),
     Store(StoreError),
 }
 
@@ -79,25 +83,28 @@ impl AppError {
             | AppError::Fields(_)
             | AppError::BadAnswer
             | AppError::UnknownSubject(_)
-            | AppError::MailSetup(_) => ErrorKind::BadInput,
+            | AppError::MailSetup(_)
+            | AppError::NoAddress(_) => ErrorKind::BadInput,
             AppError::UnknownRequest(_)
             | AppError::UnknownRecord(_)
-            | AppError::NoSuchAssignment
-            | AppError::Store(StoreError::NotFound(_) | StoreError::NoJob(_)) => {
-                ErrorKind::NotFound
-            }
+            | AppError::NoSuchAssignment => ErrorKind::NotFound,
+            AppError::Store(e) => match e.trouble() {
+                Trouble::Missing => ErrorKind::NotFound,
+                Trouble::Duplicate | Trouble::Reference | Trouble::Busy => ErrorKind::Conflict,
+                Trouble::Unreachable | Trouble::Schema | Trouble::Other => ErrorKind::Internal,
+            },
             AppError::AllClustersOnly => ErrorKind::Forbidden,
             AppError::NotProposed
             | AppError::DataBusy
             | AppError::NotApproved(_)
             | AppError::NotAnswerable(_)
             | AppError::JobNotFailed(_)
+            | AppError::NoToken(_)
             | AppError::Answers(_) => ErrorKind::Conflict,
             AppError::Rejected(_)
             | AppError::Clusters(_)
             | AppError::InvalidCurrentData(_)
-            | AppError::Planning
-            | AppError::Store(_) => ErrorKind::Internal,
+            | AppError::Planning => ErrorKind::Internal,
         }
     }
 
@@ -224,31 +231,82 @@ impl AppError {
                     "The mail settings (KLYNGE_SMTP_URL, KLYNGE_SMTP_FROM) cannot be used"
                 )
             ),
+            AppError::NoAddress(id) => match lang {
+                Lang::Nb => format!("instruktør {id} har ingen e-postadresse å sende lenken til"),
+                Lang::En => format!("instructor {id} has no e-mail address to send the link to"),
+            },
+            AppError::NoToken(id) => match lang {
+                Lang::Nb => format!(
+                    "instruktør {id} har ingen gyldig tilgangsnøkkel ennå, og lenken logger inn med den: lag en først («klynge token create --role instructor --for {id}»)"
+                ),
+                Lang::En => format!(
+                    "instructor {id} has no valid token yet, and the link signs in with it: make one first (`klynge token create --role instructor --for {id}`)"
+                ),
+            },
             AppError::Store(e) => store_message(e, lang, for_terminal),
         }
     }
 }
 
+/// A database error as its kind, said in `lang`; the database's own text (English, and
+/// quoting values that may be personal data) is never shown. On the terminal the operator
+/// also reads what to check.
 fn store_message(e: &StoreError, lang: Lang, for_terminal: bool) -> String {
     match (e, lang, for_terminal) {
         (StoreError::NotFound(id), Lang::Nb, true) => {
-            format!("Ingen kjøring med id {id} (se `klynge runs`).")
+            return format!("Ingen kjøring med id {id} (se `klynge runs`).");
         }
         (StoreError::NotFound(id), Lang::En, true) => {
-            format!("No run with id {id} (see `klynge runs`).")
+            return format!("No run with id {id} (see `klynge runs`).");
         }
-        (StoreError::NotFound(id), Lang::Nb, false) => format!("fant ingen kjøring {id}"),
-        (StoreError::NotFound(id), Lang::En, false) => format!("no run {id}"),
-        (StoreError::NoJob(id), Lang::Nb, _) => format!("fant ingen jobb {id}"),
-        (StoreError::NoJob(id), Lang::En, _) => format!("no job {id}"),
-        (_, _, false) => lang.pick("databasefeil", "database error").into(),
-        (StoreError::Db(_), Lang::Nb, true) => format!("Databasefeil: {e}"),
-        (StoreError::Migrate(_), Lang::Nb, true) => {
-            format!("Databasen kunne ikke oppgraderes: {e}")
-        }
-        (StoreError::Corrupt(_), Lang::Nb, true) => format!("Lagrede data kan ikke leses: {e}"),
-        _ => e.to_string(),
+        (StoreError::NotFound(id), Lang::Nb, false) => return format!("fant ingen kjøring {id}"),
+        (StoreError::NotFound(id), Lang::En, false) => return format!("no run {id}"),
+        (StoreError::NoJob(id), Lang::Nb, _) => return format!("fant ingen jobb {id}"),
+        (StoreError::NoJob(id), Lang::En, _) => return format!("no job {id}"),
+        _ => {}
     }
+    let (nb, en) = match (e.trouble(), for_terminal) {
+        (Trouble::Unreachable, true) => (
+            "Databasen kan ikke nås eller åpnes: sjekk --db (DATABASE_URL), at mappen finnes og kan skrives i, og at databasetjeneren kjører og godtar tilkoblingen",
+            "The database cannot be reached or opened: check --db (DATABASE_URL), that the folder exists and can be written to, and that the database server is running and accepts the connection",
+        ),
+        (Trouble::Unreachable, false) => (
+            "databasen kan ikke nås akkurat nå; prøv igjen senere",
+            "the database cannot be reached just now; please try again later",
+        ),
+        (Trouble::Duplicate, _) => (
+            "det finnes allerede en oppføring med samme nøkkel; ingenting er endret",
+            "a record with the same key is stored already; nothing was changed",
+        ),
+        (Trouble::Reference, _) => (
+            "oppføringen viser til noe som ikke finnes, eller noe annet viser fortsatt til den; ingenting er endret",
+            "the record refers to something that does not exist, or something else still refers to it; nothing was changed",
+        ),
+        (Trouble::Busy, _) => (
+            "databasen er opptatt med en annen endring; prøv igjen om litt",
+            "the database is busy with another change; please try again in a moment",
+        ),
+        (Trouble::Schema, true) => (
+            "Databasen passer ikke til denne versjonen av klynge (tabellene eller migreringene er fra en annen versjon): bruk klynge i samme versjon som databasen ble laget med, eller en ny database",
+            "The database does not fit this version of klynge (its tables or migrations are from another version): use klynge of the version the database was made with, or a new database",
+        ),
+        (Trouble::Schema, false) => (
+            "databasen passer ikke til denne versjonen av klynge",
+            "the database does not fit this version of klynge",
+        ),
+        (Trouble::Missing, _) => (
+            "fant ikke det som ble spurt etter",
+            "what was asked for was not found",
+        ),
+        (Trouble::Other, _) => match e {
+            StoreError::Corrupt(_) => (
+                "lagrede data kan ikke leses (de er skadet, eller fra en annen versjon av klynge)",
+                "stored data cannot be read (they are damaged, or from another version of klynge)",
+            ),
+            _ => ("uventet databasefeil", "unexpected database error"),
+        },
+    };
+    lang.pick(nb, en).to_owned()
 }
 
 impl Localized for AppError {

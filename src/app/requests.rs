@@ -254,7 +254,9 @@ pub fn status_of(
             .into();
         } else if let Some(u) = run.uncovered.iter().find(|u| u.request == r.id) {
             st.status = "uncovered".into();
-            st.reasons = u.reasons.iter().map(|x| x.localized(lang)).collect();
+            // People read names, not ids (only uncovered requests need them).
+            let names = crate::compare::Names::of(std::slice::from_ref(run));
+            st.reasons = u.reasons.iter().map(|x| x.told(lang, &names)).collect();
             st.referrals = u.referrals.clone();
         }
     }

@@ -3,17 +3,24 @@
 
 use klynge::app::explain::{Explained, Explanation, explain as explain_run};
 use klynge::app::suggest::{Suggestions, suggest as suggest_for};
-use klynge::i18n::{Lang, Localized, Plural};
+use klynge::compare::Names;
+use klynge::i18n::{Lang, Naming, Plural};
 
 use super::{Failure, load_run};
 
 pub async fn explain(db: &str, lang: Lang, id: i64, request: Option<&str>) -> Result<(), Failure> {
     let run = load_run(db, id).await?;
+    // People read names, not ids.
+    let names = Names::of(std::slice::from_ref(&run));
     // Each explanation takes several re-plans: print each as soon as it is known.
-    let explained = explain_run(&run, request, &|e| print!("{}", explanation(e, lang)))?;
+    let explained = explain_run(&run, request, &|e| {
+        print!("{}", explanation(e, lang, &names))
+    })?;
     if let Explained::Covered { request, by } = explained {
+        let by: Vec<&str> = by.iter().map(|i| names.instructor(i)).collect();
         println!(
-            "{request}: {} {}",
+            "{}: {} {}",
+            names.request(&request),
             lang.pick("dekket av", "covered by"),
             by.join(", ")
         );
@@ -23,15 +30,19 @@ pub async fn explain(db: &str, lang: Lang, id: i64, request: Option<&str>) -> Re
 
 pub async fn suggest(db: &str, lang: Lang, id: i64, request: &str) -> Result<(), Failure> {
     let run = load_run(db, id).await?;
-    print!("{}", suggestions(&suggest_for(&run, request)?, lang));
+    let names = Names::of(std::slice::from_ref(&run));
+    print!(
+        "{}",
+        suggestions(&suggest_for(&run, request)?, lang, &names)
+    );
     Ok(())
 }
 
 /// One explained request: the reasons, then each single change that would cover it.
-fn explanation(e: &Explanation, lang: Lang) -> String {
+fn explanation(e: &Explanation, lang: Lang, names: &dyn Naming) -> String {
     let mut s = format!(
         "{}:\n",
-        klynge::plan::outcome::part_label(&e.request, e.part, lang)
+        klynge::plan::outcome::part_label(names.request(&e.request), e.part, lang)
     );
     for reason in &e.reasons {
         s.push_str(&format!(
@@ -39,7 +50,7 @@ fn explanation(e: &Explanation, lang: Lang) -> String {
             // The reasons are main clauses ("foreningen er ikke med …"): after "fordi" the
             // word order would be wrong, so bokmål says "Årsak:".
             lang.pick("Årsak:", "Because"),
-            reason.localized(lang)
+            reason.told(lang, names)
         ));
     }
     if e.fixes.is_empty() {
@@ -52,7 +63,7 @@ fn explanation(e: &Explanation, lang: Lang) -> String {
         ));
     }
     for f in &e.fixes {
-        s.push_str(&format!("  → {}\n", f.localized(lang)));
+        s.push_str(&format!("  → {}\n", f.told(lang, names)));
     }
     if !e.referrals.is_empty() {
         s.push_str(&format!(
@@ -73,7 +84,7 @@ fn explanation(e: &Explanation, lang: Lang) -> String {
 }
 
 /// Who could take a request, ranked, with what each choice costs.
-fn suggestions(s: &Suggestions, lang: Lang) -> String {
+fn suggestions(s: &Suggestions, lang: Lang, names: &dyn Naming) -> String {
     let id = &s.request.id;
     if s.options.is_empty() {
         return format!(
@@ -106,7 +117,7 @@ fn suggestions(s: &Suggestions, lang: Lang) -> String {
         let status = if o.clashes.is_empty() {
             lang.pick("ledig", "free").to_string()
         } else {
-            let clashes: Vec<String> = o.clashes.iter().map(|v| v.render(lang)).collect();
+            let clashes: Vec<String> = o.clashes.iter().map(|v| v.told(lang, names)).collect();
             format!("{}: {}", lang.pick("koster", "costs"), clashes.join("; "))
         };
         out.push_str(&format!(

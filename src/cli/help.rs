@@ -223,6 +223,71 @@ const HELP: &[(&str, &str, &str)] = &[
     ("*:version", "Vis versjonen", "Show the version"),
 ];
 
+/// `(key, bokmål placeholder)` for the values of arguments: the key is `path:id` for one
+/// command's argument, `*:id` for every argument of that id. clap's own placeholder is
+/// the id in capitals (`<TIME_LIMIT>`), English; a test checks that bokmål help shows
+/// none of those.
+#[rustfmt::skip]
+const PLACEHOLDERS: &[(&str, &str)] = &[
+    ("*:db", "DATABASE"),
+    ("*:lang", "SPRÅK"),
+    ("*:dataset", "DATASETT"),
+    ("*:out", "FIL"),
+    ("export:out", "MAPPE_ELLER_FIL"),
+    ("generate:out", "MAPPE_ELLER_FIL"),
+    ("*:limit", "ANTALL"),
+    ("*:scenario", "NAVN"),
+    ("*:solver", "LØSER"),
+    ("*:time_limit", "SEKUNDER"),
+    ("*:gap", "AVVIK"),
+    ("*:max_km", "KM"),
+    ("*:max_minutes", "MINUTTER"),
+    ("*:detour_factor", "FAKTOR"),
+    ("*:speed_kmh", "KM_T"),
+    ("*:cluster_mode", "MODUS"),
+    ("*:threads", "ANTALL"),
+    ("*:nok_per_km", "KRONER"),
+    ("*:fairness", "NÅR"),
+    ("*:save_clusters", "FIL"),
+    ("*:format", "FORMAT"),
+    ("*:run", "KJØRING"),
+    ("*:runs", "KJØRINGER"),
+    ("*:by", "ETTER"),
+    ("*:instructor", "INSTRUKTØR"),
+    ("*:association", "FORENING"),
+    ("*:files", "FILER"),
+    ("*:trainings", "ANTALL"),
+    ("*:request", "FORESPØRSEL"),
+    ("*:municipality", "KOMMUNE"),
+    ("*:from", "DAG"),
+    ("outbox send:from", "AVSENDER"),
+    ("serve:from", "AVSENDER"),
+    ("*:to", "DAG"),
+    ("*:weeks", "UKER"),
+    ("*:teaching_minutes", "MINUTTER"),
+    ("*:min_teaching_hours", "TIMER"),
+    ("*:url", "ADRESSE"),
+    ("*:listen", "ADRESSE"),
+    ("*:mail_every", "SEKUNDER"),
+    ("*:role", "ROLLE"),
+    ("*:subject", "HVEM"),
+    ("*:token", "NØKKEL"),
+    ("*:instructors", "ANTALL"),
+    ("*:requests", "ANTALL"),
+    ("*:hubs", "ANTALL"),
+    ("*:small", "ANTALL"),
+    ("*:county", "FYLKE"),
+    ("*:seed", "STARTVERDI"),
+    ("*:subcommand", "KOMMANDO"),
+];
+
+/// The bokmål placeholder for the argument `key` (`path:id`).
+fn placeholder(key: &str) -> Option<&'static str> {
+    let find = |k: &str| PLACEHOLDERS.iter().find(|e| e.0 == k).map(|e| e.1);
+    let (_, id) = key.split_once(':')?;
+    find(key).or_else(|| find(&format!("*:{id}")))
+}
+
 /// The pair for `key`; for an argument, else the program's own (a global option such as
 /// `--lang`, repeated in every subcommand), else `*:id` (an option several commands share).
 fn entry(key: &str) -> Option<(&'static str, &'static str)> {
@@ -323,22 +388,8 @@ fn localize_arg(a: Arg, key: &str, lang: Lang) -> Arg {
         text.push_str(&format!(" [miljøvariabel: {}]", env.to_string_lossy()));
     }
     let positional = a.is_positional();
-    // The placeholders of positional arguments show in the usage line: in bokmål too.
-    let value_name = match a.get_id().as_str() {
-        "dataset" => Some("DATASETT"),
-        "run" => Some("KJØRING"),
-        "runs" => Some("KJØRINGER"),
-        "request" => Some("FORESPØRSEL"),
-        "files" => Some("FILER"),
-        "out" => Some("FIL"),
-        "instructor" => Some("INSTRUKTØR"),
-        "association" => Some("FORENING"),
-        "municipality" => Some("KOMMUNE"),
-        "token" => Some("NØKKEL"),
-        "subcommand" => Some("KOMMANDO"),
-        _ => None,
-    };
-    let a = match value_name {
+    // The placeholders (`<SEKUNDER>`) show in the options and the usage line: in bokmål too.
+    let a = match placeholder(key) {
         Some(v) if positional || a.get_action().takes_values() => a.value_name(v),
         _ => a,
     };
@@ -514,6 +565,92 @@ mod tests {
             en.contains("Usage:") && en.contains("Show this help"),
             "{en}"
         );
+    }
+
+    /// The placeholders in `help`: the capitalised words in `<…>` and `[…]`.
+    fn placeholders_in(help: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (open, close) in [('<', '>'), ('[', ']')] {
+            for piece in help.split(open).skip(1) {
+                let Some((word, _)) = piece.split_once(close) else {
+                    continue;
+                };
+                let word = word.trim_end_matches("...");
+                if !word.is_empty()
+                    && word
+                        .chars()
+                        .all(|c| c.is_uppercase() || c == '_' || c.is_ascii_digit())
+                {
+                    out.push(word.to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    fn all_help(cmd: &mut Command, path: &str, out: &mut Vec<(String, String)>) {
+        out.push((path.to_owned(), cmd.render_help().to_string()));
+        for s in cmd.get_subcommands_mut() {
+            let sub = format!("{path} {}", s.get_name()).trim().to_owned();
+            all_help(s, &sub, out);
+        }
+    }
+
+    #[test]
+    fn every_placeholder_in_bokmal_help_is_bokmal() {
+        let mut cmd = localize(super::super::Cli::command(), Lang::Nb);
+        let mut helps = Vec::new();
+        all_help(&mut cmd, "", &mut helps);
+        // The command tree has well over twenty commands; each is looked at.
+        assert!(helps.len() > 20, "{}", helps.len());
+        // clap's own placeholders are the ids in capitals; these few words are the same
+        // in both languages.
+        let same_in_both = ["FORMAT", "DATABASE", "KM"];
+        let mut ids = Vec::new();
+        keys(&super::super::Cli::command(), "", &mut ids);
+        let english: Vec<String> = ids
+            .iter()
+            .filter_map(|k| k.split_once(':'))
+            .map(|(_, id)| id.to_uppercase())
+            .chain(
+                [
+                    "FILE", "DIR", "PATH", "VALUE", "COMMAND", "OPTIONS", "URL", "N",
+                ]
+                .map(String::from),
+            )
+            .filter(|w| !same_in_both.contains(&w.as_str()))
+            .collect();
+        let bokmal: Vec<&str> = PLACEHOLDERS
+            .iter()
+            .map(|e| e.1)
+            .chain(["VALG", "KOMMANDO"])
+            .collect();
+        let mut seen = 0;
+        for (path, help) in &helps {
+            for p in placeholders_in(help) {
+                seen += 1;
+                assert!(
+                    !english.contains(&p),
+                    "«klynge {path} --help» shows the English placeholder <{p}>:\n{help}"
+                );
+                assert!(
+                    bokmal.contains(&p.as_str()),
+                    "«klynge {path} --help» shows <{p}>, which is not in PLACEHOLDERS:\n{help}"
+                );
+            }
+        }
+        assert!(
+            seen > 50,
+            "only {seen} placeholders found: the scan is broken"
+        );
+        let plan = &helps.iter().find(|(p, _)| p == "plan").expect("plan").1;
+        assert!(plan.contains("--time-limit <SEKUNDER>"), "{plan}");
+        let en = localize(super::super::Cli::command(), Lang::En)
+            .find_subcommand_mut("plan")
+            .expect("plan")
+            .render_help()
+            .to_string();
+        assert!(en.contains("--time-limit <TIME_LIMIT>"), "{en}");
     }
 
     #[test]

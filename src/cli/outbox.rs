@@ -79,7 +79,7 @@ async fn list(store: &Store, lang: Lang, limit: i64) -> Result<(), Failure> {
         println!(
             "{:>5} {:>5}  {:<26} {:<40} {:<16} {}",
             e.id,
-            e.run_id,
+            e.run_id.map_or_else(|| "—".to_owned(), |r| r.to_string()),
             format!(
                 "{} {}",
                 match e.recipient_kind {

@@ -64,3 +64,27 @@ impl fmt::Display for Lang {
 pub trait Localized {
     fn localized(&self, lang: Lang) -> String;
 }
+
+/// What people call the records the data names by id, for the texts a person reads:
+/// instructors and associations by name, a request by its id with its association and
+/// topic. Machine outputs (JSON, CSV) keep the ids. An id nobody names stays an id.
+pub trait Naming {
+    fn instructor<'a>(&'a self, id: &'a str) -> &'a str;
+    fn association<'a>(&'a self, id: &'a str) -> &'a str;
+    fn request<'a>(&'a self, id: &'a str) -> &'a str;
+}
+
+/// Names every record by its id (for texts that have no data at hand).
+pub struct Ids;
+
+impl Naming for Ids {
+    fn instructor<'a>(&'a self, id: &'a str) -> &'a str {
+        id
+    }
+    fn association<'a>(&'a self, id: &'a str) -> &'a str {
+        id
+    }
+    fn request<'a>(&'a self, id: &'a str) -> &'a str {
+        id
+    }
+}

@@ -53,16 +53,24 @@ pub struct Violation {
 }
 
 impl Violation {
+    /// The violation with records named by their ids (the checker's own report).
     pub fn render(&self, lang: Lang) -> String {
+        self.told(lang, &crate::i18n::Ids)
+    }
+
+    /// The violation as a person reads it: the instructor and the request named as
+    /// `names` names them.
+    pub fn told(&self, lang: Lang, names: &dyn crate::i18n::Naming) -> String {
         let mut out = self.constraint.name(lang).to_string();
         if let Some(rule) = self.rule {
             out.push_str(&format!(" ({})", rule.name(lang)));
         }
+        let mut add = |what: &str, who: &str| out.push_str(&format!(" — {what} {who}"));
         if let Some(i) = &self.instructor {
-            out.push_str(&format!(" — {} {i}", lang.pick("instruktør", "instructor")));
+            add(lang.pick("instruktør", "instructor"), names.instructor(i));
         }
         if let Some(r) = &self.request {
-            out.push_str(&format!(" — {} {r}", lang.pick("forespørsel", "request")));
+            add(lang.pick("forespørsel", "request"), names.request(r));
         }
         if !self.detail.is_empty() {
             out.push_str(": ");

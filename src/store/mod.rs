@@ -7,6 +7,7 @@
 mod audit;
 mod data;
 mod jobs;
+mod links;
 mod outbox;
 mod privacy;
 mod runs;
@@ -15,6 +16,7 @@ mod service;
 pub use audit::AuditEntry;
 pub use data::Change;
 pub use jobs::{Job, Reason};
+pub use links::{LinkState, LinkUse};
 pub use outbox::{NewMessage, OutboxEntry, RecipientKind};
 pub use privacy::ERASED;
 pub use runs::NewRun;
@@ -40,6 +42,113 @@ pub enum StoreError {
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
+
+/// What kind of trouble a database error is, in terms a user can act on. The database's
+/// own text (English, and quoting values that may be personal data) stays out of what
+/// users read: they get the kind, said in their language (`app::error`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trouble {
+    /// The database cannot be reached or opened, or refused the connection.
+    Unreachable,
+    /// A record with the same key is stored already.
+    Duplicate,
+    /// A record refers to one that does not exist, or one still referred to was removed.
+    Reference,
+    /// Others hold the database (locked, busy, a conflicting transaction): trying again
+    /// later may work.
+    Busy,
+    /// The database's tables are not the ones this version of klynge expects: a missing
+    /// table or column, or migrations of another version.
+    Schema,
+    /// A record that should be there is not.
+    Missing,
+    /// Anything else (stored data that cannot be read, an unexpected error).
+    Other,
+}
+
+impl StoreError {
+    pub fn trouble(&self) -> Trouble {
+        match self {
+            StoreError::Db(e) => sqlx_trouble(e),
+            StoreError::Migrate(m) => migrate_trouble(m),
+            StoreError::NotFound(_) | StoreError::NoJob(_) => Trouble::Missing,
+            StoreError::Corrupt(_) => Trouble::Other,
+        }
+    }
+}
+
+fn migrate_trouble(m: &sqlx::migrate::MigrateError) -> Trouble {
+    use sqlx::migrate::MigrateError;
+    match m {
+        // A migration that could not run: the database's own trouble if it is one
+        // (unreachable, busy), else the tables are not what the migration expects.
+        MigrateError::Execute(e) | MigrateError::ExecuteMigration(e, _) => match sqlx_trouble(e) {
+            Trouble::Other => Trouble::Schema,
+            t => t,
+        },
+        _ => Trouble::Schema,
+    }
+}
+
+fn sqlx_trouble(e: &sqlx::Error) -> Trouble {
+    use sqlx::error::ErrorKind;
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Configuration(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => Trouble::Unreachable,
+        sqlx::Error::RowNotFound => Trouble::Missing,
+        sqlx::Error::ColumnNotFound(_) | sqlx::Error::TypeNotFound { .. } => Trouble::Schema,
+        sqlx::Error::Migrate(m) => migrate_trouble(m),
+        sqlx::Error::Database(db) => match db.kind() {
+            ErrorKind::UniqueViolation => Trouble::Duplicate,
+            ErrorKind::ForeignKeyViolation => Trouble::Reference,
+            _ => code_trouble(db.code().as_deref().unwrap_or(""), db.message()),
+        },
+        _ => Trouble::Other,
+    }
+}
+
+/// A database error by its code: SQLite's (extended) result codes are numbers,
+/// PostgreSQL's SQLSTATEs five characters.
+fn code_trouble(code: &str, message: &str) -> Trouble {
+    if let Ok(n) = code.parse::<i32>() {
+        // SQLite's primary result code is the extended code's low byte.
+        return match n & 0xff {
+            // SQLITE_BUSY, SQLITE_LOCKED
+            5 | 6 => Trouble::Busy,
+            // SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_NOTADB
+            8 | 10 | 14 | 26 => Trouble::Unreachable,
+            // SQLITE_CONSTRAINT_FOREIGNKEY, _PRIMARYKEY, _UNIQUE (when the kind misses)
+            19 if n == 787 => Trouble::Reference,
+            19 if n == 1555 || n == 2067 => Trouble::Duplicate,
+            // SQLITE_ERROR: a table or column that is not there
+            1 if message.starts_with("no such table") || message.starts_with("no such column") => {
+                Trouble::Schema
+            }
+            _ => Trouble::Other,
+        };
+    }
+    match code {
+        "23505" => Trouble::Duplicate,
+        "23503" => Trouble::Reference,
+        // serialization failure, deadlock, lock not available, object in use
+        "40001" | "40P01" | "55P03" | "55006" => Trouble::Busy,
+        // undefined table, column, function
+        "42P01" | "42703" | "42883" => Trouble::Schema,
+        // connection exceptions, authorisation, insufficient resources, shutdown
+        c if c.starts_with("08")
+            || c.starts_with("28")
+            || c.starts_with("53")
+            || c.starts_with("57P") =>
+        {
+            Trouble::Unreachable
+        }
+        _ => Trouble::Other,
+    }
+}
 
 /// Turns what a user gives as `--db` into a database URL: URLs pass through, anything else
 /// is a path to a SQLite file, created on first use.

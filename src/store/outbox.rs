@@ -1,8 +1,8 @@
 //! The outbox: the messages a publication leaves for the people it concerns, and what
 //! became of each (sent, failed and how often, or no address to send it to).
 //!
-//! Messages are written only by `Store::publish_run`, in the publication's own transaction;
-//! the deliverer (`app::outbox`) reads the due ones and records each attempt here.
+//! Messages are written only by `Store::publish_run`, in the publication's own transaction,
+//! and by `Store::create_signin_link`, in the link's; the deliverer (`app::outbox`) reads the due ones and records each attempt here.
 
 use sqlx::Row;
 
@@ -57,7 +57,8 @@ pub struct OutboxEntry {
     pub lang: String,
     pub subject: String,
     pub body: String,
-    pub run_id: i64,
+    /// The publication it tells of; none for a sign-in link.
+    pub run_id: Option<i64>,
     pub created_at: String,
     pub sent_at: Option<String>,
     pub attempts: i64,
@@ -91,10 +92,11 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// Writes `messages` for run `run` inside the caller's transaction (the publication's).
+/// Writes `messages` for run `run` (none: a sign-in link) inside the caller's
+/// transaction (the publication's, or the link's).
 pub(super) async fn insert_messages(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    run: i64,
+    run: Option<i64>,
     messages: &[NewMessage],
 ) -> Result<()> {
     if messages.is_empty() {

@@ -2,7 +2,8 @@
 //! exported, and erased.
 //!
 //! Erasure removes the name, e-mail address, home location, availability and blackouts from
-//! every stored input (snapshots and tables), the person's tokens and calendar feed, and
+//! every stored input (snapshots and tables), the person's tokens (with their sessions and
+//! sign-in links) and calendar feed, and
 //! their messages: unsent ones are deleted, sent ones keep only that something was sent
 //! when (no address, no text). The instructor's
 //! id (a pseudonym) stays in past runs, so that their figures still add up; a stored rota
@@ -162,6 +163,12 @@ impl Store {
             .await?;
         sqlx::query(
             "DELETE FROM login_sessions WHERE token_hash IN (SELECT hash FROM tokens WHERE role = 'instructor' AND subject = $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM signin_links WHERE token_hash IN (SELECT hash FROM tokens WHERE role = 'instructor' AND subject = $1)",
         )
         .bind(id)
         .execute(&mut *tx)

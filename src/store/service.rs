@@ -23,7 +23,7 @@ pub enum Role {
 }
 
 impl Role {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Role::Coordinator => "coordinator",
             Role::Association => "association",
@@ -67,11 +67,11 @@ pub struct LiveRequest {
     pub withdrawn: bool,
 }
 
-fn hash(secret: &str) -> String {
+pub(super) fn hash(secret: &str) -> String {
     format!("{:x}", Sha256::digest(secret.as_bytes()))
 }
 
-fn random_hex(bytes: usize) -> String {
+pub(super) fn random_hex(bytes: usize) -> String {
     let mut rng = rand::rng();
     (0..bytes)
         .map(|_| format!("{:02x}", rng.random::<u8>()))
@@ -80,7 +80,7 @@ fn random_hex(bytes: usize) -> String {
 
 /// A (role, subject) row as the holder of a token; `None` for a role this version does not
 /// know.
-fn principal_of(r: &sqlx::any::AnyRow) -> Option<Principal> {
+pub(super) fn principal_of(r: &sqlx::any::AnyRow) -> Option<Principal> {
     let role: String = r.get(0);
     Role::parse(&role).map(|role| Principal {
         role,
@@ -93,7 +93,7 @@ fn now() -> String {
 }
 
 /// A time as stored: RFC 3339 in UTC with milliseconds, so that text order is time order.
-fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+pub(super) fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -270,7 +270,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        super::outbox::insert_messages(&mut tx, id, messages).await?;
+        super::outbox::insert_messages(&mut tx, Some(id), messages).await?;
         tx.commit().await?;
         Ok(true)
     }

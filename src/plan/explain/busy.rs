@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Naming};
 
 use super::super::eligibility::Eligibility;
 use super::super::instance::Instance;
@@ -76,7 +76,7 @@ fn weeks_text(weeks: &[u32], lang: Lang) -> String {
 
 impl Limit {
     /// Phrases for a list of limits; weeks over the same limit are said once.
-    fn phrases(limits: &[Limit], lang: Lang) -> Vec<String> {
+    fn phrases(limits: &[Limit], lang: Lang, names: &dyn Naming) -> Vec<String> {
         let mut out = Vec::new();
         let mut week_groups: Vec<((u32, u32), Vec<u32>)> = Vec::new();
         let mut hour_groups: Vec<(u64, Vec<(u32, f64)>)> = Vec::new();
@@ -89,11 +89,13 @@ impl Limit {
                     end,
                 } => out.push(match lang {
                     Lang::Nb => format!(
-                        "kolliderer med {request} {} {start}–{end}",
+                        "kolliderer med {} {} {start}–{end}",
+                        names.request(request),
                         lang.short_date(*date)
                     ),
                     Lang::En => format!(
-                        "clashes with {request} on {} {start}–{end}",
+                        "clashes with {} on {} {start}–{end}",
+                        names.request(request),
                         lang.short_date(*date)
                     ),
                 }),
@@ -115,14 +117,17 @@ impl Limit {
                     Lang::Nb => format!("{sessions} kursdager i alt, grense {max}"),
                     Lang::En => format!("{sessions} sessions in all, limit {max}"),
                 }),
-                Limit::Lending { hub, sessions, max } => out.push(match lang {
-                    Lang::Nb => format!(
-                        "{hub} ville lånt ut {sessions} kursdager utenfor klyngen, grense {max}"
-                    ),
-                    Lang::En => format!(
-                        "{hub} would lend {sessions} sessions outside its cluster, limit {max}"
-                    ),
-                }),
+                Limit::Lending { hub, sessions, max } => {
+                    let hub = names.association(hub);
+                    out.push(match lang {
+                        Lang::Nb => format!(
+                            "{hub} ville lånt ut {sessions} kursdager utenfor klyngen, grense {max}"
+                        ),
+                        Lang::En => format!(
+                            "{hub} would lend {sessions} sessions outside its cluster, limit {max}"
+                        ),
+                    })
+                }
             }
         }
         for ((sessions, max), weeks) in week_groups {
@@ -167,18 +172,19 @@ impl Limit {
 const LIMITS_SHOWN: usize = 3;
 
 impl Busy {
-    pub(super) fn localized(&self, lang: Lang) -> String {
+    /// What keeps the instructor, named as `names` names them.
+    pub(super) fn told(&self, lang: Lang, names: &dyn Naming) -> String {
+        let who = names.instructor(&self.instructor);
         if self.limits.is_empty() {
             return format!(
-                "{}: {}",
-                self.instructor,
+                "{who}: {}",
                 lang.pick(
                     "ledig, men ikke nok andre er ledige samtidig",
                     "free, but not enough others are free at the same time"
                 )
             );
         }
-        let phrases = Limit::phrases(&self.limits, lang);
+        let phrases = Limit::phrases(&self.limits, lang, names);
         let mut shown: Vec<String> = phrases.iter().take(LIMITS_SHOWN).cloned().collect();
         let more = phrases.len().saturating_sub(LIMITS_SHOWN);
         if more > 0 {
@@ -187,7 +193,7 @@ impl Busy {
                 Lang::En => format!("and {more} more"),
             });
         }
-        format!("{}: {}", self.instructor, shown.join(", "))
+        format!("{who}: {}", shown.join(", "))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Lang, Localized};
+use crate::i18n::{Ids, Lang, Localized, Naming};
 
 use super::eligibility::Eligibility;
 use super::instance::Instance;
@@ -60,7 +60,16 @@ pub enum Reason {
 }
 
 impl Localized for Reason {
+    /// The reason with records named by their ids; a person reads `told`.
     fn localized(&self, lang: Lang) -> String {
+        self.told(lang, &Ids)
+    }
+}
+
+impl Reason {
+    /// The reason as a person reads it: instructors, associations and requests named as
+    /// `names` names them.
+    pub fn told(&self, lang: Lang, names: &dyn Naming) -> String {
         let nb = lang == Lang::Nb;
         match self {
             Reason::NotOptedIn => lang
@@ -109,6 +118,7 @@ impl Localized for Reason {
                 minutes,
                 minute_limit,
             } => {
+                let nearest = names.instructor(nearest);
                 let mut text = if nb {
                     format!(
                         "nærmeste kvalifiserte instruktør ({nearest}) er {km:.0} km unna (grense {limit:.0} km)"
@@ -131,15 +141,15 @@ impl Localized for Reason {
                 let list: Vec<String> = instructors
                     .iter()
                     .map(|u| {
-                        let names: Vec<String> = u
+                        let rules: Vec<String> = u
                             .rules
                             .iter()
                             .map(|r| r.name(lang).to_lowercase())
                             .collect();
                         format!(
                             "{}: {} ({})",
-                            u.instructor,
-                            names.join(", "),
+                            names.instructor(&u.instructor),
+                            rules.join(", "),
                             dates_text(&u.dates, lang)
                         )
                     })
@@ -157,6 +167,8 @@ impl Localized for Reason {
                 }
             }
             Reason::Declined { instructors } => {
+                let instructors: Vec<&str> =
+                    instructors.iter().map(|i| names.instructor(i)).collect();
                 if nb {
                     format!("har takket nei: {}", instructors.join(", "))
                 } else {
@@ -171,7 +183,7 @@ impl Localized for Reason {
                 }
             }
             Reason::Busy { instructors } => {
-                let list: Vec<String> = instructors.iter().map(|b| b.localized(lang)).collect();
+                let list: Vec<String> = instructors.iter().map(|b| b.told(lang, names)).collect();
                 if nb {
                     format!("alle aktuelle instruktører er opptatt: {}", list.join("; "))
                 } else {
@@ -182,7 +194,12 @@ impl Localized for Reason {
                 let list: Vec<String> = taken
                     .iter()
                     .map(|(i, r, p)| {
-                        format!("{i} → {r} ({} {p})", lang.pick("prioritet", "priority"))
+                        format!(
+                            "{} → {} ({} {p})",
+                            names.instructor(i),
+                            names.request(r),
+                            lang.pick("prioritet", "priority")
+                        )
                     })
                     .collect();
                 if nb {

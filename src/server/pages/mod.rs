@@ -64,6 +64,14 @@ pub fn routes() -> Router<State> {
             "/coordinator/{kind}/{id}/retire",
             get(people::confirm_retire).post(people::retire),
         )
+        .route(
+            "/coordinator/{kind}/{id}/signin-link",
+            post(people::send_link),
+        )
+        .route(
+            "/login/link/{secret}",
+            get(login::link_page).post(login::use_link),
+        )
         .route("/instructor", get(instructor::page))
         .route("/instructor/feed", post(instructor::feed))
         // {list}: availability or away.

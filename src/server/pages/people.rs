@@ -288,6 +288,41 @@ pub async fn retire(
     }
 }
 
+/// Sends an instructor a sign-in link by e-mail (through the outbox) and goes back to the
+/// people page, which says so. The link's address is the one the coordinator's browser
+/// reached the service at.
+pub async fn send_link(
+    State(state): State<Arc<Service>>,
+    c: Coordinator,
+    Path((segment, id)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
+    if kind(&segment, c.lang)? != Kind::Instructor {
+        return Err(PageError::new(
+            StatusCode::NOT_FOUND,
+            c.lang.pick(
+                "Innloggingslenker sendes bare til instruktører.",
+                "Sign-in links are sent to instructors only.",
+            ),
+            c.lang,
+        ));
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    let base = format!("{}://{host}", if https { "https" } else { "http" });
+    state
+        .send_signin_link(&c.who, &id, &base)
+        .await
+        .or_page(c.lang)?;
+    Ok(done_to("/coordinator/people", c.lang, "link-sent").into_response())
+}
+
 /// The confirm step before retiring a record: whose, and a button that retires it.
 pub async fn confirm_retire(
     State(state): State<Arc<Service>>,

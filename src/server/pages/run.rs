@@ -16,7 +16,7 @@ use super::{OrPage, PageError, PageLang, names, render, show};
 use crate::app::Service;
 use crate::app::runs::{Help, RunFile};
 use crate::export::Rota;
-use crate::i18n::{Lang, Localized};
+use crate::i18n::Lang;
 use crate::server::auth::{COORDINATOR, PageCaller};
 
 type Coordinator = PageCaller<COORDINATOR>;
@@ -171,6 +171,8 @@ pub async fn page(
 
 /// The uncovered requests with their reasons and who could take each.
 fn uncovered(run: &crate::run::Run, helps: Vec<Help>, lang: Lang) -> Vec<Uncovered> {
+    // The reasons name instructors and associations as people know them.
+    let people = crate::compare::Names::of(std::slice::from_ref(run));
     helps
         .into_iter()
         .map(|h| {
@@ -194,7 +196,7 @@ fn uncovered(run: &crate::run::Run, helps: Vec<Help>, lang: Lang) -> Vec<Uncover
                 .uncovered
                 .iter()
                 .find(|u| u.request == h.request)
-                .map(|u| u.reasons.iter().map(|r| r.localized(lang)).collect())
+                .map(|u| u.reasons.iter().map(|r| r.told(lang, &people)).collect())
                 .unwrap_or_default();
             let all = h.suggestions.map(|s| s.options).unwrap_or_default();
             let more = all.len().saturating_sub(3);
@@ -205,7 +207,8 @@ fn uncovered(run: &crate::run::Run, helps: Vec<Help>, lang: Lang) -> Vec<Uncover
                     let clash = if o.clashes.is_empty() {
                         String::new()
                     } else {
-                        let list: Vec<String> = o.clashes.iter().map(|v| v.render(lang)).collect();
+                        let list: Vec<String> =
+                            o.clashes.iter().map(|v| v.told(lang, &people)).collect();
                         list.join("; ")
                     };
                     (o.name, show::number(o.km_one_way, 0, lang), clash)
