@@ -8,6 +8,13 @@ use clap::{CommandFactory, FromArgMatches};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, so printing into a pipe the reader has closed (`| head`) would
+    // panic; with the default action the process ends quietly, like any Unix tool.
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread or signal handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // Help and clap's errors are in the user's language, which must be known before
     // clap has parsed anything.

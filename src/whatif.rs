@@ -244,7 +244,7 @@ impl WhatIf<'_> {
                 && m & Rule::Blackout.bit() == 0
         });
         for &(i, _) in in_range_unavailable.take(TRIES) {
-            let minutes = elig_minutes(&inst, i, r);
+            let minutes = elig_minutes(inst, i, r);
             let mut slots: Vec<(chrono::Weekday, Hm, Hm)> = Vec::new();
             for s in &inst.sessions[r] {
                 use chrono::Datelike;

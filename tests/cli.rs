@@ -1009,3 +1009,30 @@ fn plan_max_minutes_keeps_everyone_this_side_of_the_ferry() {
         "{out}"
     );
 }
+
+/// `klynge rota 1 | head -1`: the reader goes away before klynge has printed, and klynge
+/// ends quietly (as Unix tools do) instead of panicking on the closed pipe.
+#[test]
+fn printing_into_a_closed_pipe_ends_quietly() {
+    let (_dir, db, _) = planned("nb");
+    for args in [&["rota", "1"][..], &["explain", "1"], &["runs"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_klynge"))
+            .env_remove("DATABASE_URL")
+            .env_remove("KLYNGE_LANG")
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("klynge starts");
+        // Close the reading end at once: every line klynge prints goes into a closed pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("klynge ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "klynge {args:?} into a closed pipe: {stderr}"
+        );
+    }
+}

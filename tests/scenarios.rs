@@ -542,3 +542,34 @@ async fn compare_shows_what_a_capped_hub_lends_against_its_cap() {
         .unwrap_or_else(|| panic!("{table}"));
     assert!(row.trim_end().ends_with("2/2"), "{row}");
 }
+
+/// `plan::covers_unit`, what explain asks of every candidate change (and which stops after
+/// stage 1 where that already rules the request out), answers as the whole plan does, for
+/// every request of a generated instance: covered ones and uncovered ones that someone
+/// could have taken.
+#[test]
+fn covers_answers_as_the_whole_plan_does() {
+    use klynge::plan::{self, Eligibility, Instance, Params, SolverKind};
+    let ds = klynge::generate::generate(60, 4);
+    let params = Params {
+        time_limit_s: 60.0,
+        ..Params::default()
+    };
+    let o = plan::plan(&ds, &params, SolverKind::Milp, &plan::quiet);
+    let covered: std::collections::HashSet<&str> =
+        o.assignments.iter().map(|a| a.request.as_str()).collect();
+    let inst = Instance::new(&ds, params.clone());
+    let elig = Eligibility::build(&inst);
+    let (mut staffed, mut reachable_but_not) = (0, 0);
+    for r in 0..inst.n_requests() {
+        let id = inst.request(r).id.as_str();
+        let yes = plan::covers_unit(&inst, &elig, r);
+        assert_eq!(yes, covered.contains(id), "{id}");
+        staffed += usize::from(yes);
+        reachable_but_not += usize::from(!yes && !elig.by_request[r].is_empty());
+    }
+    assert!(
+        staffed > 0 && reachable_but_not > 0,
+        "{staffed} / {reachable_but_not}"
+    );
+}

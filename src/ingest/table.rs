@@ -71,6 +71,14 @@ impl Table {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         // Lines are counted from byte offsets: the csv crate's own line count is off by
         // one after an empty line (rust-csv#208).
+        // The offsets of the newlines, once: a record's line is then a binary search, not a
+        // count from the start of the file (which made reading quadratic in its length).
+        let newlines: Vec<usize> = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(k, _)| k)
+            .collect();
         let line_at = |byte: u64| {
             let bytes = text.as_bytes();
             // A record's position may point at the empty lines before it: skip them.
@@ -78,7 +86,7 @@ impl Table {
             while at < bytes.len() && (bytes[at] == b'\n' || bytes[at] == b'\r') {
                 at += 1;
             }
-            1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
+            1 + newlines.partition_point(|&k| k < at) as u64
         };
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)

@@ -22,6 +22,15 @@ pub fn iso_week(date: chrono::NaiveDate) -> u32 {
     (w.year() as u32) * 100 + w.week()
 }
 
+/// Each record's position by its id.
+fn index_by_id<T>(records: &[T], id: impl Fn(&T) -> &String) -> HashMap<&str, usize> {
+    records
+        .iter()
+        .enumerate()
+        .map(|(k, x)| (id(x).as_str(), k))
+        .collect()
+}
+
 /// Numbers the distinct points of `points` (−0° and 0° are one point): each point's
 /// number, and how many there are.
 fn number_points(points: &[LatLon]) -> (Vec<usize>, usize) {
@@ -166,18 +175,8 @@ impl<'a> Instance<'a> {
         let between = std::iter::repeat_with(OnceLock::new)
             .take(if cells <= 2_000_000 { cells } else { 0 })
             .collect();
-        let instructor_index: HashMap<&str, usize> = ds
-            .instructors
-            .iter()
-            .enumerate()
-            .map(|(k, i)| (i.id.as_str(), k))
-            .collect();
-        let by_id: HashMap<&str, usize> = ds
-            .requests
-            .iter()
-            .enumerate()
-            .map(|(k, r)| (r.id.as_str(), k))
-            .collect();
+        let instructor_index = index_by_id(&ds.instructors, |i| &i.id);
+        let by_id = index_by_id(&ds.requests, |r| &r.id);
         let answer_set = |pairs: &[(String, String)]| -> HashSet<(usize, usize)> {
             pairs
                 .iter()
@@ -211,12 +210,7 @@ impl<'a> Instance<'a> {
             between,
             accepted,
             declined,
-            association_index: ds
-                .associations
-                .iter()
-                .enumerate()
-                .map(|(k, a)| (a.id.as_str(), k))
-                .collect(),
+            association_index: index_by_id(&ds.associations, |a| &a.id),
             instructor_index,
             request_index,
             units,

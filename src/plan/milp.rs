@@ -535,8 +535,37 @@ pub fn solve_component(
     elig: &Eligibility,
     comp: &Component,
     warm: &[usize],
+    limits: (f64, f64),
+    on_stage: &(dyn Fn(Stage, Option<(StageStatus, f64)>) + Sync),
+) -> ComponentSolution {
+    solve_component_asking(inst, elig, comp, warm, limits, on_stage, None)
+}
+
+/// Whether the plan of the component staffs unit `r`, as `solve_component` would answer
+/// it, but stopping early where stage 1 already tells: if no rota that staffs r reaches
+/// the coverage stage 1 reached (the bound of stage 1 with r staffed is below it), no later
+/// stage can staff r, since each holds that coverage. Only a change that might staff r
+/// pays for the later stages (`explain`'s candidates, most of which do not).
+pub fn staffs(
+    inst: &Instance,
+    elig: &Eligibility,
+    comp: &Component,
+    warm: &[usize],
+    limits: (f64, f64),
+    r: usize,
+) -> bool {
+    let sol = solve_component_asking(inst, elig, comp, warm, limits, &|_, _| {}, Some(r));
+    sol.chosen.iter().any(|&p| elig.pairs[p].r == r)
+}
+
+fn solve_component_asking(
+    inst: &Instance,
+    elig: &Eligibility,
+    comp: &Component,
+    warm: &[usize],
     (time_limit, gap): (f64, f64),
     on_stage: &(dyn Fn(Stage, Option<(StageStatus, f64)>) + Sync),
+    asking: Option<usize>,
 ) -> ComponentSolution {
     let started = Instant::now();
     let model = Model::build(inst, elig, comp);
@@ -591,6 +620,23 @@ pub fn solve_component(
     };
     // Weighted coverage is a sum of integers: hold the value reached, rounded down.
     let reached = (reached + 1e-6).floor();
+
+    // Asked whether unit r is staffed: stage 1 again with r staffed (and what stage 0
+    // holds). If it is proven optimal below the coverage held, no later stage can staff
+    // r: stop here, without it.
+    if let Some(ry) = asking.and_then(|r| comp.requests.binary_search(&r).ok()) {
+        let mut staffed = held.clone();
+        staffed.push(constraint!(model.y[ry] >= 1));
+        let forced = model.solve(Stage::Coverage, &staffed, remaining(0.6), gap, None);
+        if forced.as_ref().is_ok_and(|(_, rep)| {
+            rep.status == StageStatus::Optimal && rep.bound.max(rep.objective) < reached - 1e-6
+        }) {
+            return ComponentSolution {
+                chosen: Vec::new(),
+                stages,
+            };
+        }
+    }
     held.push(constraint!(model.coverage.clone() >= reached - 1e-6));
 
     // Optional fairness stage: the smallest share covered, held at the value reached. The
