@@ -94,22 +94,33 @@ impl Names {
     /// The names in `runs`' data; a later run's name wins (the newer data).
     pub fn of(runs: &[Run]) -> Names {
         let mut n = Names::default();
-        for ds in runs.iter().map(|r| &r.dataset) {
-            for a in &ds.associations {
-                n.associations.insert(a.id.clone(), a.name.clone());
-            }
-            for i in &ds.instructors {
-                n.instructors.insert(i.id.clone(), i.name.clone());
-            }
-            for r in &ds.requests {
-                let who = ds
-                    .association(&r.association)
-                    .map_or(&r.association, |a| &a.name);
-                n.requests
-                    .insert(r.id.clone(), format!("{} ({who}, {})", r.id, r.topic));
-            }
+        for run in runs {
+            n.add(&run.dataset);
         }
         n
+    }
+
+    /// The names in one dataset.
+    pub fn of_dataset(ds: &crate::model::Dataset) -> Names {
+        let mut n = Names::default();
+        n.add(ds);
+        n
+    }
+
+    fn add(&mut self, ds: &crate::model::Dataset) {
+        for a in &ds.associations {
+            self.associations.insert(a.id.clone(), a.name.clone());
+        }
+        for i in &ds.instructors {
+            self.instructors.insert(i.id.clone(), i.name.clone());
+        }
+        for r in &ds.requests {
+            let who = ds
+                .association(&r.association)
+                .map_or(&r.association, |a| &a.name);
+            self.requests
+                .insert(r.id.clone(), format!("{} ({who}, {})", r.id, r.topic));
+        }
     }
 
     pub fn association<'a>(&'a self, id: &'a str) -> &'a str {

@@ -86,6 +86,12 @@ fn summary_in_bokmal_by_default() {
     assert!(out.contains("Kjøring 1 lagret i"), "{out}");
     assert!(out.contains("Forespørsler dekket"));
     assert!(out.contains("Ikke dekket"));
+    // People read the reasons: r27's busy instructor by name, not as `i07`.
+    let r27 = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("r27"))
+        .unwrap_or_else(|| panic!("no r27 in {out}"));
+    assert!(r27.contains("Solveig Ødegård") && !r27.contains("i07"), "{r27}");
 }
 
 #[test]

@@ -191,15 +191,7 @@ fn print_planned(id: i64, db: &str, scenario: &str, dataset: &str, p: &Planned, 
     }
     print!(
         "{}",
-        summary(
-            id,
-            db,
-            scenario,
-            dataset,
-            &p.outcome,
-            p.ds.instructors.len(),
-            lang
-        )
+        summary(id, db, scenario, dataset, &p.outcome, &p.ds, lang)
     );
 }
 

@@ -35,7 +35,7 @@ pub async fn repair(db: &str, lang: Lang, id: i64, dataset: Option<&Path>) -> Re
             &repaired.scenario,
             &repaired.dataset_name,
             &p.outcome,
-            p.ds.instructors.len(),
+            &p.ds,
             lang
         )
     );

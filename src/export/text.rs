@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::i18n::{Lang, Localized, Plural};
+use crate::i18n::{Lang, Plural};
 use crate::plan::clusters::{ClusterProposal, Membership};
 use crate::plan::{ClusterMode, Outcome, SolverKind, Stage, StageStatus, Violation};
 
@@ -55,9 +55,12 @@ pub fn summary(
     scenario: &str,
     dataset: &str,
     o: &Outcome,
-    instructors: usize,
+    ds: &crate::model::Dataset,
     lang: Lang,
 ) -> String {
+    let instructors = ds.instructors.len();
+    // People read the reasons: instructors and associations by name.
+    let names = crate::compare::Names::of_dataset(ds);
     let f = &o.figures;
     let mut s = String::new();
     let of = lang.pick("av", "of");
@@ -187,7 +190,7 @@ pub fn summary(
         ));
         const SHOWN: usize = 20;
         for u in o.uncovered.iter().take(SHOWN) {
-            let reasons: Vec<String> = u.reasons.iter().map(|r| r.localized(lang)).collect();
+            let reasons: Vec<String> = u.reasons.iter().map(|r| r.told(lang, &names)).collect();
             s.push_str(&format!("  {}: {}\n", u.label(lang), reasons.join("; ")));
             for r in &u.referrals {
                 s.push_str(&format!("      → {}\n", referral_line(r, lang)));
