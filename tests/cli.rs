@@ -91,7 +91,10 @@ fn summary_in_bokmal_by_default() {
         .lines()
         .find(|l| l.trim_start().starts_with("r27"))
         .unwrap_or_else(|| panic!("no r27 in {out}"));
-    assert!(r27.contains("Solveig Ødegård") && !r27.contains("i07"), "{r27}");
+    assert!(
+        r27.contains("Solveig Ødegård") && !r27.contains("i07"),
+        "{r27}"
+    );
 }
 
 #[test]

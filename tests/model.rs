@@ -306,6 +306,30 @@ fn constraint_overlap_one_place_at_a_time_touching_is_fine() {
     );
 }
 
+/// An instructor allowed one session a week gets no clique rows (docs/model.md §5): the
+/// week's row keeps them to one of two clashing courses, and to one of two that do not
+/// clash in that week.
+#[test]
+fn constraint_overlap_with_one_session_a_week_holds_through_the_weekly_row() {
+    let mut one = instructor("i1");
+    one.max_sessions_per_week = 1;
+    let mut low = request("r3", "a", MON, "11:00", "13:00", 1);
+    low.priority = 1;
+    let ds = dataset(
+        vec![small("a", 0.0)],
+        vec![one],
+        vec![
+            request("r1", "a", MON, "10:00", "12:00", 1),
+            request("r2", "a", TUE, "10:00", "12:00", 1),
+            low,
+        ],
+    );
+    let o = solve(&ds);
+    // One course in the week, and not the one that clashes with r1 at a lower priority.
+    assert_eq!(rota(&o).len(), 1, "{:?}", rota(&o));
+    assert!(!rota(&o).contains(&"r3:i1".to_string()), "{:?}", rota(&o));
+}
+
 #[test]
 fn constraint_overlap_counts_travel_time() {
     // 30 min travel each way: 10–12 at a and 12:30–14:30 at b (another association, so

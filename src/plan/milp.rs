@@ -147,8 +147,16 @@ impl Model {
 
         for &i in &comp.instructors {
             let ins = &inst.ds.instructors[i];
-            // 2. One row per maximal clique of overlapping (travel-widened) sessions.
-            for clique in cliques(inst, elig, i) {
+            // 2. One row per maximal clique of overlapping (travel-widened) sessions. An
+            // instructor allowed one session a week needs none: the members of a clique
+            // meet on one date, so each has a session in its week, and that week's row
+            // (3) already lets at most one of them be taken (docs/model.md §5).
+            let cliques = if ins.max_sessions_per_week <= 1 {
+                Vec::new()
+            } else {
+                cliques(inst, elig, i)
+            };
+            for clique in cliques {
                 let together: Expression = clique.iter().map(|&p| x[local_pair(p)]).sum();
                 constraints.push(constraint!(together <= 1));
             }
