@@ -371,6 +371,31 @@ fn a_plan_without_a_terminal_prints_progress_lines() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Weighted coverage"));
 }
 
+/// `klynge explain RUN` without a terminal counts the requests explained on standard
+/// error every few seconds, and the explanations themselves stay on standard output.
+#[test]
+fn explaining_a_whole_run_without_a_terminal_prints_progress_lines() {
+    let (_dir, db, _) = planned("nb");
+    let out = klynge(&db)
+        .env("KLYNGE_PROGRESS_SECONDS", "0.01")
+        .args(["explain", "1"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("klynge: forklarer, "))
+        .collect();
+    assert!(!lines.is_empty(), "no progress line: {err}");
+    // The pilot leaves 8 requests uncovered.
+    assert!(
+        lines.iter().all(|l| l.ends_with(" av 8 forespørsler forklart")),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("forklart"));
+}
+
 #[test]
 fn scenarios_compare_explain_and_suggest() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -12,10 +12,25 @@ pub async fn explain(db: &str, lang: Lang, id: i64, request: Option<&str>) -> Re
     let run = load_run(db, id).await?;
     // People read names, not ids.
     let names = Names::of(std::slice::from_ref(&run));
-    // Each explanation takes several re-plans: print each as soon as it is known.
+    // Each explanation takes several re-plans: print each as soon as it is known, and
+    // count them on standard error while a whole run is explained.
+    let total = run.uncovered.len();
+    let bar = request
+        .is_none()
+        .then(|| super::progress::Bar::explaining(lang, total));
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let explained = explain_run(&run, request, &|e| {
-        print!("{}", explanation(e, lang, &names))
+        let text = explanation(e, lang, &names);
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        match &bar {
+            Some(bar) => {
+                bar.suspend(|| print!("{text}"));
+                bar.explained(n, total);
+            }
+            None => print!("{text}"),
+        }
     })?;
+    drop(bar);
     if let Explained::Covered { request, by } = explained {
         let by: Vec<&str> = by.iter().map(|i| names.instructor(i)).collect();
         println!(

@@ -1,6 +1,7 @@
 //! Progress on standard error while a plan runs: a bar on a terminal; elsewhere (a log, a
 //! pipe, cron) a line every few seconds with the stage, the component and the gap, so that
-//! a long national plan is never silent.
+//! a long national plan is never silent. `explain` of a whole run counts its requests the
+//! same way.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,13 +26,63 @@ pub(super) struct Bar {
 /// The latest step, printed by a ticker thread every interval while something runs.
 struct Log {
     lang: Lang,
+    /// What is going on, before the seconds: "planlegger," / "planning,".
+    doing: (&'static str, &'static str),
     started: Instant,
-    latest: Mutex<Option<Progress>>,
+    latest: Mutex<Option<String>>,
     done: AtomicBool,
 }
 
 impl Bar {
     pub(super) fn new(lang: Lang) -> Bar {
+        Bar::showing(
+            lang,
+            lang.pick("Optimerer komponenter", "Optimising components"),
+            ("planlegger,", "planning,"),
+        )
+    }
+
+    /// A bar for `total` explanations, moved by `explained`.
+    pub(super) fn explaining(lang: Lang, total: usize) -> Bar {
+        let bar = Bar::showing(
+            lang,
+            lang.pick("Forklarer", "Explaining"),
+            ("forklarer,", "explaining,"),
+        );
+        bar.bar.set_length(total as u64);
+        bar
+    }
+
+    /// One more of `total` requests explained.
+    pub(super) fn explained(&self, done: usize, total: usize) {
+        self.bar.set_position(done as u64);
+        self.tell(format!(
+            "{done} {} {total} {}",
+            self.lang().pick("av", "of"),
+            self.lang()
+                .pick("forespørsler forklart", "requests explained")
+        ));
+    }
+
+    /// Runs `f` (printing to standard output) with the bar cleared, so that the two do
+    /// not mix on one terminal.
+    pub(super) fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        self.bar.suspend(f)
+    }
+
+    fn lang(&self) -> Lang {
+        self.log.as_ref().map_or(Lang::En, |l| l.lang)
+    }
+
+    fn tell(&self, line: String) {
+        if let Some(log) = &self.log
+            && let Ok(mut latest) = log.latest.lock()
+        {
+            *latest = Some(line);
+        }
+    }
+
+    fn showing(lang: Lang, message: &str, doing: (&'static str, &'static str)) -> Bar {
         let terminal = std::io::stderr().is_terminal();
         let bar = if terminal {
             ProgressBar::new(0)
@@ -42,14 +93,12 @@ impl Bar {
             ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{elapsed}]")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
-        bar.set_message(
-            lang.pick("Optimerer komponenter", "Optimising components")
-                .to_string(),
-        );
+        bar.set_message(message.to_string());
         bar.enable_steady_tick(Duration::from_millis(200));
         let log = (!terminal).then(|| {
             let log = Arc::new(Log {
                 lang,
+                doing,
                 started: Instant::now(),
                 latest: Mutex::new(None),
                 done: AtomicBool::new(false),
@@ -73,7 +122,7 @@ impl Bar {
             if let Some(log) = &log
                 && let Ok(mut latest) = log.latest.lock()
             {
-                *latest = Some(step);
+                *latest = Some(step.line(log.lang));
             }
         })
     }
@@ -98,13 +147,12 @@ impl Log {
                 continue;
             }
             next += every;
-            let latest = self.latest.lock().ok().and_then(|l| *l);
-            if let Some(step) = latest {
+            let latest = self.latest.lock().ok().and_then(|l| l.clone());
+            if let Some(line) = latest {
                 eprintln!(
-                    "klynge: {} {} s: {}",
-                    self.lang.pick("planlegger,", "planning,"),
+                    "klynge: {} {} s: {line}",
+                    self.lang.pick(self.doing.0, self.doing.1),
                     self.lang.number(self.started.elapsed().as_secs_f64(), 0),
-                    step.line(self.lang)
                 );
             }
         }
