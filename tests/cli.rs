@@ -390,7 +390,9 @@ fn explaining_a_whole_run_without_a_terminal_prints_progress_lines() {
     assert!(!lines.is_empty(), "no progress line: {err}");
     // The pilot leaves 8 requests uncovered.
     assert!(
-        lines.iter().all(|l| l.ends_with(" av 8 forespørsler forklart")),
+        lines
+            .iter()
+            .all(|l| l.ends_with(" av 8 forespørsler forklart")),
         "{err}"
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("forklart"));

@@ -21,7 +21,7 @@ use super::decompose::Component;
 use super::eligibility::Eligibility;
 use super::instance::{Instance, iso_week};
 use super::load::{trips, weekly_teaching};
-use super::outcome::{Held, Stage, StageReport, StageStatus};
+use super::outcome::{Stage, StageReport, StageStatus};
 use super::params::{ClusterMode, Fairness};
 
 /// A solved component: the chosen pairs (indices into `Eligibility::pairs`) and the
@@ -277,20 +277,22 @@ impl Model {
         // not eligible, so it has no x at all.) An answer is given to (request, instructor):
         // for a course that is its one x; for a request in parts, the parts the instructor
         // holds in the rota being repaired, or else at least one of them (docs/model.md §4).
-        let held = |p: usize| {
-            let pair = &elig.pairs[p];
-            Held::new(
-                inst.request(pair.r).id.as_str(),
-                inst.units[pair.r].part,
-                inst.ds.instructors[pair.i].id.as_str(),
-            )
-        };
-        let reference: std::collections::BTreeSet<Held> = inst
+        // The rota being repaired as (unit, instructor) indices, and as (request,
+        // instructor) for answers given to a whole request: looked up once per pair.
+        let reference: std::collections::HashSet<(usize, usize)> = inst
             .params
             .repair
-            .as_ref()
-            .map(|rep| rep.reference.iter().cloned().collect())
-            .unwrap_or_default();
+            .iter()
+            .flat_map(|rep| &rep.reference)
+            .filter_map(|h| {
+                let unit = inst.unit_of(&h.request, h.part)?;
+                Some((unit, *inst.instructor_index.get(h.instructor.as_str())?))
+            })
+            .collect();
+        let held_by: std::collections::HashSet<(usize, usize)> = reference
+            .iter()
+            .map(|&(u, i)| (inst.units[u].request, i))
+            .collect();
         let mut parts_of_answer: std::collections::BTreeMap<(usize, usize), Vec<usize>> =
             Default::default();
         for (k, &p) in comp.pairs.iter().enumerate() {
@@ -298,7 +300,7 @@ impl Model {
             if !inst.is_accepted(pair.i, pair.r) {
                 continue;
             }
-            if inst.units[pair.r].part.is_none() || reference.contains(&held(p)) {
+            if inst.units[pair.r].part.is_none() || reference.contains(&(pair.r, pair.i)) {
                 constraints.push(constraint!(x[k] == 1));
             }
             parts_of_answer
@@ -307,10 +309,7 @@ impl Model {
                 .push(k);
         }
         for ((r, i), ks) in parts_of_answer {
-            let in_reference = reference.iter().any(|h| {
-                h.request == inst.ds.requests[r].id && h.instructor == inst.ds.instructors[i].id
-            });
-            if inst.ds.requests[r].format.is_course() || in_reference {
+            if inst.ds.requests[r].format.is_course() || held_by.contains(&(r, i)) {
                 continue;
             }
             let some: Expression = ks.iter().map(|&k| x[k]).sum();
@@ -324,7 +323,7 @@ impl Model {
             let mut changes = Expression::from(0);
             let mut with_x = 0usize;
             for (k, &p) in comp.pairs.iter().enumerate() {
-                if reference.contains(&held(p)) {
+                if reference.contains(&(elig.pairs[p].r, elig.pairs[p].i)) {
                     changes += 1.0 - x[k];
                     with_x += 1;
                 } else {
