@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::frame::{Done, Frame};
-use super::{Confirm, Message, PageLang, login_link, path_segment, render};
+use super::{Confirm, PageLang, login_link, path_segment, public_message, render};
 use crate::app::Service;
 use crate::i18n::Lang;
 use crate::server::ApiError;
@@ -56,15 +56,12 @@ pub async fn login(
         .unwrap_or_default();
     let from = peer.map(|Extension(ConnectInfo(a))| a.ip());
     let refuse = |status, error: String| {
-        render(
+        public_message(
             status,
-            &Message {
-                lang,
-                title: "klynge",
-                frame: Frame::public(Some("/".into())),
-                error: Some(&error),
-                link: login_link(lang, lang.pick("Prøv igjen", "Try again")),
-            },
+            lang,
+            Some("/".into()),
+            &error,
+            login_link(lang, lang.pick("Prøv igjen", "Try again")),
         )
     };
     if let Some(wait) = limiter.wait(from) {
@@ -133,15 +130,12 @@ fn link_refused(state: LinkProblem, lang: Lang) -> Response {
             "Unknown sign-in link. Check that the whole link from the e-mail is there, or log in with your token.",
         ),
     };
-    render(
+    public_message(
         status,
-        &Message {
-            lang,
-            title: "klynge",
-            frame: Frame::public(Some("/".into())),
-            error: Some(lang.pick(nb, en)),
-            link: login_link(lang, lang.pick("Til innloggingen", "To the login")),
-        },
+        lang,
+        Some("/".into()),
+        lang.pick(nb, en),
+        login_link(lang, lang.pick("Til innloggingen", "To the login")),
     )
 }
 

@@ -171,6 +171,28 @@ struct Message<'a> {
     link: Option<(String, &'a str)>,
 }
 
+/// A message to someone not signed in (or no longer): the public frame, `home` as its
+/// home link, and an optional link onwards. What login, sign-in links and page errors
+/// answer with.
+fn public_message(
+    status: StatusCode,
+    lang: Lang,
+    home: Option<String>,
+    error: &str,
+    link: Option<(String, &str)>,
+) -> Response {
+    render(
+        status,
+        &Message {
+            lang,
+            title: "klynge",
+            frame: Frame::public(home),
+            error: Some(error),
+            link,
+        },
+    )
+}
+
 /// A link to the login page, in the user's language.
 fn login_link(lang: Lang, text: &str) -> Option<(String, &str)> {
     Some((format!("/{}", lang.query()), text))
@@ -179,15 +201,12 @@ fn login_link(lang: Lang, text: &str) -> Option<(String, &str)> {
 impl IntoResponse for LoginNeeded {
     fn into_response(self) -> Response {
         let lang = self.lang;
-        render(
+        public_message(
             self.error.status,
-            &Message {
-                lang,
-                title: "klynge",
-                frame: Frame::public(None),
-                error: Some(&self.error.message),
-                link: login_link(lang, lang.pick("Logg inn", "Log in")),
-            },
+            lang,
+            None,
+            &self.error.message,
+            login_link(lang, lang.pick("Logg inn", "Log in")),
         )
     }
 }
@@ -209,15 +228,12 @@ impl PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        render(
+        public_message(
             self.error.status,
-            &Message {
-                lang: self.lang,
-                title: "klynge",
-                frame: Frame::public(None),
-                error: Some(&self.error.message),
-                link: None,
-            },
+            self.lang,
+            None,
+            &self.error.message,
+            None,
         )
     }
 }
