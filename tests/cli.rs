@@ -339,6 +339,20 @@ fn a_long_list_of_uncovered_requests_is_cut_at_20_with_the_command_for_all() {
 
 /// Without a terminal (here: a pipe), a running plan prints a line every interval with the
 /// stage, the component and the gap; the summary on standard output is unchanged.
+/// The progress lines (those starting with `prefix`) of a run that succeeded, at least
+/// one, and all of standard error for messages.
+fn progress_lines(out: &std::process::Output, prefix: &str) -> (Vec<String>, String) {
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let lines: Vec<String> = err
+        .lines()
+        .filter(|l| l.starts_with(prefix))
+        .map(str::to_owned)
+        .collect();
+    assert!(!lines.is_empty(), "no progress line: {err}");
+    (lines, err)
+}
+
 #[test]
 fn a_plan_without_a_terminal_prints_progress_lines() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -355,13 +369,7 @@ fn a_plan_without_a_terminal_prints_progress_lines() {
         .arg(&folder)
         .output()
         .expect("runs");
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<&str> = err
-        .lines()
-        .filter(|l| l.starts_with("klynge: planning, "))
-        .collect();
-    assert!(!lines.is_empty(), "no progress line: {err}");
+    let (lines, err) = progress_lines(&out, "klynge: planning, ");
     assert!(
         lines
             .iter()
@@ -381,13 +389,7 @@ fn explaining_a_whole_run_without_a_terminal_prints_progress_lines() {
         .args(["explain", "1"])
         .output()
         .expect("runs");
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<&str> = err
-        .lines()
-        .filter(|l| l.starts_with("klynge: forklarer, "))
-        .collect();
-    assert!(!lines.is_empty(), "no progress line: {err}");
+    let (lines, err) = progress_lines(&out, "klynge: forklarer, ");
     // The pilot leaves 8 requests uncovered.
     assert!(
         lines
