@@ -2,7 +2,7 @@
 //!
 //! The plan's own MILP does the choosing (docs/model.md §7): with every hub allowed for
 //! every opted-in small association, a binary c(a,h) per association and candidate hub,
-//! Σ_h c(a,h) = 1 and x(i,r) ≤ c(a(r), hub(i)) (`milp.rs`), the lexicographic stages find
+//! Σ_h c(a,h) = 1 and x(i,r) ≤ c(a(r), hub(i)) (`milp/build.rs`), the lexicographic stages find
 //! the layout that covers most, then travels least. This module reads the layout off that
 //! rota: an association with a covered request joins its instructors' hub; one without
 //! joins the nearest hub in reach, which no rota depends on.

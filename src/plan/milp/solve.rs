@@ -1,0 +1,178 @@
+//! One stage handed to HiGHS: the objective chosen, the held rows added, the options
+//! set (one thread, a fixed seed, the gap, no sub-MIP heuristics), the warm start given,
+//! and the answer read back as column values and the stage's figures. Apart from the
+//! model's rows (`build`) and the order of the stages (`milp`).
+
+use std::time::Instant;
+
+use good_lp::{Constraint, Expression, SolverModel, highs};
+use highs::HighsModelStatus;
+
+use super::Model;
+use crate::plan::outcome::{Stage, StageReport, StageStatus};
+
+impl Model {
+    /// Solves one stage from a warm start; returns the column values and the figures.
+    pub(super) fn solve(
+        &self,
+        stage: Stage,
+        extra: &[Constraint],
+        time_limit: f64,
+        gap: f64,
+        warm: Option<&[f64]>,
+    ) -> Result<(Vec<f64>, StageReport), String> {
+        let started = Instant::now();
+        let vars = self.vars.clone();
+        let (objective_expr, maximise): (Expression, bool) = match stage {
+            Stage::Coverage => (self.coverage.clone(), true),
+            Stage::Fairness | Stage::FairnessFirst => {
+                (self.f.expect("fairness stage needs f").into(), true)
+            }
+            Stage::Repair => (
+                self.changes
+                    .clone()
+                    .expect("repair stage needs the reference"),
+                false,
+            ),
+            Stage::Travel => (self.travel.clone(), false),
+            Stage::Balance => (self.z.into(), false),
+        };
+        // HiGHS gets no objective offset from good_lp: add the constant back ourselves.
+        let offset = good_lp::IntoAffineExpression::constant(&objective_expr);
+        let unsolved = if maximise {
+            vars.maximise(objective_expr)
+        } else {
+            vars.minimise(objective_expr)
+        };
+        let problem = unsolved
+            .using(highs)
+            .with_all(self.constraints.iter().cloned())
+            .with_all(extra.iter().cloned());
+        let mut model = problem.try_into_inner().map_err(|e| e.to_string())?;
+        model.make_quiet();
+        model.set_option("time_limit", time_limit.max(0.05));
+        model.set_option("mip_rel_gap", gap);
+        model.set_option("threads", 1);
+        model.set_option("random_seed", 7);
+        for (option, on) in SUB_MIP_HEURISTICS {
+            // Speed only: a HiGHS that no longer knows one of them plans as before (the
+            // test below notices the rename).
+            let _ = model.try_set_option(*option, *on);
+        }
+        if let Some(w) = warm {
+            let _ = model.try_set_solution(Some(w), None, None, None);
+        }
+        dump(&mut model, stage, warm);
+        let solved = model.try_solve().map_err(|e| format!("{e:?}"))?;
+        let status = match solved.status() {
+            HighsModelStatus::Optimal
+            | HighsModelStatus::ObjectiveBound
+            | HighsModelStatus::ObjectiveTarget => StageStatus::Optimal,
+            HighsModelStatus::ReachedTimeLimit
+            | HighsModelStatus::ReachedIterationLimit
+            | HighsModelStatus::ReachedSolutionLimit
+            | HighsModelStatus::ReachedInterrupt
+            | HighsModelStatus::ReachedMemoryLimit => StageStatus::TimeLimit,
+            other => return Err(format!("HiGHS ended with status {other:?}")),
+        };
+        if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+            return Err("HiGHS found no feasible solution in time".into());
+        }
+        let objective = solved.objective_value() + offset;
+        let bound = solved
+            .double_info_value(c"mip_dual_bound")
+            .map_or(objective, |b| b + offset);
+        let gap = if status == StageStatus::Optimal && !solved.mip_gap().is_finite() {
+            0.0
+        } else {
+            relative_gap(objective, bound)
+        };
+        let mut columns = solved.get_solution().columns().to_vec();
+        // A stage other than 3 leaves u free above the x it covers, and one cut short may
+        // too: the next stage starts from, and stage 3 is held at, the rota's own trips.
+        self.tighten(&mut columns);
+        let (objective, gap) = match stage {
+            Stage::Travel if self.travel_of(&columns) < objective => {
+                let tight = self.travel_of(&columns);
+                (tight, relative_gap(tight, bound))
+            }
+            _ => (objective, gap),
+        };
+        Ok((
+            columns,
+            StageReport {
+                stage,
+                status,
+                objective,
+                bound,
+                gap,
+                seconds: started.elapsed().as_secs_f64(),
+            },
+        ))
+    }
+}
+
+/// Writes the stage's model as `KLYNGE_DUMP_MODELS/<columns>-<stage>.mps`, and its warm
+/// start as `.start` (one column value per line), when that variable names a folder: a
+/// developer's tool, to study a stage with highspy (numbers only, no names of people).
+fn dump(model: &mut highs::Model, stage: Stage, warm: Option<&[f64]>) {
+    let Some(dir) = std::env::var_os("KLYNGE_DUMP_MODELS") else {
+        return;
+    };
+    let path =
+        std::path::Path::new(&dir).join(format!("{}-{}.mps", model.num_cols(), stage.label()));
+    if let Ok(path) = std::ffi::CString::new(path.to_string_lossy().as_bytes()) {
+        // SAFETY: the pointer is the live model's, and the path a NUL-terminated string
+        // that outlives the call.
+        unsafe { highs_sys::Highs_writeModel(model.as_mut_ptr(), path.as_ptr()) };
+    }
+    if let Some(w) = warm {
+        let text: String = w.iter().map(|v| format!("{v}\n")).collect();
+        let _ = std::fs::write(
+            std::path::Path::new(&dir).join(format!("{}-{}.start", w.len(), stage.label())),
+            text,
+        );
+    }
+}
+
+/// HiGHS's sub-MIP heuristics (RINS, RENS, root reduced cost), off in every stage. Each
+/// stage starts from a rota (greedy's, or the previous stage's optimum) that these
+/// heuristics rarely improve on, while they cost most of the time of the proof: on the
+/// 1,000-instructor instance's largest component they made stage 4 take 28 s instead of
+/// 9 s, and found nothing better (docs/model.md §6; the README's benchmark section has
+/// the measurements). Only the speed of the proof changes, never what is proven.
+const SUB_MIP_HEURISTICS: &[(&str, bool)] = &[
+    ("mip_heuristic_run_rins", false),
+    ("mip_heuristic_run_rens", false),
+    ("mip_heuristic_run_root_reduced_cost", false),
+];
+
+/// |bound − objective| / max(|objective|, 1): the gap as HiGHS reports it, made robust at 0.
+pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+    if !bound.is_finite() {
+        return f64::INFINITY;
+    }
+    (bound - objective).abs() / objective.abs().max(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use highs::{RowProblem, Sense};
+
+    #[test]
+    fn the_linked_highs_knows_every_heuristic_turned_off() {
+        let mut model = RowProblem::default().optimise(Sense::Minimise);
+        for (option, on) in super::SUB_MIP_HEURISTICS {
+            assert!(
+                model.try_set_option(*option, *on).is_ok(),
+                "HiGHS does not know {option}"
+            );
+        }
+        // An option HiGHS does not know is refused: the check above can fail.
+        assert!(
+            model
+                .try_set_option("mip_heuristic_run_nothing", false)
+                .is_err()
+        );
+    }
+}
