@@ -132,16 +132,7 @@ impl Store {
         if marked.rows_affected() == 0 {
             return Ok(LinkUse::Used);
         }
-        let id = format!("ks_{}", random_hex(24));
-        sqlx::query(
-            "INSERT INTO login_sessions (id_hash, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(hash(&id))
-        .bind(&token)
-        .bind(stamp(now))
-        .bind(stamp(now + ttl))
-        .execute(&mut *tx)
-        .await?;
+        let id = super::sessions::open_session(&mut tx, &token, ttl).await?;
         tx.commit().await?;
         Ok(LinkUse::SignedIn(who, id))
     }

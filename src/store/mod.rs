@@ -12,6 +12,7 @@ mod outbox;
 mod privacy;
 mod runs;
 mod service;
+mod sessions;
 
 pub use audit::AuditEntry;
 pub use data::Change;
