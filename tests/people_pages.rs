@@ -216,3 +216,26 @@ async fn an_instructor_adds_and_removes_their_own_times_on_their_page() {
         before.availability
     );
 }
+
+/// People who are told when the rota changes (instructors, associations) have an e-mail
+/// address and a language of messages on their form; an offer is only referred to.
+#[tokio::test]
+async fn the_forms_ask_for_an_address_only_of_those_who_are_told() {
+    let f = fixture().await;
+    for (kind, told) in [
+        ("instructors", true),
+        ("associations", true),
+        ("offers", false),
+    ] {
+        let uri = format!("/coordinator/{kind}/new");
+        let (s, _, html) = form(&f, "GET", &uri, &f.coord_hub, None).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        for name in ["email", "lang"] {
+            assert_eq!(
+                html.contains(&format!("name=\"{name}\"")),
+                told,
+                "{uri}: field {name}"
+            );
+        }
+    }
+}

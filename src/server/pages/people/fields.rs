@@ -123,7 +123,7 @@ pub(super) fn record_page(
             lang,
         )
     };
-    let fields = match kind {
+    let mut fields = match kind {
         Kind::Instructor => vec![
             hint(field("id", "Kort id", "Short id"), "f.eks. i41", "e.g. i41"),
             field("name", "Navn", "Name"),
@@ -209,18 +209,6 @@ pub(super) fn record_page(
                 "én periode per linje, f.eks. 01.03.2027–07.03.2027",
                 "one period per line, e.g. 01.03.2027–07.03.2027",
             ),
-            hint(
-                field("email", "E-post", "E-mail"),
-                "for beskjed når planen endres (valgfritt)",
-                "for a message when the rota changes (optional)",
-            ),
-            choose(
-                field("lang", "Språk i meldinger", "Language of messages"),
-                vec![
-                    ("nb".into(), "norsk (bokmål)".into()),
-                    ("en".into(), "English".into()),
-                ],
-            ),
         ],
         Kind::Association => vec![
             hint(
@@ -273,18 +261,6 @@ pub(super) fn record_page(
                 "tom: ingen grense; gjelder når klynger er åpne",
                 "empty: no limit; applies when clusters are open",
             ),
-            hint(
-                field("email", "E-post", "E-mail"),
-                "for beskjed når planen endres (valgfritt)",
-                "for a message when the rota changes (optional)",
-            ),
-            choose(
-                field("lang", "Språk i meldinger", "Language of messages"),
-                vec![
-                    ("nb".into(), "norsk (bokmål)".into()),
-                    ("en".into(), "English".into()),
-                ],
-            ),
         ],
         Kind::Offer => vec![
             hint(field("id", "Kort id", "Short id"), "f.eks. o4", "e.g. o4"),
@@ -333,6 +309,24 @@ pub(super) fn record_page(
             ),
         ],
     };
+    // Instructors and associations are told when the rota changes: where, and in which
+    // language. Offers are only referred to.
+    if matches!(kind, Kind::Instructor | Kind::Association) {
+        fields.extend([
+            hint(
+                field("email", "E-post", "E-mail"),
+                "for beskjed når planen endres (valgfritt)",
+                "for a message when the rota changes (optional)",
+            ),
+            choose(
+                field("lang", "Språk i meldinger", "Language of messages"),
+                vec![
+                    ("nb".into(), "norsk (bokmål)".into()),
+                    ("en".into(), "English".into()),
+                ],
+            ),
+        ]);
+    }
     let segment = existing.unwrap_or("new");
     let title = match (kind, existing) {
         (Kind::Instructor, None) => lang.pick("Ny instruktør", "New instructor"),
