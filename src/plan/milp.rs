@@ -119,10 +119,12 @@ pub fn solve_component(
 }
 
 /// Whether the plan of the component staffs unit `r`, as `solve_component` would answer
-/// it, but stopping early where stage 1 already tells: if no rota that staffs r reaches
-/// the coverage stage 1 reached (the bound of stage 1 with r staffed is below it), no later
-/// stage can staff r, since each holds that coverage. Only a change that might staff r
-/// pays for the later stages (`explain`'s candidates, most of which do not).
+/// it, but stopping early where stage 1 already tells, since every later stage holds the
+/// coverage stage 1 reached: if no rota that staffs r reaches it (the bound of stage 1 with
+/// r staffed is below it), no later stage can staff r; if no rota without r reaches it,
+/// every later stage does. Only a change after which the best coverage can be had both
+/// with and without r pays for the later stages (`explain`'s candidates, most of which do
+/// not).
 pub fn staffs(
     inst: &Instance,
     elig: &Eligibility,
@@ -130,8 +132,9 @@ pub fn staffs(
     warm: &[usize],
     limits: (f64, f64),
     r: usize,
+    on_stage: &(dyn Fn(Stage, Option<(StageStatus, f64)>) + Sync),
 ) -> bool {
-    let sol = solve_component_asking(inst, elig, comp, warm, limits, &|_, _| {}, Some(r));
+    let sol = solve_component_asking(inst, elig, comp, warm, limits, on_stage, Some(r));
     sol.chosen.iter().any(|&p| elig.pairs[p].r == r)
 }
 
@@ -198,18 +201,29 @@ fn solve_component_asking(
     // Weighted coverage is a sum of integers: hold the value reached, rounded down.
     let reached = (reached + 1e-6).floor();
 
-    // Asked whether unit r is staffed: stage 1 again with r staffed (and what stage 0
-    // holds). If it is proven optimal below the coverage held, no later stage can staff
-    // r: stop here, without it.
+    // Asked whether unit r is staffed: every later stage ends in a rota of coverage at
+    // least `reached`. Stage 1 again with r forced the other way than in stage 1's rota
+    // (and what stage 0 holds): proven optimal below `reached`, it answers for all of
+    // them, and the later stages need not run (docs/model.md §10).
     if let Some(ry) = asking.and_then(|r| comp.requests.binary_search(&r).ok()) {
-        let mut staffed = held.clone();
-        staffed.push(constraint!(model.y[ry] >= 1));
-        let forced = model.solve(Stage::Coverage, &staffed, remaining(0.6), gap, None);
-        if forced.as_ref().is_ok_and(|(_, rep)| {
+        let staffed_now = columns[model.x.len() + ry] > 0.5;
+        let mut forced = held.clone();
+        forced.push(if staffed_now {
+            constraint!(model.y[ry] <= 0)
+        } else {
+            constraint!(model.y[ry] >= 1)
+        });
+        let other_way = model.solve(Stage::Coverage, &forced, remaining(0.6), gap, None);
+        if other_way.as_ref().is_ok_and(|(_, rep)| {
             rep.status == StageStatus::Optimal && rep.bound.max(rep.objective) < reached - 1e-6
         }) {
+            // Every rota of that coverage staffs r (stage 1's is one), or none does.
             return ComponentSolution {
-                chosen: Vec::new(),
+                chosen: if staffed_now {
+                    model.chosen(comp, &columns)
+                } else {
+                    Vec::new()
+                },
                 stages,
             };
         }
@@ -264,13 +278,7 @@ fn solve_component_asking(
         }
         Err(_) => stages.push(failed(Stage::Balance)),
     }
-    let chosen = comp
-        .pairs
-        .iter()
-        .enumerate()
-        .filter(|&(k, _)| columns[model.x_column(k)] > 0.5)
-        .map(|(_, &p)| p)
-        .collect();
+    let chosen = model.chosen(comp, &columns);
     ComponentSolution { chosen, stages }
 }
 
@@ -315,6 +323,16 @@ impl Model {
             }
         }
         cols
+    }
+
+    /// The pairs (global indices) that `cols` takes.
+    fn chosen(&self, comp: &Component, cols: &[f64]) -> Vec<usize> {
+        comp.pairs
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| cols[self.x_column(k)] > 0.5)
+            .map(|(_, &p)| p)
+            .collect()
     }
 
     /// Stage 1's objective for given column values.

@@ -218,7 +218,8 @@ pub fn covers_unit(inst: &Instance, elig: &Eligibility, r: usize) -> bool {
     // Greedy on the component alone finds there what it finds on the whole instance: no
     // instructor of the component serves a request outside it.
     let warm = greedy::solve_for(inst, elig, &comp.requests);
-    milp::staffs(inst, elig, comp, &warm, (share, inst.params.mip_rel_gap), r)
+    let limits = (share, inst.params.mip_rel_gap);
+    milp::staffs(inst, elig, comp, &warm, limits, r, &|_, _| {})
 }
 
 /// Stage figures summed over components: objectives and bounds add up (stage 4's are the
