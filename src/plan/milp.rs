@@ -86,6 +86,11 @@ impl Model {
         k
     }
 
+    /// HiGHS's column of y for the component's ry-th request: right after all x.
+    fn y_column(&self, ry: usize) -> usize {
+        self.x.len() + ry
+    }
+
     fn z_column(&self) -> usize {
         self.x.len() + self.y.len()
     }
@@ -206,7 +211,7 @@ fn solve_component_asking(
     // (and what stage 0 holds): proven optimal below `reached`, it answers for all of
     // them, and the later stages need not run (docs/model.md §10).
     if let Some(ry) = asking.and_then(|r| comp.requests.binary_search(&r).ok()) {
-        let staffed_now = columns[model.x.len() + ry] > 0.5;
+        let staffed_now = columns[model.y_column(ry)] > 0.5;
         let mut forced = held.clone();
         forced.push(if staffed_now {
             constraint!(model.y[ry] <= 0)
@@ -301,11 +306,11 @@ impl Model {
                     .binary_search(&r)
                     .expect("request in component");
                 // y counts the units staffed: k instructors make one.
-                cols[self.x.len() + ry] += 1.0 / f64::from(inst.units[r].staff);
+                cols[self.y_column(ry)] += 1.0 / f64::from(inst.units[r].staff);
             }
         }
         for ry in 0..comp.requests.len() {
-            cols[self.x.len() + ry] = (cols[self.x.len() + ry] + 1e-9).floor();
+            cols[self.y_column(ry)] = (cols[self.y_column(ry)] + 1e-9).floor();
         }
         // A round trip is made iff one of its requests is taken.
         self.tighten(&mut cols);
@@ -340,7 +345,7 @@ impl Model {
         comp.requests
             .iter()
             .enumerate()
-            .map(|(ry, &r)| inst.weight[r] * cols[self.x.len() + ry].round())
+            .map(|(ry, &r)| inst.weight[r] * cols[self.y_column(ry)].round())
             .sum()
     }
 }
