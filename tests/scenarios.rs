@@ -578,16 +578,19 @@ fn covers_answers_as_the_whole_plan_does() {
 /// request the other way than stage 1's rota costs coverage, so every rota the later
 /// stages could end in agrees. Only a tie pays for stages 3 and 4.
 #[test]
-fn staffing_is_answered_after_stage_1_unless_coverage_ties() {
+fn staffing_is_answered_by_the_first_stage_that_breaks_the_tie() {
     use common::{dataset, instructor, request, small};
     use klynge::plan::{Eligibility, Instance, Params, Stage, decompose, greedy, milp};
     use std::sync::Mutex;
     const MON: &str = "2027-01-11";
     const TUE: &str = "2027-01-12";
     const WED: &str = "2027-01-13";
+    const THU: &str = "2027-01-14";
     // One instructor. r1 (priority 5) and r2 (priority 1) clash: the best coverage has r1
     // and not r2. Nobody else wants Tuesday's r3: it is in every best rota. r4 and r5 on
-    // Wednesday are alike and clash: either one, a tie stage 1 cannot break.
+    // Wednesday are alike and clash: either one, a tie neither stage 1 nor stage 3 can
+    // break. r6 (at a, 10 km away) and r7 (at b, 40 km) on Thursday clash: a tie in
+    // coverage that travel breaks, so stage 3 answers and stage 4 does not run.
     let mut r1 = request("r1", "a", MON, "10:00", "12:00", 2);
     r1.priority = 5;
     let mut r2 = request("r2", "a", MON, "10:00", "12:00", 2);
@@ -595,10 +598,12 @@ fn staffing_is_answered_after_stage_1_unless_coverage_ties() {
     let r3 = request("r3", "a", TUE, "10:00", "12:00", 1);
     let r4 = request("r4", "a", WED, "10:00", "12:00", 1);
     let r5 = request("r5", "a", WED, "10:00", "12:00", 1);
+    let r6 = request("r6", "a", THU, "10:00", "12:00", 1);
+    let r7 = request("r7", "b", THU, "10:00", "12:00", 1);
     let ds = dataset(
-        vec![small("a", 10.0)],
+        vec![small("a", 10.0), small("b", 40.0)],
         vec![instructor("i1")],
-        vec![r1, r2, r3, r4, r5],
+        vec![r1, r2, r3, r4, r5, r6, r7],
     );
     let params = Params::default();
     let o = plan::plan(&ds, &params, SolverKind::Milp, &plan::quiet);
@@ -607,7 +612,10 @@ fn staffing_is_answered_after_stage_1_unless_coverage_ties() {
     let comps = decompose::components(&elig, inst.n_instructors(), inst.n_requests());
     assert_eq!(comps.len(), 1);
     let warm = greedy::solve_for(&inst, &elig, &comps[0].requests);
-    for (r, id) in ["r1", "r2", "r3", "r4", "r5"].iter().enumerate() {
+    for (r, id) in ["r1", "r2", "r3", "r4", "r5", "r6", "r7"]
+        .iter()
+        .enumerate()
+    {
         let ran = Mutex::new(Vec::new());
         let record = |stage: Stage, end: Option<_>| {
             if end.is_none() {
@@ -618,11 +626,10 @@ fn staffing_is_answered_after_stage_1_unless_coverage_ties() {
         let whole = o.assignments.iter().any(|a| a.request == *id);
         assert_eq!(yes, whole, "{id}");
         let ran = ran.into_inner().expect("lock");
-        let tie = matches!(*id, "r4" | "r5");
-        let expected = if tie {
-            vec![Stage::Coverage, Stage::Travel, Stage::Balance]
-        } else {
-            vec![Stage::Coverage]
+        let expected = match *id {
+            "r4" | "r5" => vec![Stage::Coverage, Stage::Travel, Stage::Balance],
+            "r6" | "r7" => vec![Stage::Coverage, Stage::Travel],
+            _ => vec![Stage::Coverage],
         };
         assert_eq!(ran, expected, "{id}");
     }
@@ -631,7 +638,9 @@ fn staffing_is_answered_after_stage_1_unless_coverage_ties() {
             o.assignments.iter().any(|a| a.request == "r1"),
             o.assignments.iter().any(|a| a.request == "r2"),
             o.assignments.iter().any(|a| a.request == "r3"),
+            o.assignments.iter().any(|a| a.request == "r6"),
+            o.assignments.iter().any(|a| a.request == "r7"),
         ],
-        [true, false, true]
+        [true, false, true, true, false]
     );
 }

@@ -127,9 +127,10 @@ pub fn solve_component(
 /// it, but stopping early where stage 1 already tells, since every later stage holds the
 /// coverage stage 1 reached: if no rota that staffs r reaches it (the bound of stage 1 with
 /// r staffed is below it), no later stage can staff r; if no rota without r reaches it,
-/// every later stage does. Only a change after which the best coverage can be had both
-/// with and without r pays for the later stages (`explain`'s candidates, most of which do
-/// not).
+/// every later stage does. Stage 4, which holds the travel stage 3 reached, is asked the
+/// same way. Only a change after which the best coverage and then the least travel can be
+/// had both with and without r pays for every stage (`explain`'s candidates, most of which
+/// do not).
 pub fn staffs(
     inst: &Instance,
     elig: &Eligibility,
@@ -168,7 +169,14 @@ fn solve_component_asking(
         );
         solved
     };
-    let remaining = |share: f64| ((time_limit - started.elapsed().as_secs_f64()) * share).max(0.05);
+    // The screens of `staffs` (below) do not count: every stage gets the share of the time
+    // it would get in the whole plan.
+    let screening = std::cell::Cell::new(0.0);
+    let remaining = |share: f64| {
+        let spent = started.elapsed().as_secs_f64() - screening.get();
+        ((time_limit - spent) * share).max(0.05)
+    };
+    let screened = |since: Instant| screening.set(screening.get() + since.elapsed().as_secs_f64());
     let mut stages = Vec::new();
     let mut held: Vec<Constraint> = Vec::new();
     let mut columns = model.start_from(inst, elig, comp, warm);
@@ -210,7 +218,9 @@ fn solve_component_asking(
     // least `reached`. Stage 1 again with r forced the other way than in stage 1's rota
     // (and what stage 0 holds): proven optimal below `reached`, it answers for all of
     // them, and the later stages need not run (docs/model.md §10).
-    if let Some(ry) = asking.and_then(|r| comp.requests.binary_search(&r).ok()) {
+    let asking = asking.and_then(|r| comp.requests.binary_search(&r).ok());
+    if let Some(ry) = asking {
+        let since = Instant::now();
         let staffed_now = columns[model.y_column(ry)] > 0.5;
         let mut forced = held.clone();
         forced.push(if staffed_now {
@@ -219,6 +229,7 @@ fn solve_component_asking(
             constraint!(model.y[ry] >= 1)
         });
         let other_way = model.solve(Stage::Coverage, &forced, remaining(0.6), gap, None);
+        screened(since);
         if other_way.as_ref().is_ok_and(|(_, rep)| {
             rep.status == StageStatus::Optimal && rep.bound.max(rep.objective) < reached - 1e-6
         }) {
@@ -266,9 +277,30 @@ fn solve_component_asking(
     match solve(Stage::Travel, &held, remaining(0.7), gap, Some(&columns)) {
         Ok((cols, rep)) => {
             let reached = rep.objective;
-            held.push(constraint!(
-                model.travel.clone() <= reached + 1e-6 * reached.abs().max(1.0)
-            ));
+            let tolerance = 1e-6 * reached.abs().max(1.0);
+            // Asked about unit r: stage 4 ends in a rota within this hold. Stage 3 again
+            // with r forced the other way than in stage 3's rota: when no rota gets under
+            // the hold (with a tolerance's margin), stage 4's has r as stage 3's has
+            // (docs/model.md §10).
+            if let Some(ry) = asking {
+                let since = Instant::now();
+                let staffed_now = cols[model.y_column(ry)] > 0.5;
+                let mut forced = held.clone();
+                forced.push(if staffed_now {
+                    constraint!(model.y[ry] <= 0)
+                } else {
+                    constraint!(model.y[ry] >= 1)
+                });
+                let cutoff = reached + 2.0 * tolerance;
+                let other_way = model.beats(Stage::Travel, &forced, cutoff, remaining(0.7));
+                screened(since);
+                if other_way == Some(false) {
+                    stages.push(rep);
+                    let chosen = model.chosen(comp, &cols);
+                    return ComponentSolution { chosen, stages };
+                }
+            }
+            held.push(constraint!(model.travel.clone() <= reached + tolerance));
             columns = cols;
             stages.push(rep);
         }

@@ -1,6 +1,7 @@
 //! One stage handed to HiGHS: the objective chosen, the held rows added, the options
 //! set (one thread, a fixed seed, the gap, no sub-MIP heuristics), the warm start given,
-//! and the answer read back as column values and the stage's figures. Apart from the
+//! and the answer read back as column values and the stage's figures; or, for the screen
+//! of `staffs`, only whether the stage can get below a cut-off (`beats`). Apart from the
 //! model's rows (`build`) and the order of the stages (`milp`).
 
 use std::time::Instant;
@@ -22,43 +23,7 @@ impl Model {
         warm: Option<&[f64]>,
     ) -> Result<(Vec<f64>, StageReport), String> {
         let started = Instant::now();
-        let vars = self.vars.clone();
-        let (objective_expr, maximise): (Expression, bool) = match stage {
-            Stage::Coverage => (self.coverage.clone(), true),
-            Stage::Fairness | Stage::FairnessFirst => {
-                (self.f.expect("fairness stage needs f").into(), true)
-            }
-            Stage::Repair => (
-                self.changes
-                    .clone()
-                    .expect("repair stage needs the reference"),
-                false,
-            ),
-            Stage::Travel => (self.travel.clone(), false),
-            Stage::Balance => (self.z.into(), false),
-        };
-        // HiGHS gets no objective offset from good_lp: add the constant back ourselves.
-        let offset = good_lp::IntoAffineExpression::constant(&objective_expr);
-        let unsolved = if maximise {
-            vars.maximise(objective_expr)
-        } else {
-            vars.minimise(objective_expr)
-        };
-        let problem = unsolved
-            .using(highs)
-            .with_all(self.constraints.iter().cloned())
-            .with_all(extra.iter().cloned());
-        let mut model = problem.try_into_inner().map_err(|e| e.to_string())?;
-        model.make_quiet();
-        model.set_option("time_limit", time_limit.max(0.05));
-        model.set_option("mip_rel_gap", gap);
-        model.set_option("threads", 1);
-        model.set_option("random_seed", 7);
-        for (option, on) in SUB_MIP_HEURISTICS {
-            // Speed only: a HiGHS that no longer knows one of them plans as before (the
-            // test below notices the rename).
-            let _ = model.try_set_option(*option, *on);
-        }
+        let (mut model, offset) = self.prepare(stage, extra, time_limit, gap)?;
         if let Some(w) = warm {
             let _ = model.try_set_solution(Some(w), None, None, None);
         }
@@ -109,6 +74,83 @@ impl Model {
                 seconds: started.elapsed().as_secs_f64(),
             },
         ))
+    }
+
+    /// The HiGHS model of one stage: this model's rows and `extra`, the stage's objective,
+    /// and the options every stage is solved with; and the objective's constant, which
+    /// HiGHS does not get from good_lp.
+    fn prepare(
+        &self,
+        stage: Stage,
+        extra: &[Constraint],
+        time_limit: f64,
+        gap: f64,
+    ) -> Result<(highs::Model, f64), String> {
+        let vars = self.vars.clone();
+        let (objective_expr, maximise): (Expression, bool) = match stage {
+            Stage::Coverage => (self.coverage.clone(), true),
+            Stage::Fairness | Stage::FairnessFirst => {
+                (self.f.expect("fairness stage needs f").into(), true)
+            }
+            Stage::Repair => (
+                self.changes
+                    .clone()
+                    .expect("repair stage needs the reference"),
+                false,
+            ),
+            Stage::Travel => (self.travel.clone(), false),
+            Stage::Balance => (self.z.into(), false),
+        };
+        // HiGHS gets no objective offset from good_lp: add the constant back ourselves.
+        let offset = good_lp::IntoAffineExpression::constant(&objective_expr);
+        let unsolved = if maximise {
+            vars.maximise(objective_expr)
+        } else {
+            vars.minimise(objective_expr)
+        };
+        let problem = unsolved
+            .using(highs)
+            .with_all(self.constraints.iter().cloned())
+            .with_all(extra.iter().cloned());
+        let mut model = problem.try_into_inner().map_err(|e| e.to_string())?;
+        model.make_quiet();
+        model.set_option("time_limit", time_limit.max(0.05));
+        model.set_option("mip_rel_gap", gap);
+        model.set_option("threads", 1);
+        model.set_option("random_seed", 7);
+        for (option, on) in SUB_MIP_HEURISTICS {
+            // Speed only: a HiGHS that no longer knows one of them plans as before (the
+            // test below notices the rename).
+            let _ = model.try_set_option(*option, *on);
+        }
+        Ok((model, offset))
+    }
+
+    /// Whether some solution of the stage, with `extra` held, has an objective below
+    /// `cutoff` (a minimising stage): `Some(false)` when HiGHS proves there is none,
+    /// `Some(true)` as soon as it finds one, `None` when it can tell neither in time. The
+    /// stage-3 screen of `staffs` (docs/model.md §10).
+    pub(super) fn beats(
+        &self,
+        stage: Stage,
+        extra: &[Constraint],
+        cutoff: f64,
+        time_limit: f64,
+    ) -> Option<bool> {
+        let (mut model, offset) = self.prepare(stage, extra, time_limit, 0.0).ok()?;
+        // HiGHS prunes everything at or above the bound, and declares the model infeasible
+        // when nothing is left; one solution below it is all the question needs.
+        model
+            .try_set_option("objective_bound", cutoff - offset)
+            .ok()?;
+        let _ = model.try_set_option("mip_max_improving_sols", 1);
+        let solved = model.try_solve().ok()?;
+        let found = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+        match solved.status() {
+            HighsModelStatus::Infeasible => Some(false),
+            _ if found && solved.objective_value() + offset < cutoff => Some(true),
+            _ => None,
+        }
     }
 }
 
