@@ -125,9 +125,9 @@ pub fn solve_component(
 
 /// Whether the plan of the component staffs unit `r`, as `solve_component` would answer
 /// it, but stopping early where stage 1 already tells, since every later stage holds the
-/// coverage stage 1 reached: if no rota that staffs r reaches it (the bound of stage 1 with
-/// r staffed is below it), no later stage can staff r; if no rota without r reaches it,
-/// every later stage does. Stage 4, which holds the travel stage 3 reached, is asked the
+/// coverage stage 1 reached: if no rota that staffs r reaches it, no later stage can staff
+/// r; if no rota without r reaches it, every later stage does. Mostly told before stage 1
+/// runs, by stage 1 with a bonus for staffing r (`bonus_screen`). Stage 4, which holds the travel stage 3 reached, is asked the
 /// same way. Only a change after which the best coverage and then the least travel can be
 /// had both with and without r pays for every stage (`explain`'s candidates, most of which
 /// do not).
@@ -197,6 +197,21 @@ fn solve_component_asking(
         }
     }
 
+    // Asked whether unit r is staffed: first stage 1 with a bonus for staffing r, which
+    // often answers alone (docs/model.md §10).
+    let asking = asking.and_then(|r| comp.requests.binary_search(&r).ok());
+    let mut known_tie = false;
+    if let Some(ry) = asking {
+        let since = Instant::now();
+        let first = bonus_screen(inst, comp, &model, &held, ry, remaining(0.6), gap);
+        screened(since);
+        match first {
+            Screen::Answer(chosen) => return ComponentSolution { chosen, stages },
+            Screen::Tie => known_tie = true,
+            Screen::Unknown => {}
+        }
+    }
+
     // Stage 1: weighted coverage, held at the value reached (or at the warm start's, if
     // the solver failed).
     let reached = match solve(Stage::Coverage, &held, remaining(0.6), gap, Some(&columns)) {
@@ -214,12 +229,11 @@ fn solve_component_asking(
     // Weighted coverage is a sum of integers: hold the value reached, rounded down.
     let reached = (reached + 1e-6).floor();
 
-    // Asked whether unit r is staffed: every later stage ends in a rota of coverage at
-    // least `reached`. Stage 1 again with r forced the other way than in stage 1's rota
-    // (and what stage 0 holds): proven optimal below `reached`, it answers for all of
-    // them, and the later stages need not run (docs/model.md §10).
-    let asking = asking.and_then(|r| comp.requests.binary_search(&r).ok());
-    if let Some(ry) = asking {
+    // Asked whether unit r is staffed, and the bonus did not tell: every later stage ends
+    // in a rota of coverage at least `reached`. Stage 1 again with r forced the other way
+    // than in stage 1's rota (and what stage 0 holds): proven optimal below `reached`, it
+    // answers for all of them, and the later stages need not run (docs/model.md §10).
+    if let Some(ry) = asking.filter(|_| !known_tie) {
         let since = Instant::now();
         let staffed_now = columns[model.y_column(ry)] > 0.5;
         let mut forced = held.clone();
@@ -317,6 +331,69 @@ fn solve_component_asking(
     }
     let chosen = model.chosen(comp, &columns);
     ComponentSolution { chosen, stages }
+}
+
+/// What the first screen of `staffs` tells.
+enum Screen {
+    /// Every rota of the best coverage staffs r (these pairs are one of them), or none
+    /// does (no pairs).
+    Answer(Vec<usize>),
+    /// The best coverage can be had both with and without r.
+    Tie,
+    /// Not proven either way (in time, or within what stage 1's gap allows).
+    Unknown,
+}
+
+/// Stage 1 with a bonus for staffing unit `ry` (`Model::solve_with_bonus`) and, where that
+/// is not enough, stage 1 with `ry` forced out. With c the best coverage, the bonus
+/// stage's bound B and its rota's coverage v:
+/// - its rota does not staff r and B < v + bonus: c = v and no rota of coverage c staffs r;
+/// - its rota staffs r and B < v + 1: c = v, and stage 1 with y(r) = 0 proven below c
+///   means every rota of coverage c staffs r (reaching c, a tie).
+///
+/// The whole plan holds the coverage its own stage 1 reaches; solved to the gap g it can
+/// stop one unit below c only when 1/(c − 1) ≤ g, so above c = 1/g the screen says
+/// nothing.
+fn bonus_screen(
+    inst: &Instance,
+    comp: &Component,
+    model: &Model,
+    held: &[Constraint],
+    ry: usize,
+    time_limit: f64,
+    gap: f64,
+) -> Screen {
+    let most = inst.units[comp.requests[ry]].most;
+    let Ok((cols, rep)) = model.solve_with_bonus(ry, most, held, time_limit) else {
+        return Screen::Unknown;
+    };
+    let v = (model.coverage_of(inst, comp, &cols) + 1e-6).floor();
+    if v * gap >= 1.0 {
+        return Screen::Unknown;
+    }
+    let staffed = cols[model.y_column(ry)] > 0.5;
+    let step = 0.5 / f64::from(most.max(1));
+    if !staffed {
+        return if rep.bound < v + step - 1e-6 {
+            Screen::Answer(Vec::new())
+        } else {
+            Screen::Unknown
+        };
+    }
+    if rep.bound >= v + 1.0 - 1e-6 {
+        return Screen::Unknown;
+    }
+    let mut forced = held.to_vec();
+    forced.push(constraint!(model.y[ry] <= 0));
+    match model.solve(Stage::Coverage, &forced, time_limit, gap, None) {
+        Ok((_, out))
+            if out.status == StageStatus::Optimal && out.bound.max(out.objective) < v - 1e-6 =>
+        {
+            Screen::Answer(model.chosen(comp, &cols))
+        }
+        Ok((_, out)) if out.objective >= v - 1e-6 => Screen::Tie,
+        _ => Screen::Unknown,
+    }
 }
 
 impl Model {

@@ -22,8 +22,44 @@ impl Model {
         gap: f64,
         warm: Option<&[f64]>,
     ) -> Result<(Vec<f64>, StageReport), String> {
+        self.solve_as(stage, None, extra, time_limit, gap, warm)
+    }
+
+    /// Stage 1 with a bonus of half a unit of coverage for staffing unit `ry` (half a
+    /// desk's worth spread over a one-to-one block's desks): less than any difference in
+    /// coverage, so the optimum has the most coverage and, among those rotas, one that
+    /// staffs `ry` if any does (the first screen of `staffs`, docs/model.md §10). Solved to
+    /// a gap of 0: the objective's values are multiples of the bonus's step, and only a
+    /// bound below the next step answers.
+    pub(super) fn solve_with_bonus(
+        &self,
+        ry: usize,
+        most: u32,
+        extra: &[Constraint],
+        time_limit: f64,
+    ) -> Result<(Vec<f64>, StageReport), String> {
+        let objective = self.coverage.clone() + (0.5 / f64::from(most.max(1))) * self.y[ry];
+        self.solve_as(
+            Stage::Coverage,
+            Some(objective),
+            extra,
+            time_limit,
+            0.0,
+            None,
+        )
+    }
+
+    fn solve_as(
+        &self,
+        stage: Stage,
+        objective: Option<Expression>,
+        extra: &[Constraint],
+        time_limit: f64,
+        gap: f64,
+        warm: Option<&[f64]>,
+    ) -> Result<(Vec<f64>, StageReport), String> {
         let started = Instant::now();
-        let (mut model, offset) = self.prepare(stage, extra, time_limit, gap)?;
+        let (mut model, offset) = self.prepare(stage, objective, extra, time_limit, gap)?;
         if let Some(w) = warm {
             let _ = model.try_set_solution(Some(w), None, None, None);
         }
@@ -82,13 +118,14 @@ impl Model {
     fn prepare(
         &self,
         stage: Stage,
+        objective: Option<Expression>,
         extra: &[Constraint],
         time_limit: f64,
         gap: f64,
     ) -> Result<(highs::Model, f64), String> {
         let vars = self.vars.clone();
         let (objective_expr, maximise): (Expression, bool) = match stage {
-            Stage::Coverage => (self.coverage.clone(), true),
+            Stage::Coverage => (objective.unwrap_or_else(|| self.coverage.clone()), true),
             Stage::Fairness | Stage::FairnessFirst => {
                 (self.f.expect("fairness stage needs f").into(), true)
             }
@@ -137,7 +174,7 @@ impl Model {
         cutoff: f64,
         time_limit: f64,
     ) -> Option<bool> {
-        let (mut model, offset) = self.prepare(stage, extra, time_limit, 0.0).ok()?;
+        let (mut model, offset) = self.prepare(stage, None, extra, time_limit, 0.0).ok()?;
         // HiGHS prunes everything at or above the bound, and declares the model infeasible
         // when nothing is left; one solution below it is all the question needs.
         model
