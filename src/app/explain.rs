@@ -57,9 +57,11 @@ pub fn explain(
             });
         }
     }
-    // Each candidate change is re-planned: keep those solves short.
+    // Each candidate change is re-planned with the run's own parameters and time limit:
+    // with less time than the whole plan had, a component's later stages could stop
+    // early and a candidate be confirmed that the plan would not bear out (or the other
+    // way round). The screens end most candidates long before any limit.
     let params = Params {
-        time_limit_s: run.params.time_limit_s.min(10.0),
         // The mode the rota was planned in: proposed clusters are fixed in the run's data.
         cluster_mode: Some(run.cluster_mode),
         ..run.params.clone()
