@@ -201,7 +201,10 @@ fn solve_component_asking(
     // often answers alone (docs/model.md §10).
     let asking = asking.and_then(|r| comp.requests.binary_search(&r).ok());
     let mut known_tie = false;
-    if let Some(ry) = asking {
+    // Where even the warm start's coverage is at least 1/gap, the bonus stage could not
+    // answer (`bonus_screen`): not tried.
+    let bonus_can_tell = model.coverage_of(inst, comp, &columns) * gap < 1.0;
+    if let Some(ry) = asking.filter(|_| bonus_can_tell) {
         let since = Instant::now();
         let first = bonus_screen(inst, comp, &model, &held, ry, remaining(0.6), gap);
         screened(since);
