@@ -107,6 +107,17 @@ impl Model {
     fn n_columns(&self) -> usize {
         self.vars.len()
     }
+
+    /// `held` and unit `ry` forced staffed (y ≥ 1) or not (y = 0): the screens' question.
+    fn forced(&self, held: &[Constraint], ry: usize, staffed: bool) -> Vec<Constraint> {
+        let mut rows = held.to_vec();
+        rows.push(if staffed {
+            constraint!(self.y[ry] >= 1)
+        } else {
+            constraint!(self.y[ry] <= 0)
+        });
+        rows
+    }
 }
 
 /// Solves one component lexicographically within `time_limit` seconds, starting from
@@ -239,12 +250,7 @@ fn solve_component_asking(
     if let Some(ry) = asking.filter(|_| !known_tie) {
         let since = Instant::now();
         let staffed_now = columns[model.y_column(ry)] > 0.5;
-        let mut forced = held.clone();
-        forced.push(if staffed_now {
-            constraint!(model.y[ry] <= 0)
-        } else {
-            constraint!(model.y[ry] >= 1)
-        });
+        let forced = model.forced(&held, ry, !staffed_now);
         let other_way = model.solve(Stage::Coverage, &forced, remaining(0.6), gap, None);
         screened(since);
         if other_way.as_ref().is_ok_and(|(_, rep)| {
@@ -302,12 +308,7 @@ fn solve_component_asking(
             if let Some(ry) = asking {
                 let since = Instant::now();
                 let staffed_now = cols[model.y_column(ry)] > 0.5;
-                let mut forced = held.clone();
-                forced.push(if staffed_now {
-                    constraint!(model.y[ry] <= 0)
-                } else {
-                    constraint!(model.y[ry] >= 1)
-                });
+                let forced = model.forced(&held, ry, !staffed_now);
                 let cutoff = reached + 2.0 * tolerance;
                 let other_way = model.beats(Stage::Travel, &forced, cutoff, remaining(0.7));
                 screened(since);
@@ -386,8 +387,7 @@ fn bonus_screen(
     if rep.bound >= v + 1.0 - 1e-6 {
         return Screen::Unknown;
     }
-    let mut forced = held.to_vec();
-    forced.push(constraint!(model.y[ry] <= 0));
+    let forced = model.forced(held, ry, false);
     match model.solve(Stage::Coverage, &forced, time_limit, gap, None) {
         Ok((_, out))
             if out.status == StageStatus::Optimal && out.bound.max(out.objective) < v - 1e-6 =>
