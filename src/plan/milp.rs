@@ -138,10 +138,10 @@ pub fn solve_component(
 /// it, but stopping early where stage 1 already tells, since every later stage holds the
 /// coverage stage 1 reached: if no rota that staffs r reaches it, no later stage can staff
 /// r; if no rota without r reaches it, every later stage does. Mostly told before stage 1
-/// runs, by stage 1 with a bonus for staffing r (`bonus_screen`). Stage 4, which holds the travel stage 3 reached, is asked the
-/// same way. Only a change after which the best coverage and then the least travel can be
-/// had both with and without r pays for every stage (`explain`'s candidates, most of which
-/// do not).
+/// runs, by stage 1 with a bonus for staffing r (`bonus_screen`). Stage 4, which holds the
+/// travel stage 3 reached, is asked the same way. Only a change after which the best
+/// coverage and then the least travel can be had both with and without r pays for every
+/// stage (`explain`'s candidates, most of which do not).
 pub fn staffs(
     inst: &Instance,
     elig: &Eligibility,
@@ -253,9 +253,10 @@ fn solve_component_asking(
         let forced = model.forced(&held, ry, !staffed_now);
         let other_way = model.solve(Stage::Coverage, &forced, remaining(0.6), gap, None);
         screened(since);
-        if other_way.as_ref().is_ok_and(|(_, rep)| {
-            rep.status == StageStatus::Optimal && rep.bound.max(rep.objective) < reached - 1e-6
-        }) {
+        if other_way
+            .as_ref()
+            .is_ok_and(|(_, rep)| proven_below(rep, reached))
+        {
             // Every rota of that coverage staffs r (stage 1's is one), or none does.
             return ComponentSolution {
                 chosen: if staffed_now {
@@ -337,6 +338,12 @@ fn solve_component_asking(
     ComponentSolution { chosen, stages }
 }
 
+/// Whether a maximising stage is proven to stay below `coverage`: optimal, with its bound
+/// (and its value) below it. The screens' test that a forced rota cannot reach it.
+fn proven_below(rep: &StageReport, coverage: f64) -> bool {
+    rep.status == StageStatus::Optimal && rep.bound.max(rep.objective) < coverage - 1e-6
+}
+
 /// What the first screen of `staffs` tells.
 enum Screen {
     /// Every rota of the best coverage staffs r (these pairs are one of them), or none
@@ -389,11 +396,7 @@ fn bonus_screen(
     }
     let forced = model.forced(held, ry, false);
     match model.solve(Stage::Coverage, &forced, time_limit, gap, None) {
-        Ok((_, out))
-            if out.status == StageStatus::Optimal && out.bound.max(out.objective) < v - 1e-6 =>
-        {
-            Screen::Answer(model.chosen(comp, &cols))
-        }
+        Ok((_, out)) if proven_below(&out, v) => Screen::Answer(model.chosen(comp, &cols)),
         Ok((_, out)) if out.objective >= v - 1e-6 => Screen::Tie,
         _ => Screen::Unknown,
     }

@@ -22,7 +22,8 @@ impl Model {
         gap: f64,
         warm: Option<&[f64]>,
     ) -> Result<(Vec<f64>, StageReport), String> {
-        self.solve_as(stage, None, extra, time_limit, gap, warm)
+        let objective = self.objective(stage);
+        self.solve_as(stage, objective, extra, time_limit, gap, warm)
     }
 
     /// Stage 1 with a bonus of half a unit of coverage for staffing unit `ry` (half a
@@ -41,7 +42,7 @@ impl Model {
         let objective = self.coverage.clone() + (0.5 / f64::from(most.max(1))) * self.y[ry];
         self.solve_as(
             Stage::Coverage,
-            Some(objective),
+            (objective, true),
             extra,
             time_limit,
             0.0,
@@ -49,17 +50,18 @@ impl Model {
         )
     }
 
+    /// Solves `stage` with `objective` (the expression, and whether it is maximised).
     fn solve_as(
         &self,
         stage: Stage,
-        objective: Option<Expression>,
+        objective: (Expression, bool),
         extra: &[Constraint],
         time_limit: f64,
         gap: f64,
         warm: Option<&[f64]>,
     ) -> Result<(Vec<f64>, StageReport), String> {
         let started = Instant::now();
-        let (mut model, offset) = self.prepare(stage, objective, extra, time_limit, gap)?;
+        let (mut model, offset) = self.prepare(objective, extra, time_limit, gap)?;
         if let Some(w) = warm {
             let _ = model.try_set_solution(Some(w), None, None, None);
         }
@@ -112,20 +114,10 @@ impl Model {
         ))
     }
 
-    /// The HiGHS model of one stage: this model's rows and `extra`, the stage's objective,
-    /// and the options every stage is solved with; and the objective's constant, which
-    /// HiGHS does not get from good_lp.
-    fn prepare(
-        &self,
-        stage: Stage,
-        objective: Option<Expression>,
-        extra: &[Constraint],
-        time_limit: f64,
-        gap: f64,
-    ) -> Result<(highs::Model, f64), String> {
-        let vars = self.vars.clone();
-        let (objective_expr, maximise): (Expression, bool) = match stage {
-            Stage::Coverage => (objective.unwrap_or_else(|| self.coverage.clone()), true),
+    /// A stage's objective, and whether it is maximised.
+    fn objective(&self, stage: Stage) -> (Expression, bool) {
+        match stage {
+            Stage::Coverage => (self.coverage.clone(), true),
             Stage::Fairness | Stage::FairnessFirst => {
                 (self.f.expect("fairness stage needs f").into(), true)
             }
@@ -137,7 +129,20 @@ impl Model {
             ),
             Stage::Travel => (self.travel.clone(), false),
             Stage::Balance => (self.z.into(), false),
-        };
+        }
+    }
+
+    /// The HiGHS model with this model's rows and `extra`, the objective given (and
+    /// whether it is maximised), and the options every stage is solved with; and the
+    /// objective's constant, which HiGHS does not get from good_lp.
+    fn prepare(
+        &self,
+        (objective_expr, maximise): (Expression, bool),
+        extra: &[Constraint],
+        time_limit: f64,
+        gap: f64,
+    ) -> Result<(highs::Model, f64), String> {
+        let vars = self.vars.clone();
         // HiGHS gets no objective offset from good_lp: add the constant back ourselves.
         let offset = good_lp::IntoAffineExpression::constant(&objective_expr);
         let unsolved = if maximise {
@@ -174,7 +179,8 @@ impl Model {
         cutoff: f64,
         time_limit: f64,
     ) -> Option<bool> {
-        let (mut model, offset) = self.prepare(stage, None, extra, time_limit, 0.0).ok()?;
+        let objective = self.objective(stage);
+        let (mut model, offset) = self.prepare(objective, extra, time_limit, 0.0).ok()?;
         // HiGHS prunes everything at or above the bound, and declares the model infeasible
         // when nothing is left; one solution below it is all the question needs.
         model
