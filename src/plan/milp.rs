@@ -8,9 +8,11 @@
 //!
 //! Here: the model's columns and the stage flow of docs/model.md §6 (`solve_component`,
 //! and `staffs` for explanations). The rows of §5 are built in `build`, in the document's
-//! order; one stage is handed to HiGHS in `solve`.
+//! order; one stage is handed to HiGHS in `solve`; the screens that let `staffs` stop
+//! early (§10) are in `screen`.
 
 mod build;
+mod screen;
 mod solve;
 
 use std::time::Instant;
@@ -23,7 +25,10 @@ use super::instance::Instance;
 use super::outcome::{Stage, StageReport, StageStatus};
 use super::params::Fairness;
 
+pub use screen::relaxation_tells;
 pub use solve::relative_gap;
+
+use screen::{Forced, Screen, bonus_screen, relaxation_screen, stays_below};
 
 /// A solved component: the chosen pairs (indices into `Eligibility::pairs`) and the
 /// figures of each stage.
@@ -191,6 +196,22 @@ fn solve_component_asking(
     let mut stages = Vec::new();
     let mut held: Vec<Constraint> = Vec::new();
     let mut columns = model.start_from(inst, elig, comp, warm);
+    let asking = asking.and_then(|r| comp.requests.binary_search(&r).ok());
+
+    // Asked whether unit r is staffed: first the LP screen.
+    if let Some(ry) = asking {
+        let since = Instant::now();
+        let told = relaxation_screen(inst, comp, &model, &columns, ry, remaining(0.6));
+        screened(since);
+        if let Some(staffed) = told {
+            let chosen = if staffed {
+                model.chosen(comp, &columns)
+            } else {
+                Vec::new()
+            };
+            return ComponentSolution { chosen, stages };
+        }
+    }
 
     // Stage 0 (fairness first): the smallest share, held at the value reached, before
     // coverage. No warm start: given greedy's rota (f = 0) as one, HiGHS 1.15 has declared
@@ -210,7 +231,6 @@ fn solve_component_asking(
 
     // Asked whether unit r is staffed: first stage 1 with a bonus for staffing r, which
     // often answers alone (docs/model.md §10).
-    let asking = asking.and_then(|r| comp.requests.binary_search(&r).ok());
     let mut known_tie = false;
     // Where even the warm start's coverage is at least 1/gap, the bonus stage could not
     // answer (`bonus_screen`): not tried.
@@ -251,12 +271,9 @@ fn solve_component_asking(
         let since = Instant::now();
         let staffed_now = columns[model.y_column(ry)] > 0.5;
         let forced = model.forced(&held, ry, !staffed_now);
-        let other_way = model.solve(Stage::Coverage, &forced, remaining(0.6), gap, None);
+        let other_way = stays_below(&model, &forced, reached, remaining(0.6), gap);
         screened(since);
-        if other_way
-            .as_ref()
-            .is_ok_and(|(_, rep)| proven_below(rep, reached))
-        {
+        if other_way == Forced::Below {
             // Every rota of that coverage staffs r (stage 1's is one), or none does.
             return ComponentSolution {
                 chosen: if staffed_now {
@@ -336,70 +353,6 @@ fn solve_component_asking(
     }
     let chosen = model.chosen(comp, &columns);
     ComponentSolution { chosen, stages }
-}
-
-/// Whether a maximising stage is proven to stay below `coverage`: optimal, with its bound
-/// (and its value) below it. The screens' test that a forced rota cannot reach it.
-fn proven_below(rep: &StageReport, coverage: f64) -> bool {
-    rep.status == StageStatus::Optimal && rep.bound.max(rep.objective) < coverage - 1e-6
-}
-
-/// What the first screen of `staffs` tells.
-enum Screen {
-    /// Every rota of the best coverage staffs r (these pairs are one of them), or none
-    /// does (no pairs).
-    Answer(Vec<usize>),
-    /// The best coverage can be had both with and without r.
-    Tie,
-    /// Not proven either way (in time, or within what stage 1's gap allows).
-    Unknown,
-}
-
-/// Stage 1 with a bonus for staffing unit `ry` (`Model::solve_with_bonus`) and, where that
-/// is not enough, stage 1 with `ry` forced out. With c the best coverage, the bonus
-/// stage's bound B and its rota's coverage v:
-/// - its rota does not staff r and B < v + bonus: c = v and no rota of coverage c staffs r;
-/// - its rota staffs r and B < v + 1: c = v, and stage 1 with y(r) = 0 proven below c
-///   means every rota of coverage c staffs r (reaching c, a tie).
-///
-/// The whole plan holds the coverage its own stage 1 reaches; solved to the gap g it can
-/// stop one unit below c only when 1/(c − 1) ≤ g, so above c = 1/g the screen says
-/// nothing.
-fn bonus_screen(
-    inst: &Instance,
-    comp: &Component,
-    model: &Model,
-    held: &[Constraint],
-    ry: usize,
-    time_limit: f64,
-    gap: f64,
-) -> Screen {
-    let most = inst.units[comp.requests[ry]].most;
-    let Ok((cols, rep)) = model.solve_with_bonus(ry, most, held, time_limit) else {
-        return Screen::Unknown;
-    };
-    let v = (model.coverage_of(inst, comp, &cols) + 1e-6).floor();
-    if v * gap >= 1.0 {
-        return Screen::Unknown;
-    }
-    let staffed = cols[model.y_column(ry)] > 0.5;
-    let step = 0.5 / f64::from(most.max(1));
-    if !staffed {
-        return if rep.bound < v + step - 1e-6 {
-            Screen::Answer(Vec::new())
-        } else {
-            Screen::Unknown
-        };
-    }
-    if rep.bound >= v + 1.0 - 1e-6 {
-        return Screen::Unknown;
-    }
-    let forced = model.forced(held, ry, false);
-    match model.solve(Stage::Coverage, &forced, time_limit, gap, None) {
-        Ok((_, out)) if proven_below(&out, v) => Screen::Answer(model.chosen(comp, &cols)),
-        Ok((_, out)) if out.objective >= v - 1e-6 => Screen::Tie,
-        _ => Screen::Unknown,
-    }
 }
 
 impl Model {

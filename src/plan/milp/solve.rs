@@ -168,6 +168,30 @@ impl Model {
         Ok((model, offset))
     }
 
+    /// The optimum of the stage's LP relaxation with `extra` held (HiGHS
+    /// `solve_relaxation`): a bound on every rota's objective, or `-∞` when the stage
+    /// maximises and HiGHS proves the relaxation infeasible (`+∞` when it minimises);
+    /// `None` when HiGHS cannot tell in time. The LP screen of `staffs` (docs/model.md
+    /// §10).
+    pub(super) fn relaxed(
+        &self,
+        stage: Stage,
+        extra: &[Constraint],
+        time_limit: f64,
+    ) -> Option<f64> {
+        let objective = self.objective(stage);
+        let maximise = objective.1;
+        let (mut model, offset) = self.prepare(objective, extra, time_limit, 0.0).ok()?;
+        model.try_set_option("solve_relaxation", true).ok()?;
+        let solved = model.try_solve().ok()?;
+        match solved.status() {
+            HighsModelStatus::Optimal => Some(solved.objective_value() + offset),
+            HighsModelStatus::Infeasible if maximise => Some(f64::NEG_INFINITY),
+            HighsModelStatus::Infeasible => Some(f64::INFINITY),
+            _ => None,
+        }
+    }
+
     /// Whether some solution of the stage, with `extra` held, has an objective below
     /// `cutoff` (a minimising stage): `Some(false)` when HiGHS proves there is none,
     /// `Some(true)` as soon as it finds one, `None` when it can tell neither in time. The
@@ -245,9 +269,10 @@ mod tests {
     use highs::{RowProblem, Sense};
 
     #[test]
-    fn the_linked_highs_knows_every_heuristic_turned_off() {
+    fn the_linked_highs_knows_every_option_set() {
         let mut model = RowProblem::default().optimise(Sense::Minimise);
-        for (option, on) in super::SUB_MIP_HEURISTICS {
+        let relaxation = [("solve_relaxation", true)];
+        for (option, on) in super::SUB_MIP_HEURISTICS.iter().chain(&relaxation) {
             assert!(
                 model.try_set_option(*option, *on).is_ok(),
                 "HiGHS does not know {option}"
