@@ -574,6 +574,35 @@ fn covers_answers_as_the_whole_plan_does() {
     );
 }
 
+/// One instructor and a week of requests for the screens of `milp::staffs`: each decided
+/// by a different stage of the whole plan.
+fn one_instructor_week() -> klynge::model::Dataset {
+    use common::{dataset, instructor, request, small};
+    const MON: &str = "2027-01-11";
+    const TUE: &str = "2027-01-12";
+    const WED: &str = "2027-01-13";
+    const THU: &str = "2027-01-14";
+    // One instructor. r1 (priority 5) and r2 (priority 1) clash: the best coverage has r1
+    // and not r2. Nobody else wants Tuesday's r3: it is in every best rota. r4 and r5 on
+    // Wednesday are alike and clash: either one, a tie neither stage 1 nor stage 3 can
+    // break. r6 (at a, 10 km away) and r7 (at b, 40 km) on Thursday clash: a tie in
+    // coverage that travel breaks, so stage 3 answers and stage 4 does not run.
+    let mut r1 = request("r1", "a", MON, "10:00", "12:00", 2);
+    r1.priority = 5;
+    let mut r2 = request("r2", "a", MON, "10:00", "12:00", 2);
+    r2.priority = 1;
+    let r3 = request("r3", "a", TUE, "10:00", "12:00", 1);
+    let r4 = request("r4", "a", WED, "10:00", "12:00", 1);
+    let r5 = request("r5", "a", WED, "10:00", "12:00", 1);
+    let r6 = request("r6", "a", THU, "10:00", "12:00", 1);
+    let r7 = request("r7", "b", THU, "10:00", "12:00", 1);
+    dataset(
+        vec![small("a", 10.0), small("b", 40.0)],
+        vec![instructor("i1")],
+        vec![r1, r2, r3, r4, r5, r6, r7],
+    )
+}
+
 /// The LP screen of `milp::staffs` (docs/model.md §10) answers where forcing a request the
 /// other way than greedy's rota costs coverage even in the LP relaxation, never on a tie,
 /// and leaves to the MILP a request that only an integer rota keeps out.
@@ -613,35 +642,27 @@ fn the_lp_relaxation_answers_only_what_it_proves() {
             assert_eq!(!ran.is_empty(), stages_run, "{id}: {ran:?}");
         }
     };
-    // One instructor. r1 (priority 5) and r2 (priority 1) clash: the LP too loses
-    // coverage with r2 in or r1 out. r4 and r5 clash and are alike: a tie, which no
-    // relaxation can break.
-    const MON: &str = "2027-01-11";
-    const WED: &str = "2027-01-13";
-    let mut r1 = request("r1", "a", MON, "10:00", "12:00", 2);
-    r1.priority = 5;
-    let mut r2 = request("r2", "a", MON, "10:00", "12:00", 2);
-    r2.priority = 1;
-    let r4 = request("r4", "a", WED, "10:00", "12:00", 1);
-    let r5 = request("r5", "a", WED, "10:00", "12:00", 1);
-    let ds = dataset(
-        vec![small("a", 10.0)],
-        vec![instructor("i1")],
-        vec![r1, r2, r4, r5],
-    );
+    // Coverage decides r1–r3: the LP too loses coverage with r2 in or r1 or r3 out. r4
+    // and r5 are a tie in coverage, r6 and r7 one that travel breaks: no relaxation of
+    // stage 1 can tell.
     check(
-        &ds,
+        &one_instructor_week(),
         &[
             ("r1", Some(true), false),
             ("r2", Some(false), false),
+            ("r3", Some(true), false),
             ("r4", None, true),
             ("r5", None, true),
+            ("r6", None, true),
+            ("r7", None, true),
         ],
     );
     // At most 3 sessions in all: q1 (2 sessions, priority 5, worth 10) or q2 (2 sessions,
     // worth 6), not both. Forced out, q1 leaves at most 6; but forced in, q2 leaves room
     // for half of q1 in the relaxation (6 + 5 = 11, above greedy's 10): only the MILP
     // (the bonus stage) shows that q2 is never staffed.
+    const MON: &str = "2027-01-11";
+    const WED: &str = "2027-01-13";
     let mut i1 = instructor("i1");
     i1.max_sessions_total = Some(3);
     let mut q1 = request("q1", "a", MON, "10:00", "12:00", 2);
@@ -656,32 +677,9 @@ fn the_lp_relaxation_answers_only_what_it_proves() {
 /// stages could end in agrees. Only a tie pays for stages 3 and 4.
 #[test]
 fn staffing_is_answered_by_the_first_stage_that_breaks_the_tie() {
-    use common::{dataset, instructor, request, small};
     use klynge::plan::{Eligibility, Instance, Params, Stage, decompose, greedy, milp};
     use std::sync::Mutex;
-    const MON: &str = "2027-01-11";
-    const TUE: &str = "2027-01-12";
-    const WED: &str = "2027-01-13";
-    const THU: &str = "2027-01-14";
-    // One instructor. r1 (priority 5) and r2 (priority 1) clash: the best coverage has r1
-    // and not r2. Nobody else wants Tuesday's r3: it is in every best rota. r4 and r5 on
-    // Wednesday are alike and clash: either one, a tie neither stage 1 nor stage 3 can
-    // break. r6 (at a, 10 km away) and r7 (at b, 40 km) on Thursday clash: a tie in
-    // coverage that travel breaks, so stage 3 answers and stage 4 does not run.
-    let mut r1 = request("r1", "a", MON, "10:00", "12:00", 2);
-    r1.priority = 5;
-    let mut r2 = request("r2", "a", MON, "10:00", "12:00", 2);
-    r2.priority = 1;
-    let r3 = request("r3", "a", TUE, "10:00", "12:00", 1);
-    let r4 = request("r4", "a", WED, "10:00", "12:00", 1);
-    let r5 = request("r5", "a", WED, "10:00", "12:00", 1);
-    let r6 = request("r6", "a", THU, "10:00", "12:00", 1);
-    let r7 = request("r7", "b", THU, "10:00", "12:00", 1);
-    let ds = dataset(
-        vec![small("a", 10.0), small("b", 40.0)],
-        vec![instructor("i1")],
-        vec![r1, r2, r3, r4, r5, r6, r7],
-    );
+    let ds = one_instructor_week();
     // With the default gap the LP screen or the bonus answers before stage 1. With a gap
     // of 10 % the whole plan's stage 1 could stop below the best coverage (19 here), so
     // the bonus cannot tell; there r1–r3 start from the empty rota, whose coverage (0)

@@ -56,7 +56,7 @@ pub(super) fn stays_below(
     if relaxed.is_some_and(|bound| relaxed_below(bound, coverage)) {
         return Forced::Below;
     }
-    match model.solve(Stage::Coverage, forced, time_limit, gap, None) {
+    match model.solve_screen(forced, time_limit, gap) {
         Ok((_, rep))
             if rep.status == StageStatus::Optimal
                 && rep.bound.max(rep.objective) < coverage - 1e-6 =>

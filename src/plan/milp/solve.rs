@@ -1,8 +1,9 @@
 //! One stage handed to HiGHS: the objective chosen, the held rows added, the options
-//! set (one thread, a fixed seed, the gap, no sub-MIP heuristics), the warm start given,
-//! and the answer read back as column values and the stage's figures; or, for the screen
-//! of `staffs`, only whether the stage can get below a cut-off (`beats`). Apart from the
-//! model's rows (`build`) and the order of the stages (`milp`).
+//! set (one thread, a fixed seed, the gap, no sub-MIP heuristics; no feasibility jump in
+//! a screen's MILP), the warm start given, and the answer read back as column values and
+//! the stage's figures; or, for the screens of `staffs`, only the LP relaxation's optimum
+//! (`relaxed`) or whether the stage can get below a cut-off (`beats`). Apart from the
+//! model's rows (`build`), the order of the stages (`milp`) and the screens (`screen`).
 
 use std::time::Instant;
 
@@ -23,7 +24,26 @@ impl Model {
         warm: Option<&[f64]>,
     ) -> Result<(Vec<f64>, StageReport), String> {
         let objective = self.objective(stage);
-        self.solve_as(stage, objective, extra, time_limit, gap, warm)
+        self.solve_as(stage, objective, extra, (time_limit, gap), warm, STAGE)
+    }
+
+    /// Stage 1 with `extra` held, for a screen of `staffs`: only its bound and value are
+    /// read, never its rota, so HiGHS may be tuned for speed (`SCREEN`).
+    pub(super) fn solve_screen(
+        &self,
+        extra: &[Constraint],
+        time_limit: f64,
+        gap: f64,
+    ) -> Result<(Vec<f64>, StageReport), String> {
+        let objective = self.objective(Stage::Coverage);
+        self.solve_as(
+            Stage::Coverage,
+            objective,
+            extra,
+            (time_limit, gap),
+            None,
+            SCREEN,
+        )
     }
 
     /// Stage 1 with a bonus of half a unit of coverage for staffing unit `ry` (half a
@@ -44,24 +64,30 @@ impl Model {
             Stage::Coverage,
             (objective, true),
             extra,
-            time_limit,
-            0.0,
+            (time_limit, 0.0),
             None,
+            SCREEN,
         )
     }
 
-    /// Solves `stage` with `objective` (the expression, and whether it is maximised).
+    /// Solves `stage` with `objective` (the expression, and whether it is maximised),
+    /// within the time limit and gap given, with the options `tuning` on top of
+    /// `prepare`'s.
     fn solve_as(
         &self,
         stage: Stage,
         objective: (Expression, bool),
         extra: &[Constraint],
-        time_limit: f64,
-        gap: f64,
+        (time_limit, gap): (f64, f64),
         warm: Option<&[f64]>,
+        tuning: &[(&str, bool)],
     ) -> Result<(Vec<f64>, StageReport), String> {
         let started = Instant::now();
         let (mut model, offset) = self.prepare(objective, extra, time_limit, gap)?;
+        for (option, on) in tuning {
+            // Speed only, like the sub-MIP heuristics in `prepare`.
+            let _ = model.try_set_option(*option, *on);
+        }
         if let Some(w) = warm {
             let _ = model.try_set_solution(Some(w), None, None, None);
         }
@@ -244,6 +270,17 @@ fn dump(model: &mut highs::Model, stage: Stage, warm: Option<&[f64]>) {
     }
 }
 
+/// The options of a stage beyond those of `prepare`: none. A stage's rota is what the
+/// next stage starts from and what the plan keeps, so every stage is solved the same way
+/// wherever it runs (the whole plan, or `staffs` for an explanation).
+const STAGE: &[(&str, bool)] = &[];
+
+/// The options of a screen's MILP, whose rota is never kept (a screen reads its bound,
+/// its value and whether it staffs the request): without the feasibility jump heuristic,
+/// which costs more than it saves there (docs/model.md §10; the README's benchmark
+/// section has the measurements). Speed only: what a screen proves does not change.
+const SCREEN: &[(&str, bool)] = &[("mip_heuristic_run_feasibility_jump", false)];
+
 /// HiGHS's sub-MIP heuristics (RINS, RENS, root reduced cost), off in every stage. Each
 /// stage starts from a rota (greedy's, or the previous stage's optimum) that these
 /// heuristics rarely improve on, while they cost most of the time of the proof: on the
@@ -272,7 +309,8 @@ mod tests {
     fn the_linked_highs_knows_every_option_set() {
         let mut model = RowProblem::default().optimise(Sense::Minimise);
         let relaxation = [("solve_relaxation", true)];
-        for (option, on) in super::SUB_MIP_HEURISTICS.iter().chain(&relaxation) {
+        let options = super::SUB_MIP_HEURISTICS.iter().chain(super::SCREEN);
+        for (option, on) in options.chain(&relaxation) {
             assert!(
                 model.try_set_option(*option, *on).is_ok(),
                 "HiGHS does not know {option}"
