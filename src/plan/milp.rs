@@ -204,11 +204,7 @@ fn solve_component_asking(
         let told = relaxation_screen(inst, comp, &model, &columns, ry, remaining(0.6));
         screened(since);
         if let Some(staffed) = told {
-            let chosen = if staffed {
-                model.chosen(comp, &columns)
-            } else {
-                Vec::new()
-            };
+            let chosen = model.answer(comp, &columns, staffed);
             return ComponentSolution { chosen, stages };
         }
     }
@@ -275,14 +271,8 @@ fn solve_component_asking(
         screened(since);
         if other_way == Forced::Below {
             // Every rota of that coverage staffs r (stage 1's is one), or none does.
-            return ComponentSolution {
-                chosen: if staffed_now {
-                    model.chosen(comp, &columns)
-                } else {
-                    Vec::new()
-                },
-                stages,
-            };
+            let chosen = model.answer(comp, &columns, staffed_now);
+            return ComponentSolution { chosen, stages };
         }
     }
     held.push(constraint!(model.coverage.clone() >= reached - 1e-6));
@@ -406,6 +396,16 @@ impl Model {
             .filter(|&(k, _)| cols[self.x_column(k)] > 0.5)
             .map(|(_, &p)| p)
             .collect()
+    }
+
+    /// A screen's answer as a rota: the pairs of `cols` when they staff the request asked
+    /// about (`staffed`; they are one rota that does), none when not.
+    fn answer(&self, comp: &Component, cols: &[f64], staffed: bool) -> Vec<usize> {
+        if staffed {
+            self.chosen(comp, cols)
+        } else {
+            Vec::new()
+        }
     }
 
     /// Stage 1's objective for given column values.
