@@ -605,7 +605,8 @@ fn one_instructor_week() -> klynge::model::Dataset {
 
 /// The LP screen of `milp::staffs` (docs/model.md §10) answers where forcing a request the
 /// other way than greedy's rota costs coverage even in the LP relaxation, never on a tie,
-/// and leaves to the MILP a request that only an integer rota keeps out.
+/// and leaves to the MILP a request that only an integer rota keeps out, or keeps in (the
+/// MILP, with the coverage as its cut-off, proving what the relaxation cannot).
 #[test]
 fn the_lp_relaxation_answers_only_what_it_proves() {
     use common::{dataset, instructor, request, small};
@@ -670,6 +671,29 @@ fn the_lp_relaxation_answers_only_what_it_proves() {
     let q2 = request("q2", "a", WED, "10:00", "12:00", 2);
     let ds = dataset(vec![small("a", 10.0)], vec![i1], vec![q1, q2]);
     check(&ds, &[("q1", Some(true), false), ("q2", None, false)]);
+    // At most 5 sessions in all: p1 (5 sessions, worth 10) alone is the best rota; p2 (3,
+    // worth 9) and p3 (3, worth 3) do not fit together. Greedy takes p2 (w = 9), against
+    // which no relaxation tells. The bonus stage staffs p1 at 10; with p1 forced out the
+    // relaxation still reaches 9 + 2/3 · 3 = 11, but no rota more than 9: only the MILP
+    // proves that every rota of coverage 10 staffs p1 (and not 9: one unit less would be
+    // reached, a tie, and the stages would run).
+    let mut i1 = instructor("i1");
+    i1.max_sessions_total = Some(5);
+    let mut p1 = request("p1", "a", MON, "10:00", "12:00", 5);
+    p1.priority = 2;
+    let mut p2 = request("p2", "a", "2027-01-12", "10:00", "12:00", 3);
+    p2.priority = 3;
+    let mut p3 = request("p3", "a", WED, "10:00", "12:00", 3);
+    p3.priority = 1;
+    let ds = dataset(vec![small("a", 10.0)], vec![i1], vec![p1, p2, p3]);
+    check(
+        &ds,
+        &[
+            ("p1", None, false),
+            ("p2", None, false),
+            ("p3", None, false),
+        ],
+    );
 }
 
 /// `milp::staffs` answers after stage 1 when stage 1 decides (docs/model.md §10): forcing a

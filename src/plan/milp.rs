@@ -267,7 +267,7 @@ fn solve_component_asking(
         let since = Instant::now();
         let staffed_now = columns[model.y_column(ry)] > 0.5;
         let forced = model.forced(&held, ry, !staffed_now);
-        let other_way = stays_below(&model, &forced, reached, remaining(0.6), gap);
+        let other_way = stays_below(&model, &forced, reached, remaining(0.6));
         screened(since);
         if other_way == Forced::Below {
             // Every rota of that coverage staffs r (stage 1's is one), or none does.

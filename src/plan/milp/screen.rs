@@ -10,7 +10,7 @@ use super::Model;
 use crate::plan::decompose::Component;
 use crate::plan::eligibility::Eligibility;
 use crate::plan::instance::Instance;
-use crate::plan::outcome::{Stage, StageStatus};
+use crate::plan::outcome::Stage;
 use crate::plan::params::Fairness;
 
 /// The LP screen of `staffs` on its own (docs/model.md §10): `Some(answer)` when stage
@@ -42,29 +42,23 @@ pub(super) enum Forced {
 }
 
 /// Whether stage 1 with `forced` held stays below the integer `coverage`: told by its LP
-/// relaxation when that is below (`relaxed_below`), else by the MILP solved to `gap`,
-/// proven optimal with its bound below. The screens' test that a forced rota cannot reach
-/// the coverage.
+/// relaxation when that is below (`relaxed_below`), else by the MILP with the coverage as
+/// its cut-off (`Model::reaches_coverage`). The screens' test that a forced rota cannot
+/// reach the coverage.
 pub(super) fn stays_below(
     model: &Model,
     forced: &[Constraint],
     coverage: f64,
     time_limit: f64,
-    gap: f64,
 ) -> Forced {
     let relaxed = model.relaxed(Stage::Coverage, forced, time_limit);
     if relaxed.is_some_and(|bound| relaxed_below(bound, coverage)) {
         return Forced::Below;
     }
-    match model.solve_screen(forced, time_limit, gap) {
-        Ok((_, rep))
-            if rep.status == StageStatus::Optimal
-                && rep.bound.max(rep.objective) < coverage - 1e-6 =>
-        {
-            Forced::Below
-        }
-        Ok((_, rep)) if rep.objective >= coverage - 1e-6 => Forced::Reaches,
-        _ => Forced::Unknown,
+    match model.reaches_coverage(forced, coverage, time_limit) {
+        Some(false) => Forced::Below,
+        Some(true) => Forced::Reaches,
+        None => Forced::Unknown,
     }
 }
 
@@ -149,7 +143,7 @@ pub(super) fn bonus_screen(
         return Screen::Unknown;
     }
     let forced = model.forced(held, ry, false);
-    match stays_below(model, &forced, v, time_limit, gap) {
+    match stays_below(model, &forced, v, time_limit) {
         Forced::Below => Screen::Answer(model.chosen(comp, &cols)),
         Forced::Reaches => Screen::Tie,
         Forced::Unknown => Screen::Unknown,

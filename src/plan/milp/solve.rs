@@ -27,23 +27,20 @@ impl Model {
         self.solve_as(stage, objective, extra, (time_limit, gap), warm, STAGE)
     }
 
-    /// Stage 1 with `extra` held, for a screen of `staffs`: only its bound and value are
-    /// read, never its rota, so HiGHS may be tuned for speed (`SCREEN`).
-    pub(super) fn solve_screen(
+    /// Whether stage 1 with `extra` held has a rota of coverage at least `coverage`:
+    /// `Some(false)` when HiGHS proves there is none, `Some(true)` as soon as it finds one,
+    /// `None` when it can tell neither in time. For a screen of `staffs`: its rota is never
+    /// kept, so HiGHS may be tuned for speed (`SCREEN`); and with the coverage as a cut-off
+    /// HiGHS stops as soon as its bound falls below it, instead of proving the optimum.
+    pub(super) fn reaches_coverage(
         &self,
         extra: &[Constraint],
+        coverage: f64,
         time_limit: f64,
-        gap: f64,
-    ) -> Result<(Vec<f64>, StageReport), String> {
-        let objective = self.objective(Stage::Coverage);
-        self.solve_as(
-            Stage::Coverage,
-            objective,
-            extra,
-            (time_limit, gap),
-            None,
-            SCREEN,
-        )
+    ) -> Option<bool> {
+        // Minimise −coverage below −(coverage − 10⁻⁶): HiGHS's cut-off is one-sided.
+        let objective = (-self.coverage.clone(), false);
+        self.beats_with(objective, extra, 1e-6 - coverage, time_limit, SCREEN)
     }
 
     /// Stage 1 with a bonus of half a unit of coverage for staffing unit `ry` (half a
@@ -229,8 +226,24 @@ impl Model {
         cutoff: f64,
         time_limit: f64,
     ) -> Option<bool> {
-        let objective = self.objective(stage);
+        self.beats_with(self.objective(stage), extra, cutoff, time_limit, STAGE)
+    }
+
+    /// `beats` for any minimised objective, with the options `tuning` on top of `prepare`'s.
+    fn beats_with(
+        &self,
+        objective: (Expression, bool),
+        extra: &[Constraint],
+        cutoff: f64,
+        time_limit: f64,
+        tuning: &[(&str, bool)],
+    ) -> Option<bool> {
+        debug_assert!(!objective.1, "the cut-off is for a minimised objective");
         let (mut model, offset) = self.prepare(objective, extra, time_limit, 0.0).ok()?;
+        for (option, on) in tuning {
+            // Speed only, like the sub-MIP heuristics in `prepare`.
+            let _ = model.try_set_option(*option, *on);
+        }
         // HiGHS prunes everything at or above the bound, and declares the model infeasible
         // when nothing is left; one solution below it is all the question needs.
         model
