@@ -2,7 +2,8 @@
 //! set (one thread, a fixed seed, the gap, no sub-MIP heuristics; no feasibility jump in
 //! a screen's MILP), the warm start given, and the answer read back as column values and
 //! the stage's figures; or, for the screens of `staffs`, only the LP relaxation's optimum
-//! (`relaxed`) or whether the stage can get below a cut-off (`beats`). Apart from the
+//! (`relaxed`), or whether the stage can get below a cut-off (`beats`; for stage 1,
+//! whether it reaches a coverage, `reaches_coverage`). Apart from the
 //! model's rows (`build`), the order of the stages (`milp`) and the screens (`screen`).
 
 use std::time::Instant;
