@@ -227,6 +227,8 @@ impl Model {
         cutoff: f64,
         time_limit: f64,
     ) -> Option<bool> {
+        // HiGHS's defaults, as for a stage: without the feasibility jump stage 3's screen
+        // was no faster (the README's benchmark section).
         self.beats_with(self.objective(stage), extra, cutoff, time_limit, STAGE)
     }
 
