@@ -69,8 +69,7 @@ impl Model {
     }
 
     /// Solves `stage` with `objective` (the expression, and whether it is maximised),
-    /// within the time limit and gap given, with the options `tuning` on top of
-    /// `prepare`'s.
+    /// within the time limit and gap given, with the options `tuning` (`prepare`).
     fn solve_as(
         &self,
         stage: Stage,
@@ -81,11 +80,7 @@ impl Model {
         tuning: &[(&str, bool)],
     ) -> Result<(Vec<f64>, StageReport), String> {
         let started = Instant::now();
-        let (mut model, offset) = self.prepare(objective, extra, time_limit, gap)?;
-        for (option, on) in tuning {
-            // Speed only, like the sub-MIP heuristics in `prepare`.
-            let _ = model.try_set_option(*option, *on);
-        }
+        let (mut model, offset) = self.prepare(objective, extra, (time_limit, gap), tuning)?;
         if let Some(w) = warm {
             let _ = model.try_set_solution(Some(w), None, None, None);
         }
@@ -157,14 +152,15 @@ impl Model {
     }
 
     /// The HiGHS model with this model's rows and `extra`, the objective given (and
-    /// whether it is maximised), and the options every stage is solved with; and the
-    /// objective's constant, which HiGHS does not get from good_lp.
+    /// whether it is maximised), and the options every stage is solved with, with
+    /// `tuning` on top (`STAGE` or `SCREEN`); and the objective's constant, which HiGHS
+    /// does not get from good_lp.
     fn prepare(
         &self,
         (objective_expr, maximise): (Expression, bool),
         extra: &[Constraint],
-        time_limit: f64,
-        gap: f64,
+        (time_limit, gap): (f64, f64),
+        tuning: &[(&str, bool)],
     ) -> Result<(highs::Model, f64), String> {
         let vars = self.vars.clone();
         // HiGHS gets no objective offset from good_lp: add the constant back ourselves.
@@ -184,7 +180,7 @@ impl Model {
         model.set_option("mip_rel_gap", gap);
         model.set_option("threads", 1);
         model.set_option("random_seed", 7);
-        for (option, on) in SUB_MIP_HEURISTICS {
+        for (option, on) in SUB_MIP_HEURISTICS.iter().chain(tuning) {
             // Speed only: a HiGHS that no longer knows one of them plans as before (the
             // test below notices the rename).
             let _ = model.try_set_option(*option, *on);
@@ -205,7 +201,9 @@ impl Model {
     ) -> Option<f64> {
         let objective = self.objective(stage);
         let maximise = objective.1;
-        let (mut model, offset) = self.prepare(objective, extra, time_limit, 0.0).ok()?;
+        let (mut model, offset) = self
+            .prepare(objective, extra, (time_limit, 0.0), STAGE)
+            .ok()?;
         model.try_set_option("solve_relaxation", true).ok()?;
         let solved = model.try_solve().ok()?;
         match solved.status() {
@@ -232,7 +230,7 @@ impl Model {
         self.beats_with(self.objective(stage), extra, cutoff, time_limit, STAGE)
     }
 
-    /// `beats` for any minimised objective, with the options `tuning` on top of `prepare`'s.
+    /// `beats` for any minimised objective, with the options `tuning` (`prepare`).
     fn beats_with(
         &self,
         objective: (Expression, bool),
@@ -242,11 +240,9 @@ impl Model {
         tuning: &[(&str, bool)],
     ) -> Option<bool> {
         debug_assert!(!objective.1, "the cut-off is for a minimised objective");
-        let (mut model, offset) = self.prepare(objective, extra, time_limit, 0.0).ok()?;
-        for (option, on) in tuning {
-            // Speed only, like the sub-MIP heuristics in `prepare`.
-            let _ = model.try_set_option(*option, *on);
-        }
+        let (mut model, offset) = self
+            .prepare(objective, extra, (time_limit, 0.0), tuning)
+            .ok()?;
         // HiGHS prunes everything at or above the bound, and declares the model infeasible
         // when nothing is left; one solution below it is all the question needs.
         model
