@@ -574,6 +574,27 @@ fn covers_answers_as_the_whole_plan_does() {
     );
 }
 
+/// `milp::staffs` for unit `r`, and the stages of the whole plan it started on the way
+/// (none when a screen answered first).
+fn staffs_and_stages(
+    inst: &klynge::plan::Instance,
+    elig: &klynge::plan::Eligibility,
+    comp: &klynge::plan::decompose::Component,
+    warm: &[usize],
+    limits: (f64, f64),
+    r: usize,
+) -> (bool, Vec<klynge::plan::Stage>) {
+    use klynge::plan::{Stage, milp};
+    let ran = std::sync::Mutex::new(Vec::new());
+    let record = |stage: Stage, end: Option<_>| {
+        if end.is_none() {
+            ran.lock().expect("lock").push(stage);
+        }
+    };
+    let yes = milp::staffs(inst, elig, comp, warm, limits, r, &record);
+    (yes, ran.into_inner().expect("lock"))
+}
+
 /// One instructor and a week of requests for the screens of `milp::staffs`: each decided
 /// by a different stage of the whole plan.
 fn one_instructor_week() -> klynge::model::Dataset {
@@ -610,8 +631,7 @@ fn one_instructor_week() -> klynge::model::Dataset {
 #[test]
 fn the_lp_relaxation_answers_only_what_it_proves() {
     use common::{dataset, instructor, request, small};
-    use klynge::plan::{Eligibility, Instance, Params, Stage, decompose, greedy, milp};
-    use std::sync::Mutex;
+    use klynge::plan::{Eligibility, Instance, Params, decompose, greedy, milp};
     // Each request with what the LP screen tells and whether stages of the whole plan
     // run after it (only on a tie: otherwise the LP screen or the bonus answers).
     let check = |ds: &klynge::model::Dataset, expected: &[(&str, Option<bool>, bool)]| {
@@ -630,16 +650,9 @@ fn the_lp_relaxation_answers_only_what_it_proves() {
             let lp = milp::relaxation_tells(&inst, &elig, &comps[0], &warm, r);
             assert_eq!(lp, told, "{id}");
             assert!(lp.is_none_or(|yes| yes == whole), "{id}");
-            let ran = Mutex::new(Vec::<Stage>::new());
-            let record = |stage: Stage, end: Option<_>| {
-                if end.is_none() {
-                    ran.lock().expect("lock").push(stage);
-                }
-            };
             let limits = (10.0, params.mip_rel_gap);
-            let yes = milp::staffs(&inst, &elig, &comps[0], &warm, limits, r, &record);
+            let (yes, ran) = staffs_and_stages(&inst, &elig, &comps[0], &warm, limits, r);
             assert_eq!(yes, whole, "{id}");
-            let ran = ran.into_inner().expect("lock");
             assert_eq!(!ran.is_empty(), stages_run, "{id}: {ran:?}");
         }
     };
@@ -701,8 +714,7 @@ fn the_lp_relaxation_answers_only_what_it_proves() {
 /// stages could end in agrees. Only a tie pays for stages 3 and 4.
 #[test]
 fn staffing_is_answered_by_the_first_stage_that_breaks_the_tie() {
-    use klynge::plan::{Eligibility, Instance, Params, Stage, decompose, greedy, milp};
-    use std::sync::Mutex;
+    use klynge::plan::{Eligibility, Instance, Params, Stage, decompose, greedy};
     let ds = one_instructor_week();
     // With the default gap the LP screen or the bonus answers before stage 1. With a gap
     // of 10 % the whole plan's stage 1 could stop below the best coverage (19 here), so
@@ -723,17 +735,10 @@ fn staffing_is_answered_by_the_first_stage_that_breaks_the_tie() {
             .iter()
             .enumerate()
         {
-            let ran = Mutex::new(Vec::new());
-            let record = |stage: Stage, end: Option<_>| {
-                if end.is_none() {
-                    ran.lock().expect("lock").push(stage);
-                }
-            };
             let start = if gap > 0.01 && r < 3 { &[][..] } else { &warm };
-            let yes = milp::staffs(&inst, &elig, &comps[0], start, (10.0, gap), r, &record);
+            let (yes, ran) = staffs_and_stages(&inst, &elig, &comps[0], start, (10.0, gap), r);
             let whole = o.assignments.iter().any(|a| a.request == *id);
             assert_eq!(yes, whole, "{id}, gap {gap}");
-            let ran = ran.into_inner().expect("lock");
             let expected = match *id {
                 "r4" | "r5" => vec![Stage::Coverage, Stage::Travel, Stage::Balance],
                 "r6" | "r7" => vec![Stage::Coverage, Stage::Travel],
